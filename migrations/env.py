@@ -1,0 +1,47 @@
+"""Alembic environment: the models' metadata, the URL from the app's configuration."""
+
+from alembic import context
+from sqlalchemy import pool
+
+import planner.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from planner.db import make_engine
+from sqlmodel import SQLModel
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def _url() -> str:
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return url
+    from planner import create_app  # plain `alembic upgrade head` from the checkout
+
+    return str(create_app().config["DATABASE_URL"])
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(_url(), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,  # SQLite cannot ALTER most things: copy-and-move
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

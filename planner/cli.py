@@ -1,0 +1,134 @@
+"""The `planner` command (see ../shared/CLI.md): every command runs inside the app.
+
+Exit codes: 0 success, 1 user error (message on stderr), 2 usage error (click's).
+"""
+
+import json
+import secrets
+import sys
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from planner import create_app, db
+
+
+def emit(document: Any, as_json: bool, human: str | None = None) -> None:
+    """One JSON document on stdout with --json; otherwise a human line on stdout."""
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=None))
+    elif human is not None:
+        click.echo(human)
+
+
+def fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def json_option(f: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(f)
+
+
+def find_user_or_fail(email: str) -> Any:
+    from planner.auth.service import find_user
+
+    user = find_user(db.session(), email)
+    if user is None:
+        fail(f"no user with the e-mail address {email!r}")
+    return user
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True,
+             add_version_option=False)
+def main() -> None:
+    """Treffpunkt: turn online relationships into offline ones."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@json_option
+def db_upgrade(revision: str, as_json: bool) -> None:
+    """Create or migrate the database to the newest schema."""
+    from planner import migrate
+
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    emit({"revision": revision, "status": "ok"}, as_json, f"database at {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@json_option
+def db_downgrade(revision: str, as_json: bool) -> None:
+    """Migrate the database back to REVISION ('base' empties it)."""
+    from planner import migrate
+
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    emit({"revision": revision, "status": "ok"}, as_json, f"database at {revision}")
+
+
+@main.group("users")
+def users_group() -> None:
+    """Accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--locale", type=click.Choice(["de", "en"]), default=None)
+@click.option("--exist-ok", is_flag=True, help="Succeed if the account exists already.")
+@json_option
+def users_create(email: str, password_stdin: bool, locale: str | None, exist_ok: bool,
+                 as_json: bool) -> None:
+    """Create an account (a random password is printed to stderr unless given on stdin)."""
+    from email_validator import EmailNotValidError, validate_email
+
+    from planner.auth import service
+    from planner.auth.forms import PASSWORD_MIN
+
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        fail(f"{email!r} is not an e-mail address: {error}")
+    session = db.session()
+    existing = service.find_user(session, email)
+    if existing is not None:
+        if not exist_ok:
+            fail(f"an account for {email!r} exists already (use --exist-ok)")
+        emit({"id": str(existing.id), "email": existing.email, "created": False}, as_json,
+             f"{existing.email} exists")
+        return
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if len(password) < PASSWORD_MIN:
+            fail(f"the password needs at least {PASSWORD_MIN} characters")
+    else:
+        password = secrets.token_urlsafe(15)
+        click.echo(f"password for {email}: {password}", err=True)
+    user = service.create_user(session, email=email, password=password, locale=locale)
+    session.commit()
+    emit({"id": str(user.id), "email": user.email, "created": True}, as_json,
+         f"{user.email} created")
+
+
+@main.group("contacts")
+def contacts_group() -> None:
+    """Contacts."""
+
+
+@contacts_group.command("export")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def contacts_export(email: str, as_json: bool) -> None:
+    """Print every contact of the user as JSON."""
+    from planner.contacts import service
+
+    user = find_user_or_fail(email)
+    document = service.export_contacts(db.session(), owner=user)
+    click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))

@@ -1,0 +1,114 @@
+"""Configuration: defaults < instance/config.py < environment < explicit overrides.
+
+Environment: DATABASE_URL, REDIS_URL, SECRET_KEY and any PLANNER_<NAME> (sets NAME).
+"""
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from planner.paths import INSTANCE_DIR
+
+
+class Defaults:
+    DATABASE_URL: str | None = None  # None: SQLite file under the instance folder
+    REDIS_URL: str | None = None
+    SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
+    BASE_URL = "http://127.0.0.1:5000"
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    CONTACTS_PER_PAGE = 50
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: 20 MiB
+    # Sign-in throttling (Flask-Limiter); storage becomes Redis when REDIS_URL is set.
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Argon2id parameters (RFC 9106 "second recommended option" scaled to a small server).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024  # KiB
+    ARGON2_PARALLELISM = 2
+    SESSION_COOKIE_NAME = "treffpunkt_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool | None = None  # None: secure when BASE_URL is https
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    WTF_I18N_ENABLED = True
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,
+         "no": False, "off": False}
+
+
+def _coerce(value: str, default: Any) -> Any:
+    """Environment values are strings; give them the type of the default they replace."""
+    if isinstance(default, bool) or default is None and value.lower() in _BOOL:
+        return _BOOL.get(value.lower(), value)
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def _from_environment(environ: dict[str, str], app: Flask) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        if environ.get(name):
+            found[name] = environ[name]
+    for name, value in environ.items():
+        if name.startswith("PLANNER_") and name != "PLANNER_INSTANCE_PATH":
+            key = name.removeprefix("PLANNER_")
+            found[key] = _coerce(value, app.config.get(key))
+    return found
+
+
+def instance_dir(overrides: dict[str, Any] | None = None) -> Path:
+    raw = (overrides or {}).get("INSTANCE_PATH") or os.environ.get("PLANNER_INSTANCE_PATH")
+    return Path(raw).resolve() if raw else INSTANCE_DIR
+
+
+def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(_from_environment(dict(os.environ), app))
+    app.config.update(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'treffpunkt.db'}"
+    app.config["DATABASE_URL"] = normalize_database_url(app.config["DATABASE_URL"])
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        secure = str(app.config["BASE_URL"]).startswith("https://")
+        app.config["SESSION_COOKIE_SECURE"] = secure
+        app.config["REMEMBER_COOKIE_SECURE"] = secure
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def instance_secret(path: Path) -> str:
+    """Read the instance's secret key, creating it once (safe when several workers race)."""
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic: the first writer wins, everyone reads its key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

@@ -1,0 +1,258 @@
+"""Contacts: create, change, delete, search, export. Services flush; callers commit."""
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col, select
+
+from planner.identifiers import Account, account_keys, fold_text, normalize_email, normalize_phone
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactEmail,
+    ContactPhone,
+    ContactSource,
+    ContactTopic,
+    Stage,
+    User,
+)
+from planner.models.types import utcnow
+
+MANUAL = "manual"
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+@dataclass
+class ContactInput:
+    """A contact as the user (form, JSON document, importer) describes it."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    display_name: str | None = None
+    nickname: str | None = None
+    organization: str | None = None
+    title: str | None = None
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    location_text: str | None = None
+    birthday: str | None = None
+    topics: list[str] = field(default_factory=list)
+    notes: str | None = None
+    stage: str = Stage.ONLINE.value
+    last_met: date | None = None
+
+    def name(self) -> str:
+        """What to call this contact: given name, else the best identifier there is."""
+        if self.display_name:
+            return self.display_name
+        full = " ".join(p for p in (self.first_name, self.last_name) if p)
+        for candidate in (full, self.nickname, self.organization):
+            if candidate:
+                return candidate
+        for account in self.accounts:
+            if account.handle or account.url:
+                return account.handle or account.url or ""
+        return self.emails[0] if self.emails else ""
+
+
+@dataclass
+class Page:
+    items: Sequence[Contact]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search_words(text: str) -> list[str]:
+    """The folded forms under which ``text`` should be found (also "Mueller" for "Müller")."""
+    words = []
+    for word in text.split():
+        words.append(fold_text(word))
+        transliterated = word.casefold().translate(_UMLAUTS)
+        if transliterated != word.casefold():
+            words.append(fold_text(transliterated))
+    return words
+
+
+def _search_text(data: ContactInput) -> str:
+    parts = [
+        data.name(), data.first_name, data.last_name, data.nickname, data.organization,
+        data.title, data.city, data.location_text, *data.emails, *data.topics,
+        *(a.handle for a in data.accounts),
+    ]
+    return " ".join(dict.fromkeys(w for p in parts if p for w in search_words(p)))
+
+
+def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
+    contact.display_name = data.name()[:300]
+    for name in (
+        "first_name", "last_name", "nickname", "organization", "title", "city", "region",
+        "postal_code", "lat", "lon", "location_text", "birthday", "notes", "last_met",
+    ):
+        setattr(contact, name, getattr(data, name))
+    contact.country = data.country.upper() if data.country else None
+    contact.stage = data.stage
+    contact.sort_key = fold_text(contact.display_name)[:300]
+    contact.search_text = _search_text(data)
+    contact.updated_at = utcnow()
+    owner = contact.owner_id
+    contact.emails = [
+        ContactEmail(owner_id=owner, address=e, normalized=normalize_email(e) or e.lower(),
+                     position=i)
+        for i, e in enumerate(dict.fromkeys(data.emails))
+    ]
+    contact.phones = [
+        ContactPhone(owner_id=owner, number=p, e164=normalize_phone(p), position=i)
+        for i, p in enumerate(dict.fromkeys(data.phones))
+    ]
+    contact.accounts = [
+        ContactAccount(owner_id=owner, network=a.network, account_id=a.id, handle=a.handle,
+                       url=a.url, key=(account_keys(a) or [a.network])[0])
+        for a in dict.fromkeys(data.accounts)
+    ]
+    topics = {fold_text(t): t.strip() for t in data.topics if t.strip()}
+    contact.topics = [ContactTopic(owner_id=owner, name=n[:100], key=k[:100])
+                      for k, n in topics.items()]
+    session.add(contact)
+
+
+def create_contact(
+    session: Session, *, owner: User, data: ContactInput, source_format: str = MANUAL
+) -> Contact:
+    contact = Contact(owner_id=owner.id, display_name="")
+    _apply(session, contact, data)
+    contact.sources = [ContactSource(owner_id=owner.id, format=source_format)]
+    session.flush()
+    return contact
+
+
+def update_contact(session: Session, *, contact: Contact, data: ContactInput) -> Contact:
+    _apply(session, contact, data)
+    session.flush()
+    return contact
+
+
+def delete_contact(session: Session, *, contact: Contact) -> None:
+    session.delete(contact)
+    session.flush()
+
+
+def list_contacts(
+    session: Session, *, owner: User, query: str = "", page: int = 1, per_page: int = 50
+) -> Page:
+    """One page of the owner's contacts in name order, narrowed by every word of ``query``."""
+    where = [Contact.owner_id == owner.id]
+    for word in query.split():
+        variants = search_words(word)
+        where.append(or_(*(col(Contact.search_text).contains(v, autoescape=True)
+                           for v in variants)))
+    total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
+    page = max(1, page)
+    items = session.exec(
+        select(Contact).where(*where).order_by(col(Contact.sort_key), col(Contact.id))
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def count_contacts(session: Session, *, owner: User) -> dict[str, int]:
+    """How many contacts the owner has, per relationship stage and in all."""
+    rows = session.exec(
+        select(Contact.stage, func.count()).where(Contact.owner_id == owner.id)
+        .group_by(col(Contact.stage))
+    ).all()
+    counts = {stage.value: 0 for stage in Stage} | {stage: n for stage, n in rows}
+    counts["total"] = sum(n for _, n in rows)
+    return counts
+
+
+def recent_contacts(session: Session, *, owner: User, limit: int = 5) -> Sequence[Contact]:
+    return session.exec(
+        select(Contact).where(Contact.owner_id == owner.id)
+        .order_by(col(Contact.created_at).desc()).limit(limit)
+    ).all()
+
+
+def contact_to_input(contact: Contact) -> ContactInput:
+    return ContactInput(
+        first_name=contact.first_name, last_name=contact.last_name,
+        display_name=contact.display_name, nickname=contact.nickname,
+        organization=contact.organization, title=contact.title,
+        emails=[e.address for e in contact.emails], phones=[p.number for p in contact.phones],
+        accounts=[Account(a.network, a.account_id, a.handle, a.url) for a in contact.accounts],
+        city=contact.city, region=contact.region, postal_code=contact.postal_code,
+        country=contact.country, lat=contact.lat, lon=contact.lon,
+        location_text=contact.location_text, birthday=contact.birthday,
+        topics=[t.name for t in contact.topics], notes=contact.notes, stage=contact.stage,
+        last_met=contact.last_met,
+    )
+
+
+def contact_to_dict(contact: Contact) -> dict[str, object]:
+    """The contact in the export shape of the CLI contract (`planner contacts export`)."""
+    return {
+        "id": str(contact.id),
+        "display_name": contact.display_name,
+        "first_name": contact.first_name,
+        "last_name": contact.last_name,
+        "nickname": contact.nickname,
+        "organization": contact.organization,
+        "title": contact.title,
+        "emails": [e.address for e in contact.emails],
+        "phones": [p.number for p in contact.phones],
+        "accounts": [
+            {"network": a.network, "id": a.account_id, "handle": a.handle, "url": a.url}
+            for a in contact.accounts
+        ],
+        "city": contact.city,
+        "region": contact.region,
+        "postal_code": contact.postal_code,
+        "country": contact.country,
+        "lat": contact.lat,
+        "lon": contact.lon,
+        "location_text": contact.location_text,
+        "birthday": contact.birthday,
+        "topics": [t.name for t in contact.topics],
+        "notes": contact.notes,
+        "sources": [
+            {"format": s.format, "file": s.file,
+             "connected_on": s.connected_on.isoformat() if s.connected_on else None}
+            for s in contact.sources
+        ],
+        "stage": contact.stage,
+        "last_met": contact.last_met.isoformat() if contact.last_met else None,
+    }
+
+
+def export_contacts(session: Session, *, owner: User) -> list[dict[str, object]]:
+    contacts = session.exec(
+        select(Contact).where(Contact.owner_id == owner.id)
+        .order_by(col(Contact.sort_key), col(Contact.id))
+        .options(*(selectinload(rel) for rel in (  # type: ignore[arg-type]
+            Contact.emails, Contact.phones, Contact.accounts, Contact.topics, Contact.sources)))
+    ).all()
+    return [contact_to_dict(c) for c in contacts]
+

@@ -1,0 +1,101 @@
+"""Contact pages: list with search, detail, add, edit, delete, JSON export."""
+
+import json
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+
+from planner import db
+from planner.contacts import service
+from planner.contacts.forms import ContactForm, stage_choices
+from planner.db import get_owned
+from planner.models import Contact
+
+bp = Blueprint("contacts", __name__, url_prefix="/contacts")
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    query = request.args.get("q", "").strip()[:200]
+    page = request.args.get("page", 1, type=int) or 1
+    result = service.list_contacts(
+        db.session(), owner=current_user, query=query, page=page,
+        per_page=current_app.config["CONTACTS_PER_PAGE"],
+    )
+    return render_template("contacts/index.html", result=result, query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    form = ContactForm()
+    if form.validate_on_submit():
+        contact = service.create_contact(db.session(), owner=current_user, data=form.to_input())
+        db.session().commit()
+        flash(_("%(name)s added.", name=contact.display_name), "success")
+        return redirect(url_for(".show", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=None)
+
+
+@bp.get("/<contact_id>")
+@login_required
+def show(contact_id: str) -> str:
+    contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
+    stages = dict(stage_choices())
+    return render_template("contacts/show.html", contact=contact, stages=stages)
+
+
+@bp.route("/<contact_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contact_id: str) -> str | Response:
+    contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
+    stored = service.contact_to_input(contact)
+    form = ContactForm()
+    if request.method == "GET":
+        form.fill_from(stored)
+    if form.validate_on_submit():
+        service.update_contact(db.session(), contact=contact, data=form.to_input(base=stored))
+        db.session().commit()
+        flash(_("Changes to %(name)s saved.", name=contact.display_name), "success")
+        return redirect(url_for(".show", contact_id=contact.id))
+    return render_template("contacts/form.html", form=form, contact=contact)
+
+
+@bp.route("/<contact_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(contact_id: str) -> str | Response:
+    contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
+    form = FlaskForm()
+    if form.validate_on_submit():
+        name = contact.display_name
+        service.delete_contact(db.session(), contact=contact)
+        db.session().commit()
+        flash(_("%(name)s deleted.", name=name), "info")
+        return redirect(url_for(".index"))
+    return render_template("contacts/delete.html", contact=contact, form=form)
+
+
+def _json_download(document: object, filename: str) -> Response:
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return Response(
+        body, mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/<contact_id>/export.json")
+@login_required
+def export_one(contact_id: str) -> Response:
+    contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
+    return _json_download(service.contact_to_dict(contact), f"contact-{contact.id}.json")
+
+
+@bp.get("/export.json")
+@login_required
+def export_all() -> Response:
+    return _json_download(
+        service.export_contacts(db.session(), owner=current_user), "treffpunkt-contacts.json"
+    )

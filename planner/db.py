@@ -1,0 +1,83 @@
+"""Database access: one engine per app, one Session per request (on ``g``), closed on teardown."""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+from werkzeug.exceptions import NotFound
+
+T = TypeVar("T", bound=SQLModel)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work side by side (several gunicorn workers);
+    # foreign keys make ON DELETE CASCADE work as on PostgreSQL.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["planner.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_session)
+
+
+def engine() -> Engine:
+    engine: Engine = current_app.extensions["planner.engine"]
+    return engine
+
+
+def session() -> Session:
+    """The request's (or CLI command's) session, opened on first use."""
+    if "db" not in g:
+        g.db = Session(engine())
+    db: Session = g.db
+    return db
+
+
+@contextmanager
+def session_scope(bind: Engine) -> Iterator[Session]:
+    """A session outside a request (tasks, benchmarks): commit on success, else roll back."""
+    with Session(bind) as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def get_owned(db: Session, model: type[T], key: uuid.UUID | str, *, owner: Any) -> T:
+    """The row of ``model`` with this id if ``owner`` owns it, else 404 (never 403: no leak)."""
+    try:
+        ident = key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise NotFound() from None
+    row = db.get(model, ident)
+    if row is None or row.owner_id != owner.id:  # type: ignore[attr-defined]
+        raise NotFound()
+    return row

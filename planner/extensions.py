@@ -1,0 +1,59 @@
+"""Flask extensions: created here, bound to an app in ``init_app``."""
+
+import uuid
+from typing import Any
+
+from flask import Flask, current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from planner.paths import TRANSLATIONS_DIR
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def select_locale() -> str | None:
+    """The user's chosen language, else the browser's best match, else English."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        locale: str = current_user.locale
+        return locale
+    chosen = request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages)
+
+
+def _load_user(user_id: str) -> Any:
+    from planner import db
+    from planner.models import User
+
+    ident, _, key = user_id.partition(".")
+    try:
+        user = db.session().get(User, uuid.UUID(ident))
+    except ValueError:
+        return None
+    if user is None or user.session_key != key:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(TRANSLATIONS_DIR),
+    )
+    limiter.init_app(app)

@@ -1,0 +1,47 @@
+"""Dashboard, about page and the language switch for visitors."""
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from planner import db
+from planner.auth.views import safe_next
+from planner.contacts import service as contacts
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    target = "home.dashboard" if current_user.is_authenticated else "auth.login"
+    return redirect(url_for(target))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> str:
+    session = db.session()
+    return render_template(
+        "home/dashboard.html",
+        counts=contacts.count_contacts(session, owner=current_user),
+        recent=contacts.recent_contacts(session, owner=current_user),
+    )
+
+
+@bp.get("/about")
+def about() -> str:
+    return render_template("home/about.html")
+
+
+@bp.post("/language")
+def language() -> Response:
+    """Switch the interface language; signed-in users keep it in their settings."""
+    chosen = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")))
+    if chosen in current_app.config["LANGUAGES"]:  # CSRFProtect has checked the token
+        if current_user.is_authenticated:
+            current_user.locale = chosen
+            db.session().add(current_user)
+            db.session().commit()
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

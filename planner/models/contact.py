@@ -1,0 +1,156 @@
+"""A contact and its multi-valued details.
+
+Multi-valued fields (e-mails, phones, network accounts, topics, sources) are child tables,
+not JSON columns: deduplication looks people up by normalised e-mail, E.164 phone and
+account handle, matching by topic, and those lookups need plain indexed columns that behave
+the same on SQLite and PostgreSQL.
+"""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, Text, Uuid
+from sqlmodel import Field, Relationship, SQLModel
+
+from planner.models.types import UTCDateTime, utcnow
+
+
+class Stage(StrEnum):
+    """Where a relationship stands, from online-only to meeting regularly."""
+
+    ONLINE = "online"  # known online, never met
+    CONTACTED = "contacted"  # a meeting was proposed
+    MET = "met"  # met in person
+    REGULAR = "regular"  # meets regularly
+
+
+def _owner_fk() -> uuid.UUID:
+    return Field(  # type: ignore[no-any-return]
+        sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
+def _contact_fk() -> uuid.UUID:
+    return Field(  # type: ignore[no-any-return]
+        sa_column=Column(
+            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+
+
+_CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (Index("ix_contact_owner_sort", "owner_id", "sort_key"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    owner_id: uuid.UUID = _owner_fk()
+    display_name: str = Field(max_length=300)
+    first_name: str | None = Field(default=None, max_length=200)
+    last_name: str | None = Field(default=None, max_length=200)
+    nickname: str | None = Field(default=None, max_length=200)
+    organization: str | None = Field(default=None, max_length=300)
+    title: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=200)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: str | None = Field(default=None, max_length=2)
+    lat: float | None = None
+    lon: float | None = None
+    location_text: str | None = Field(default=None, max_length=500)
+    location_source: str | None = Field(default=None, max_length=20)  # imported/geocoded/user
+    birthday: str | None = Field(default=None, max_length=10)  # YYYY-MM-DD or --MM-DD
+    notes: str | None = Field(default=None, sa_type=Text)
+    stage: str = Field(default=Stage.ONLINE.value, max_length=20)
+    last_met: date | None = None
+    # Case- and accent-folded text, so ordering and search behave alike on both databases.
+    sort_key: str = Field(default="", max_length=300)
+    search_text: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    emails: list["ContactEmail"] = Relationship(
+        sa_relationship_kwargs={**_CHILDREN, "order_by": "ContactEmail.position"}
+    )
+    phones: list["ContactPhone"] = Relationship(
+        sa_relationship_kwargs={**_CHILDREN, "order_by": "ContactPhone.position"}
+    )
+    accounts: list["ContactAccount"] = Relationship(
+        sa_relationship_kwargs={**_CHILDREN, "order_by": "ContactAccount.id"}
+    )
+    topics: list["ContactTopic"] = Relationship(
+        sa_relationship_kwargs={**_CHILDREN, "order_by": "ContactTopic.name"}
+    )
+    sources: list["ContactSource"] = Relationship(
+        sa_relationship_kwargs={**_CHILDREN, "order_by": "ContactSource.id"}
+    )
+
+
+class ContactEmail(SQLModel, table=True):
+    __tablename__ = "contact_email"
+    __table_args__ = (Index("ix_contact_email_owner_norm", "owner_id", "normalized"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: uuid.UUID = _contact_fk()
+    owner_id: uuid.UUID = _owner_fk()
+    address: str = Field(max_length=320)
+    normalized: str = Field(max_length=320)
+    label: str | None = Field(default=None, max_length=50)
+    position: int = 0
+
+
+class ContactPhone(SQLModel, table=True):
+    __tablename__ = "contact_phone"
+    __table_args__ = (Index("ix_contact_phone_owner_e164", "owner_id", "e164"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: uuid.UUID = _contact_fk()
+    owner_id: uuid.UUID = _owner_fk()
+    number: str = Field(max_length=64)  # as written
+    e164: str | None = Field(default=None, max_length=20)
+    label: str | None = Field(default=None, max_length=50)
+    position: int = 0
+
+
+class ContactAccount(SQLModel, table=True):
+    """A profile on a network: LinkedIn, X, Mastodon, XING, Facebook, a website ..."""
+
+    __tablename__ = "contact_account"
+    __table_args__ = (Index("ix_contact_account_owner_key", "owner_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: uuid.UUID = _contact_fk()
+    owner_id: uuid.UUID = _owner_fk()
+    network: str = Field(max_length=40)
+    account_id: str | None = Field(default=None, max_length=100)  # X ids exceed 2**53: text
+    handle: str | None = Field(default=None, max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+    key: str = Field(max_length=600)  # the strongest normalised identity, for deduplication
+
+
+class ContactTopic(SQLModel, table=True):
+    __tablename__ = "contact_topic"
+    __table_args__ = (Index("ix_contact_topic_owner_key", "owner_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: uuid.UUID = _contact_fk()
+    owner_id: uuid.UUID = _owner_fk()
+    name: str = Field(max_length=100)
+    key: str = Field(max_length=100)  # folded name
+
+
+class ContactSource(SQLModel, table=True):
+    """Where a contact came from: a file of an import, or typed in by hand."""
+
+    __tablename__ = "contact_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: uuid.UUID = _contact_fk()
+    owner_id: uuid.UUID = _owner_fk()
+    format: str = Field(max_length=40)  # importer format name, or "manual"
+    file: str | None = Field(default=None, max_length=300)
+    connected_on: date | None = None
+    import_id: uuid.UUID | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,0 +1,64 @@
+"""The web edge: blueprints, security headers, error pages, template helpers."""
+
+from flask import Flask, Response, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from planner.extensions import login_manager
+
+# Scripts and styles only from our own origin: no inline code, so an injected
+# <script> cannot run even if escaping ever failed somewhere.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def init_app(app: Flask) -> None:
+    from planner.auth.views import bp as auth_bp
+    from planner.contacts.views import bp as contacts_bp
+    from planner.home.views import bp as home_bp
+    from planner.settings.views import bp as settings_bp
+
+    for bp in (home_bp, auth_bp, contacts_bp, settings_bp):
+        app.register_blueprint(bp)
+
+    login_manager.login_message = _l("Please sign in to see this page.")
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"current_locale": str(get_locale() or "en")})
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error: Exception) -> tuple[str, int]:
+    code = getattr(error, "code", 500) or 500
+    return render_template("errors/error.html", code=code), code
+
+
+def _csrf_error(error: CSRFError) -> tuple[str, int]:
+    return render_template("errors/error.html", code=400, csrf=True), 400
