@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
@@ -28,6 +29,14 @@ def _text(label: Any, max_length: int = 200, **kwargs: Any) -> StringField:
 
 
 class ContactForm(FlaskForm):
+    # Profiles already stored, by how the form shows them: kept as they are (with ids
+    # the form does not show) when the user leaves the line unchanged.
+    known_accounts: dict[str, Account]
+
+    def __init__(self, *args: Any, stored: ContactInput | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.known_accounts = {account_text(a): a for a in (stored.accounts if stored else [])}
+
     first_name = _text(_l("First name"))
     last_name = _text(_l("Last name"))
     display_name = _text(
@@ -65,19 +74,19 @@ class ContactForm(FlaskForm):
     def validate_emails(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
             if normalize_email(line) is None or len(line) > 320:
-                raise ValidationError(_l("Line %(n)d: '%(value)s' is not an e-mail address.",
+                raise ValidationError(_("Line %(n)d: '%(value)s' is not an e-mail address.",
                                          n=n, value=line))
 
     def validate_phones(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
             if normalize_phone(line) is None or len(line) > 64:
-                raise ValidationError(_l("Line %(n)d: '%(value)s' is not a phone number.",
+                raise ValidationError(_("Line %(n)d: '%(value)s' is not a phone number.",
                                          n=n, value=line))
 
     def validate_accounts(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
-            if parse_account(line) is None or len(line) > 500:
-                raise ValidationError(_l(
+            if line not in self.known_accounts and (parse_account(line) is None or len(line) > 500):
+                raise ValidationError(_(
                     "Line %(n)d: '%(value)s' is neither a profile URL nor a handle.",
                     n=n, value=line))
 
@@ -85,7 +94,7 @@ class ContactForm(FlaskForm):
         try:
             parse_birthday(field.data or "")
         except ValueError:
-            raise ValidationError(_l("'%(value)s' is not a date.", value=field.data)) from None
+            raise ValidationError(_("'%(value)s' is not a date.", value=field.data)) from None
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -93,21 +102,20 @@ class ContactForm(FlaskForm):
         data = self.to_input()
         if not (data.first_name or data.last_name or data.display_name or data.nickname
                 or data.organization or data.emails or data.accounts):
-            self.form_errors.append(str(_l(
-                "Give at least a name, an organisation, an e-mail address or a profile.")))
+            self.form_errors.append(_(
+                "Give at least a name, an organisation, an e-mail address or a profile."))
             return False
         return True
 
     def to_input(self, base: ContactInput | None = None) -> ContactInput:
-        """The typed contact; fields the form does not show (coordinates, account ids) are
-        kept from ``base``, the contact as stored."""
+        """The typed contact; what the form does not show (coordinates while the place is
+        unchanged) is kept from ``base``, the contact as stored."""
 
         def clean(value: str | None) -> str | None:
             return (value or "").strip() or None
 
-        known = {_account_text(a): a for a in (base.accounts if base else [])}
         accounts: list[Account] = [
-            a for a in (known.get(line) or parse_account(line)
+            a for a in (self.known_accounts.get(line) or parse_account(line)
                         for line in split_lines(self.accounts.data)) if a
         ]
         data = ContactInput(
@@ -136,9 +144,10 @@ class ContactForm(FlaskForm):
             getattr(self, name).data = getattr(data, name)
         self.emails.data = "\n".join(data.emails)
         self.phones.data = "\n".join(data.phones)
-        self.accounts.data = "\n".join(_account_text(a) for a in data.accounts)
+        self.accounts.data = "\n".join(account_text(a) for a in data.accounts)
         self.topics.data = ", ".join(data.topics)
 
 
-def _account_text(account: Account) -> str:
-    return account.url or account.handle or account.id or ""
+def account_text(account: Account) -> str:
+    """How the form shows a stored profile: its URL, else "network: handle"."""
+    return account.url or f"{account.network}: {account.handle or account.id}"

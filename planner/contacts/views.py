@@ -53,7 +53,7 @@ def show(contact_id: str) -> str:
 def edit(contact_id: str) -> str | Response:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     stored = service.contact_to_input(contact)
-    form = ContactForm()
+    form = ContactForm(stored=stored)
     if request.method == "GET":
         form.fill_from(stored)
     if form.validate_on_submit():

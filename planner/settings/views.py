@@ -40,10 +40,11 @@ def index() -> str | Response:
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # the real User, not the proxy
         try:
             service.change_password(
                 db.session(),
-                user=current_user,
+                user=user,
                 current=form.current.data or "",
                 new=form.password.data or "",
             )
@@ -51,7 +52,7 @@ def change_password() -> str | Response:
             form.current.errors.append(_("That is not your current password."))
         else:
             db.session().commit()
-            login_user(current_user)  # the new session key goes into this session's cookie
+            login_user(user)  # the new session key goes into this session's cookie
             flash(_("Password changed. Other devices have been signed out."), "success")
             return redirect(url_for(".index"))
     return render_template(
