@@ -1,0 +1,80 @@
+"""The `planner` command as ../shared/CLI.md promises: JSON on stdout, exit codes 0/1/2."""
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.cli import ScriptInfo
+
+from planner.cli import main
+
+
+@pytest.fixture
+def planner(app: Flask) -> Any:
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None) -> Any:
+        return runner.invoke(main, list(args), input=input,
+                             obj=ScriptInfo(create_app=lambda: app))
+
+    return run
+
+
+def test_users_create_with_password_on_stdin(planner: Any, client: Any) -> None:
+    result = planner("users", "create", "Cli@Example.org", "--password-stdin", "--locale", "de",
+                     "--json", input="a long cli password\n")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["email"] == "cli@example.org" and doc["created"] is True
+    client.login("cli@example.org", "a long cli password")
+
+
+def test_users_create_generates_a_password_on_stderr(planner: Any, client: Any) -> None:
+    result = planner("users", "create", "gen@example.org", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["created"] is True
+    password = result.stderr.strip().rsplit(": ", 1)[1]
+    assert len(password) >= 16
+    client.login("gen@example.org", password)
+
+
+def test_users_create_twice_fails_unless_exist_ok(planner: Any) -> None:
+    assert planner("users", "create", "twice@example.org", "--json").exit_code == 0
+    again = planner("users", "create", "twice@example.org", "--json")
+    assert again.exit_code == 1 and "exists already" in again.stderr and again.stdout == ""
+    ok = planner("users", "create", "twice@example.org", "--exist-ok", "--json")
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["created"] is False
+
+
+def test_user_errors_exit_1_and_usage_errors_exit_2(planner: Any) -> None:
+    bad = planner("users", "create", "not-an-email", "--json")
+    assert bad.exit_code == 1 and "not an e-mail address" in bad.stderr
+    short = planner("users", "create", "s@example.org", "--password-stdin", input="short\n")
+    assert short.exit_code == 1
+    assert planner("users", "create").exit_code == 2
+    assert planner("users", "create", "x@example.org", "--locale", "fr").exit_code == 2
+    unknown = planner("contacts", "export", "--user", "ghost@example.org", "--json")
+    assert unknown.exit_code == 1 and "no user" in unknown.stderr
+
+
+def test_contacts_export_prints_only_that_users_contacts(planner: Any, make_user: Any,
+                                                         make_contact: Any) -> None:
+    alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
+    make_contact(alice, first_name="Annegret", last_name="Kühnel", emails=["a@example.org"],
+                 topics=["Barcamps"], birthday="1980-04-02")
+    make_contact(bob, first_name="Bobs", last_name="Kontakt")
+    result = planner("contacts", "export", "--user", "alice@example.org", "--json")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert [c["display_name"] for c in doc] == ["Annegret Kühnel"]
+    assert set(doc[0]) == {
+        "id", "display_name", "first_name", "last_name", "nickname", "organization", "title",
+        "emails", "phones", "accounts", "city", "region", "postal_code", "country", "lat",
+        "lon", "location_text", "birthday", "topics", "notes", "sources", "stage", "last_met"}
+
+
+def test_db_upgrade_is_idempotent(planner: Any) -> None:
+    result = planner("db", "upgrade", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["status"] == "ok"
