@@ -40,8 +40,9 @@ def find_user_or_fail(email: str) -> Any:
     return user
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True,
-             add_version_option=False)
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_default_commands=True, add_version_option=False
+)
 def main() -> None:
     """Treffpunkt: turn online relationships into offline ones."""
 
@@ -84,8 +85,9 @@ def users_group() -> None:
 @click.option("--locale", type=click.Choice(["de", "en"]), default=None)
 @click.option("--exist-ok", is_flag=True, help="Succeed if the account exists already.")
 @json_option
-def users_create(email: str, password_stdin: bool, locale: str | None, exist_ok: bool,
-                 as_json: bool) -> None:
+def users_create(
+    email: str, password_stdin: bool, locale: str | None, exist_ok: bool, as_json: bool
+) -> None:
     """Create an account (a random password is printed to stderr unless given on stdin)."""
     from email_validator import EmailNotValidError, validate_email
 
@@ -101,8 +103,11 @@ def users_create(email: str, password_stdin: bool, locale: str | None, exist_ok:
     if existing is not None:
         if not exist_ok:
             fail(f"an account for {email!r} exists already (use --exist-ok)")
-        emit({"id": str(existing.id), "email": existing.email, "created": False}, as_json,
-             f"{existing.email} exists")
+        emit(
+            {"id": str(existing.id), "email": existing.email, "created": False},
+            as_json,
+            f"{existing.email} exists",
+        )
         return
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -113,8 +118,9 @@ def users_create(email: str, password_stdin: bool, locale: str | None, exist_ok:
         click.echo(f"password for {email}: {password}", err=True)
     user = service.create_user(session, email=email, password=password, locale=locale)
     session.commit()
-    emit({"id": str(user.id), "email": user.email, "created": True}, as_json,
-         f"{user.email} created")
+    emit(
+        {"id": str(user.id), "email": user.email, "created": True}, as_json, f"{user.email} created"
+    )
 
 
 @main.group("contacts")

@@ -42,13 +42,21 @@ class Defaults:
     WTF_I18N_ENABLED = True
 
 
-_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,
-         "no": False, "off": False}
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _coerce(value: str, default: Any) -> Any:
     """Environment values are strings; give them the type of the default they replace."""
-    if isinstance(default, bool) or default is None and value.lower() in _BOOL:
+    if isinstance(default, bool) or (default is None and value.lower() in _BOOL):
         return _BOOL.get(value.lower(), value)
     if isinstance(default, int):
         return int(value)

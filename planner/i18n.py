@@ -8,8 +8,14 @@ from babel.messages.pofile import read_po
 
 from planner.paths import ROOT, TRANSLATIONS_DIR
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "lazy_ngettext": (1, 2)}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+}
 METHOD_MAP = [("planner/**.py", "python"), ("templates/**.html", "jinja2")]
 
 

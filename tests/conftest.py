@@ -77,8 +77,9 @@ def _postgres_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """An empty database migrated to head, one per backend and test run."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'test.db'}"
@@ -99,14 +100,16 @@ def _empty_tables(app: Flask) -> None:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "RATELIMIT_ENABLED": False,
-        **CHEAP_ARGON2,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "RATELIMIT_ENABLED": False,
+            **CHEAP_ARGON2,
+        }
+    )
     yield app
     _empty_tables(app)
     app.extensions["planner.engine"].dispose()
@@ -130,8 +133,10 @@ def db(app: Flask) -> Iterator[Session]:
 def _detached(app: Flask, work: Any) -> Any:
     """Run ``work(session)`` in its own app context and session; return the committed rows,
     with their child collections loaded, detached from that session."""
-    with app.app_context(), Session(app.extensions["planner.engine"],
-                                    expire_on_commit=False) as session:
+    with (
+        app.app_context(),
+        Session(app.extensions["planner.engine"], expire_on_commit=False) as session,
+    ):
         row = work(session)
         session.commit()
         for name in ("emails", "phones", "accounts", "topics", "sources"):
@@ -145,8 +150,11 @@ def make_user(app: Flask) -> Any:
 
     def make(email: str | None = None, password: str = PASSWORD, **fields: Any) -> Any:
         def work(session: Session) -> Any:
-            user = create_user(session, password=password,
-                               email=email or f"user-{uuid.uuid4().hex[:8]}@example.org")
+            user = create_user(
+                session,
+                password=password,
+                email=email or f"user-{uuid.uuid4().hex[:8]}@example.org",
+            )
             for name, value in fields.items():
                 setattr(user, name, value)
             return user
@@ -185,8 +193,14 @@ class WebClient:
         assert found, f"no CSRF token on {url} ({page.status_code})"
         return found.group(1)
 
-    def submit(self, url: str, data: dict[str, Any] | None = None, *, form_url: str | None = None,
-               **kwargs: Any) -> Any:
+    def submit(
+        self,
+        url: str,
+        data: dict[str, Any] | None = None,
+        *,
+        form_url: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """POST ``data`` to ``url`` with the token from the page at ``form_url`` (or ``url``)."""
         token = self.csrf_token(form_url or url)
         return self.client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)

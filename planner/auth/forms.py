@@ -44,11 +44,13 @@ class RegisterForm(FlaskForm):
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Length(max=254)],
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(max=200)],
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Stay signed in on this device"))

@@ -1,7 +1,7 @@
 """Accounts: create, authenticate, change password, delete with all data."""
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.auth.passwords import (
     burn_verification_time,
@@ -33,9 +33,7 @@ def find_user(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_login(email))).first()
 
 
-def create_user(
-    session: Session, *, email: str, password: str, locale: str | None = None
-) -> User:
+def create_user(session: Session, *, email: str, password: str, locale: str | None = None) -> User:
     """Create an account; caller commits. Raises AccountError if the e-mail is taken."""
     if find_user(session, email) is not None:
         raise AccountError("exists")
@@ -76,8 +74,8 @@ def delete_user(session: Session, *, user: User) -> None:
     on the database enforcing foreign keys.
     """
     for model in (ContactEmail, ContactPhone, ContactAccount, ContactTopic, ContactSource, Contact):
-        session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore[attr-defined]
-    session.execute(delete(User).where(User.id == user.id))  # type: ignore[arg-type]
+        session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore
+    session.execute(delete(User).where(col(User.id) == user.id))
     session.flush()
 
 

@@ -3,9 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
 
 from planner import db
 from planner.auth import service
@@ -25,7 +25,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-def register() -> str | Response:
+def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     form = RegisterForm()
@@ -42,7 +42,9 @@ def register() -> str | Response:
         else:
             db.session().commit()
             login_user(user)
-            flash(_("Welcome to Treffpunkt! Start by adding the people you know online."), "success")
+            flash(
+                _("Welcome to Treffpunkt! Start by adding the people you know online."), "success"
+            )
             return redirect(url_for("home.dashboard"))
     return render_template("auth/register.html", form=form)
 
@@ -54,7 +56,7 @@ def _login_rate_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 200)
-def login() -> str | Response:
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("home.dashboard"))
     form = LoginForm()
@@ -72,7 +74,7 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 @login_required
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

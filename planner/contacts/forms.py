@@ -45,14 +45,18 @@ class ContactForm(FlaskForm):
     nickname = _text(_l("Nickname"))
     organization = _text(_l("Organisation"), 300)
     title = _text(_l("Position"), 300)
-    emails = TextAreaField(_l("E-mail addresses"), description=_l("One per line."),
-                           render_kw={"rows": 2})
-    phones = TextAreaField(_l("Phone numbers"), description=_l("One per line."),
-                           render_kw={"rows": 2})
+    emails = TextAreaField(
+        _l("E-mail addresses"), description=_l("One per line."), render_kw={"rows": 2}
+    )
+    phones = TextAreaField(
+        _l("Phone numbers"), description=_l("One per line."), render_kw={"rows": 2}
+    )
     accounts = TextAreaField(
         _l("Profiles"),
-        description=_l("One per line: a profile URL (LinkedIn, XING, X, Mastodon ...) "
-                       "or a handle such as @name@mastodon.social."),
+        description=_l(
+            "One per line: a profile URL (LinkedIn, XING, X, Mastodon ...) "
+            "or a handle such as @name@mastodon.social."
+        ),
         render_kw={"rows": 2},
     )
     city = _text(_l("City"))
@@ -60,35 +64,44 @@ class ContactForm(FlaskForm):
     region = _text(_l("Region"))
     country = StringField(
         _l("Country"),
-        validators=[Optional(), Regexp(r"^[A-Za-z]{2}$",
-                                       message=_l("Use the two-letter code, e.g. DE or AT."))],
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Za-z]{2}$", message=_l("Use the two-letter code, e.g. DE or AT.")),
+        ],
         render_kw={"maxlength": 2, "size": 2},
     )
     birthday = _text(_l("Birthday"), 20, description=_l("e.g. 1980-04-02, 2.4.1980 or 02.04."))
     topics = _text(_l("Topics"), 2000, description=_l("Separated by commas."))
     stage = SelectField(_l("Relationship"), choices=stage_choices, default=Stage.ONLINE.value)
     last_met = DateField(_l("Last met"), validators=[Optional()])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)],
-                          render_kw={"rows": 4})
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 4}
+    )
 
     def validate_emails(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
             if normalize_email(line) is None or len(line) > 320:
-                raise ValidationError(_("Line %(n)d: '%(value)s' is not an e-mail address.",
-                                         n=n, value=line))
+                raise ValidationError(
+                    _("Line %(n)d: '%(value)s' is not an e-mail address.", n=n, value=line)
+                )
 
     def validate_phones(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
             if normalize_phone(line) is None or len(line) > 64:
-                raise ValidationError(_("Line %(n)d: '%(value)s' is not a phone number.",
-                                         n=n, value=line))
+                raise ValidationError(
+                    _("Line %(n)d: '%(value)s' is not a phone number.", n=n, value=line)
+                )
 
     def validate_accounts(self, field: TextAreaField) -> None:
         for n, line in enumerate(split_lines(field.data), start=1):
             if line not in self.known_accounts and (parse_account(line) is None or len(line) > 500):
-                raise ValidationError(_(
-                    "Line %(n)d: '%(value)s' is neither a profile URL nor a handle.",
-                    n=n, value=line))
+                raise ValidationError(
+                    _(
+                        "Line %(n)d: '%(value)s' is neither a profile URL nor a handle.",
+                        n=n,
+                        value=line,
+                    )
+                )
 
     def validate_birthday(self, field: StringField) -> None:
         try:
@@ -100,10 +113,18 @@ class ContactForm(FlaskForm):
         if not super().validate(extra_validators):
             return False
         data = self.to_input()
-        if not (data.first_name or data.last_name or data.display_name or data.nickname
-                or data.organization or data.emails or data.accounts):
-            self.form_errors.append(_(
-                "Give at least a name, an organisation, an e-mail address or a profile."))
+        if not (
+            data.first_name
+            or data.last_name
+            or data.display_name
+            or data.nickname
+            or data.organization
+            or data.emails
+            or data.accounts
+        ):
+            self.form_errors.append(
+                _("Give at least a name, an organisation, an e-mail address or a profile.")
+            )
             return False
         return True
 
@@ -115,32 +136,60 @@ class ContactForm(FlaskForm):
             return (value or "").strip() or None
 
         accounts: list[Account] = [
-            a for a in (self.known_accounts.get(line) or parse_account(line)
-                        for line in split_lines(self.accounts.data)) if a
+            a
+            for a in (
+                self.known_accounts.get(line) or parse_account(line)
+                for line in split_lines(self.accounts.data)
+            )
+            if a
         ]
         data = ContactInput(
-            first_name=clean(self.first_name.data), last_name=clean(self.last_name.data),
-            display_name=clean(self.display_name.data), nickname=clean(self.nickname.data),
-            organization=clean(self.organization.data), title=clean(self.title.data),
-            emails=split_lines(self.emails.data), phones=split_lines(self.phones.data),
-            accounts=accounts, city=clean(self.city.data), region=clean(self.region.data),
+            first_name=clean(self.first_name.data),
+            last_name=clean(self.last_name.data),
+            display_name=clean(self.display_name.data),
+            nickname=clean(self.nickname.data),
+            organization=clean(self.organization.data),
+            title=clean(self.title.data),
+            emails=split_lines(self.emails.data),
+            phones=split_lines(self.phones.data),
+            accounts=accounts,
+            city=clean(self.city.data),
+            region=clean(self.region.data),
             postal_code=clean(self.postal_code.data),
             country=(clean(self.country.data) or "").upper() or None,
             birthday=parse_birthday(self.birthday.data or ""),
-            topics=split_topics(self.topics.data), notes=clean(self.notes.data),
-            stage=self.stage.data or Stage.ONLINE.value, last_met=self.last_met.data,
+            topics=split_topics(self.topics.data),
+            notes=clean(self.notes.data),
+            stage=self.stage.data or Stage.ONLINE.value,
+            last_met=self.last_met.data,
         )
         if base is not None:
             same_place = (data.city, data.postal_code, data.country) == (
-                base.city, base.postal_code, base.country)
+                base.city,
+                base.postal_code,
+                base.country,
+            )
             if same_place:
                 data.lat, data.lon, data.location_text = base.lat, base.lon, base.location_text
         return data
 
     def fill_from(self, data: ContactInput) -> None:
-        for name in ("first_name", "last_name", "display_name", "nickname", "organization",
-                     "title", "city", "region", "postal_code", "country", "birthday", "notes",
-                     "stage", "last_met"):
+        for name in (
+            "first_name",
+            "last_name",
+            "display_name",
+            "nickname",
+            "organization",
+            "title",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "birthday",
+            "notes",
+            "stage",
+            "last_met",
+        ):
             getattr(self, name).data = getattr(data, name)
         self.emails.data = "\n".join(data.emails)
         self.phones.data = "\n".join(data.phones)

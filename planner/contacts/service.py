@@ -4,6 +4,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import selectinload
@@ -99,8 +100,16 @@ def search_words(text: str) -> list[str]:
 
 def _search_text(data: ContactInput) -> str:
     parts = [
-        data.name(), data.first_name, data.last_name, data.nickname, data.organization,
-        data.title, data.city, data.location_text, *data.emails, *data.topics,
+        data.name(),
+        data.first_name,
+        data.last_name,
+        data.nickname,
+        data.organization,
+        data.title,
+        data.city,
+        data.location_text,
+        *data.emails,
+        *data.topics,
         *(a.handle for a in data.accounts),
     ]
     return " ".join(dict.fromkeys(w for p in parts if p for w in search_words(p)))
@@ -109,8 +118,20 @@ def _search_text(data: ContactInput) -> str:
 def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
     contact.display_name = data.name()[:300]
     for name in (
-        "first_name", "last_name", "nickname", "organization", "title", "city", "region",
-        "postal_code", "lat", "lon", "location_text", "birthday", "notes", "last_met",
+        "first_name",
+        "last_name",
+        "nickname",
+        "organization",
+        "title",
+        "city",
+        "region",
+        "postal_code",
+        "lat",
+        "lon",
+        "location_text",
+        "birthday",
+        "notes",
+        "last_met",
     ):
         setattr(contact, name, getattr(data, name))
     contact.country = data.country.upper() if data.country else None
@@ -120,8 +141,9 @@ def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
     contact.updated_at = utcnow()
     owner = contact.owner_id
     contact.emails = [
-        ContactEmail(owner_id=owner, address=e, normalized=normalize_email(e) or e.lower(),
-                     position=i)
+        ContactEmail(
+            owner_id=owner, address=e, normalized=normalize_email(e) or e.lower(), position=i
+        )
         for i, e in enumerate(dict.fromkeys(data.emails))
     ]
     contact.phones = [
@@ -129,13 +151,20 @@ def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
         for i, p in enumerate(dict.fromkeys(data.phones))
     ]
     contact.accounts = [
-        ContactAccount(owner_id=owner, network=a.network, account_id=a.id, handle=a.handle,
-                       url=a.url, key=(account_keys(a) or [a.network])[0])
+        ContactAccount(
+            owner_id=owner,
+            network=a.network,
+            account_id=a.id,
+            handle=a.handle,
+            url=a.url,
+            key=(account_keys(a) or [a.network])[0],
+        )
         for a in dict.fromkeys(data.accounts)
     ]
     topics = {fold_text(t): t.strip() for t in data.topics if t.strip()}
-    contact.topics = [ContactTopic(owner_id=owner, name=n[:100], key=k[:100])
-                      for k, n in topics.items()]
+    contact.topics = [
+        ContactTopic(owner_id=owner, name=n[:100], key=k[:100]) for k, n in topics.items()
+    ]
     session.add(contact)
 
 
@@ -164,16 +193,20 @@ def list_contacts(
     session: Session, *, owner: User, query: str = "", page: int = 1, per_page: int = 50
 ) -> Page:
     """One page of the owner's contacts in name order, narrowed by every word of ``query``."""
-    where = [Contact.owner_id == owner.id]
+    where: list[Any] = [Contact.owner_id == owner.id]
     for word in query.split():
         variants = search_words(word)
-        where.append(or_(*(col(Contact.search_text).contains(v, autoescape=True)
-                           for v in variants)))
+        where.append(
+            or_(*(col(Contact.search_text).contains(v, autoescape=True) for v in variants))
+        )
     total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
     page = max(1, page)
     items = session.exec(
-        select(Contact).where(*where).order_by(col(Contact.sort_key), col(Contact.id))
-        .offset((page - 1) * per_page).limit(per_page)
+        select(Contact)
+        .where(*where)
+        .order_by(col(Contact.sort_key), col(Contact.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
 
@@ -181,7 +214,8 @@ def list_contacts(
 def count_contacts(session: Session, *, owner: User) -> dict[str, int]:
     """How many contacts the owner has, per relationship stage and in all."""
     rows = session.exec(
-        select(Contact.stage, func.count()).where(Contact.owner_id == owner.id)
+        select(Contact.stage, func.count())
+        .where(Contact.owner_id == owner.id)
         .group_by(col(Contact.stage))
     ).all()
     counts = {stage.value: 0 for stage in Stage} | {stage: n for stage, n in rows}
@@ -191,22 +225,35 @@ def count_contacts(session: Session, *, owner: User) -> dict[str, int]:
 
 def recent_contacts(session: Session, *, owner: User, limit: int = 5) -> Sequence[Contact]:
     return session.exec(
-        select(Contact).where(Contact.owner_id == owner.id)
-        .order_by(col(Contact.created_at).desc()).limit(limit)
+        select(Contact)
+        .where(Contact.owner_id == owner.id)
+        .order_by(col(Contact.created_at).desc())
+        .limit(limit)
     ).all()
 
 
 def contact_to_input(contact: Contact) -> ContactInput:
     return ContactInput(
-        first_name=contact.first_name, last_name=contact.last_name,
-        display_name=contact.display_name, nickname=contact.nickname,
-        organization=contact.organization, title=contact.title,
-        emails=[e.address for e in contact.emails], phones=[p.number for p in contact.phones],
+        first_name=contact.first_name,
+        last_name=contact.last_name,
+        display_name=contact.display_name,
+        nickname=contact.nickname,
+        organization=contact.organization,
+        title=contact.title,
+        emails=[e.address for e in contact.emails],
+        phones=[p.number for p in contact.phones],
         accounts=[Account(a.network, a.account_id, a.handle, a.url) for a in contact.accounts],
-        city=contact.city, region=contact.region, postal_code=contact.postal_code,
-        country=contact.country, lat=contact.lat, lon=contact.lon,
-        location_text=contact.location_text, birthday=contact.birthday,
-        topics=[t.name for t in contact.topics], notes=contact.notes, stage=contact.stage,
+        city=contact.city,
+        region=contact.region,
+        postal_code=contact.postal_code,
+        country=contact.country,
+        lat=contact.lat,
+        lon=contact.lon,
+        location_text=contact.location_text,
+        birthday=contact.birthday,
+        topics=[t.name for t in contact.topics],
+        notes=contact.notes,
+        stage=contact.stage,
         last_met=contact.last_met,
     )
 
@@ -238,8 +285,11 @@ def contact_to_dict(contact: Contact) -> dict[str, object]:
         "topics": [t.name for t in contact.topics],
         "notes": contact.notes,
         "sources": [
-            {"format": s.format, "file": s.file,
-             "connected_on": s.connected_on.isoformat() if s.connected_on else None}
+            {
+                "format": s.format,
+                "file": s.file,
+                "connected_on": s.connected_on.isoformat() if s.connected_on else None,
+            }
             for s in contact.sources
         ],
         "stage": contact.stage,
@@ -249,10 +299,20 @@ def contact_to_dict(contact: Contact) -> dict[str, object]:
 
 def export_contacts(session: Session, *, owner: User) -> list[dict[str, object]]:
     contacts = session.exec(
-        select(Contact).where(Contact.owner_id == owner.id)
+        select(Contact)
+        .where(Contact.owner_id == owner.id)
         .order_by(col(Contact.sort_key), col(Contact.id))
-        .options(*(selectinload(rel) for rel in (  # type: ignore[arg-type]
-            Contact.emails, Contact.phones, Contact.accounts, Contact.topics, Contact.sources)))
+        .options(
+            *(
+                selectinload(rel)
+                for rel in (  # type: ignore[arg-type]
+                    Contact.emails,
+                    Contact.phones,
+                    Contact.accounts,
+                    Contact.topics,
+                    Contact.sources,
+                )
+            )
+        )
     ).all()
     return [contact_to_dict(c) for c in contacts]
-

@@ -2,7 +2,17 @@
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -18,11 +28,14 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
 @bp.get("/")
 @login_required
-def index() -> str:
+def index() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:200]
     page = request.args.get("page", 1, type=int) or 1
     result = service.list_contacts(
-        db.session(), owner=current_user, query=query, page=page,
+        db.session(),
+        owner=current_user,
+        query=query,
+        page=page,
         per_page=current_app.config["CONTACTS_PER_PAGE"],
     )
     return render_template("contacts/index.html", result=result, query=query)
@@ -30,7 +43,7 @@ def index() -> str:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> ResponseReturnValue:
     form = ContactForm()
     if form.validate_on_submit():
         contact = service.create_contact(db.session(), owner=current_user, data=form.to_input())
@@ -42,7 +55,7 @@ def new() -> str | Response:
 
 @bp.get("/<contact_id>")
 @login_required
-def show(contact_id: str) -> str:
+def show(contact_id: str) -> ResponseReturnValue:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     stages = dict(stage_choices())
     return render_template("contacts/show.html", contact=contact, stages=stages)
@@ -50,7 +63,7 @@ def show(contact_id: str) -> str:
 
 @bp.route("/<contact_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(contact_id: str) -> str | Response:
+def edit(contact_id: str) -> ResponseReturnValue:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     stored = service.contact_to_input(contact)
     form = ContactForm(stored=stored)
@@ -66,7 +79,7 @@ def edit(contact_id: str) -> str | Response:
 
 @bp.route("/<contact_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(contact_id: str) -> str | Response:
+def delete(contact_id: str) -> ResponseReturnValue:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     form = FlaskForm()
     if form.validate_on_submit():
@@ -78,24 +91,25 @@ def delete(contact_id: str) -> str | Response:
     return render_template("contacts/delete.html", contact=contact, form=form)
 
 
-def _json_download(document: object, filename: str) -> Response:
+def _json_download(document: object, filename: str) -> ResponseReturnValue:
     body = json.dumps(document, ensure_ascii=False, indent=2)
     return Response(
-        body, mimetype="application/json",
+        body,
+        mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
 @bp.get("/<contact_id>/export.json")
 @login_required
-def export_one(contact_id: str) -> Response:
+def export_one(contact_id: str) -> ResponseReturnValue:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     return _json_download(service.contact_to_dict(contact), f"contact-{contact.id}.json")
 
 
 @bp.get("/export.json")
 @login_required
-def export_all() -> Response:
+def export_all() -> ResponseReturnValue:
     return _json_download(
         service.export_contacts(db.session(), owner=current_user), "treffpunkt-contacts.json"
     )

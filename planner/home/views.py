@@ -1,6 +1,7 @@
 """Dashboard, about page and the language switch for visitors."""
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from planner import db
@@ -11,14 +12,14 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index() -> Response:
+def index() -> ResponseReturnValue:
     target = "home.dashboard" if current_user.is_authenticated else "auth.login"
     return redirect(url_for(target))
 
 
 @bp.get("/dashboard")
 @login_required
-def dashboard() -> str:
+def dashboard() -> ResponseReturnValue:
     session = db.session()
     return render_template(
         "home/dashboard.html",
@@ -28,12 +29,12 @@ def dashboard() -> str:
 
 
 @bp.get("/about")
-def about() -> str:
+def about() -> ResponseReturnValue:
     return render_template("home/about.html")
 
 
 @bp.post("/language")
-def language() -> Response:
+def language() -> ResponseReturnValue:
     """Switch the interface language; signed-in users keep it in their settings."""
     chosen = request.form.get("lang", "")
     response = redirect(safe_next(request.form.get("next")))
@@ -42,6 +43,12 @@ def language() -> Response:
             current_user.locale = chosen
             db.session().add(current_user)
             db.session().commit()
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(
+            "lang",
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
     return response

@@ -26,13 +26,11 @@ class Stage(StrEnum):
 
 
 def _owner_fk() -> uuid.UUID:
-    return Field(  # type: ignore[no-any-return]
-        sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    )
+    return Field(sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
 
 
 def _contact_fk() -> uuid.UUID:
-    return Field(  # type: ignore[no-any-return]
+    return Field(
         sa_column=Column(
             Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
         )

@@ -19,7 +19,8 @@ class PreferencesForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        _l("Current password"), validators=[DataRequired()],
+        _l("Current password"),
+        validators=[DataRequired()],
         render_kw={"autocomplete": "current-password"},
     )
     password = new_password_field(_l("New password"))
@@ -32,6 +33,7 @@ class ChangePasswordForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
-        _l("Your password, to confirm"), validators=[DataRequired()],
+        _l("Your password, to confirm"),
+        validators=[DataRequired()],
         render_kw={"autocomplete": "current-password"},
     )

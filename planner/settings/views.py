@@ -1,10 +1,10 @@
 """Settings: language, home city, password, account deletion."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.wrappers import Response
 
 from planner import db
 from planner.auth import service
@@ -16,7 +16,7 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
-def index() -> str | Response:
+def index() -> ResponseReturnValue:
     user = current_user
     form = PreferencesForm() if request.method == "POST" else _preferences_of(user)
     if form.validate_on_submit():
@@ -37,7 +37,7 @@ def index() -> str | Response:
 
 @bp.post("/password")
 @login_required
-def change_password() -> str | Response:
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()  # the real User, not the proxy
@@ -65,7 +65,7 @@ def change_password() -> str | Response:
 
 @bp.post("/delete")
 @login_required
-def delete_account() -> str | Response:
+def delete_account() -> ResponseReturnValue:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         if verify_password(current_user.password_hash, form.password.data or ""):

@@ -21,8 +21,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder: Path = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{folder / 'live.db'}"
     migrate.upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test",
-                      "INSTANCE_PATH": str(folder), "RATELIMIT_ENABLED": False, **CHEAP_ARGON2})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "browser-test",
+            "INSTANCE_PATH": str(folder),
+            "RATELIMIT_ENABLED": False,
+            **CHEAP_ARGON2,
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -41,8 +48,13 @@ def browser() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--disable-gpu", "--disable-background-networking", "--disable-sync",
-                  "--disable-component-update", "--no-first-run"],
+            args=[
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-sync",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

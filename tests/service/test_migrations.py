@@ -28,8 +28,15 @@ def _tables(url: str) -> set[str]:
 
 def test_upgrade_to_head_matches_models_and_downgrade_empties(empty_database_url: str) -> None:
     migrate.upgrade(empty_database_url)
-    assert {"users", "contact", "contact_email", "contact_phone", "contact_account",
-            "contact_topic", "contact_source"} <= _tables(empty_database_url)
+    assert {
+        "users",
+        "contact",
+        "contact_email",
+        "contact_phone",
+        "contact_account",
+        "contact_topic",
+        "contact_source",
+    } <= _tables(empty_database_url)
     migrate.check(empty_database_url)  # raises if models and migrations disagree
     migrate.downgrade(empty_database_url, "base")
     assert _tables(empty_database_url) == set()

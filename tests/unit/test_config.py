@@ -8,13 +8,20 @@ from planner.config import instance_secret, normalize_database_url
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PLANNER_INSTANCE_PATH",
-                 "PLANNER_BASE_URL", "PLANNER_CONTACTS_PER_PAGE"):
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "PLANNER_INSTANCE_PATH",
+        "PLANNER_BASE_URL",
+        "PLANNER_CONTACTS_PER_PAGE",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
-def test_defaults_put_sqlite_and_a_generated_secret_under_instance(tmp_path: Path, clean_env: None
-                                                                   ) -> None:
+def test_defaults_put_sqlite_and_a_generated_secret_under_instance(
+    tmp_path: Path, clean_env: None
+) -> None:
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'treffpunkt.db'}"
     secret = (tmp_path / "secret_key").read_text().strip()

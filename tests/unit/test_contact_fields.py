@@ -26,6 +26,10 @@ def test_impossible_birthdays_are_refused(typed: str) -> None:
 
 
 def test_lines_and_topics_are_trimmed_and_deduplicated() -> None:
-    assert split_lines(" a@x.example \n\n b@x.example\na@x.example") == ["a@x.example", "b@x.example"]
+    lines = split_lines(" a@x.example \n\n b@x.example\na@x.example")
+    assert lines == ["a@x.example", "b@x.example"]
     assert split_topics("Barcamps, Employer Branding; HR,,Barcamps") == [
-        "Barcamps", "Employer Branding", "HR"]
+        "Barcamps",
+        "Employer Branding",
+        "HR",
+    ]

@@ -27,5 +27,7 @@ def test_placeholders_survive_translation() -> None:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         wanted = set(placeholder.findall(ids[-1]))
         for string in strings:
-            assert set(placeholder.findall(string)) <= wanted | set(
-                placeholder.findall(ids[0])), (message.id, string)
+            assert set(placeholder.findall(string)) <= wanted | set(placeholder.findall(ids[0])), (
+                message.id,
+                string,
+            )

@@ -16,15 +16,22 @@ def planner(app: Flask) -> Any:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None) -> Any:
-        return runner.invoke(main, list(args), input=input,
-                             obj=ScriptInfo(create_app=lambda: app))
+        return runner.invoke(main, list(args), input=input, obj=ScriptInfo(create_app=lambda: app))
 
     return run
 
 
 def test_users_create_with_password_on_stdin(planner: Any, client: Any) -> None:
-    result = planner("users", "create", "Cli@Example.org", "--password-stdin", "--locale", "de",
-                     "--json", input="a long cli password\n")
+    result = planner(
+        "users",
+        "create",
+        "Cli@Example.org",
+        "--password-stdin",
+        "--locale",
+        "de",
+        "--json",
+        input="a long cli password\n",
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["email"] == "cli@example.org" and doc["created"] is True
@@ -59,20 +66,48 @@ def test_user_errors_exit_1_and_usage_errors_exit_2(planner: Any) -> None:
     assert unknown.exit_code == 1 and "no user" in unknown.stderr
 
 
-def test_contacts_export_prints_only_that_users_contacts(planner: Any, make_user: Any,
-                                                         make_contact: Any) -> None:
+def test_contacts_export_prints_only_that_users_contacts(
+    planner: Any, make_user: Any, make_contact: Any
+) -> None:
     alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
-    make_contact(alice, first_name="Annegret", last_name="Kühnel", emails=["a@example.org"],
-                 topics=["Barcamps"], birthday="1980-04-02")
+    make_contact(
+        alice,
+        first_name="Annegret",
+        last_name="Kühnel",
+        emails=["a@example.org"],
+        topics=["Barcamps"],
+        birthday="1980-04-02",
+    )
     make_contact(bob, first_name="Bobs", last_name="Kontakt")
     result = planner("contacts", "export", "--user", "alice@example.org", "--json")
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert [c["display_name"] for c in doc] == ["Annegret Kühnel"]
     assert set(doc[0]) == {
-        "id", "display_name", "first_name", "last_name", "nickname", "organization", "title",
-        "emails", "phones", "accounts", "city", "region", "postal_code", "country", "lat",
-        "lon", "location_text", "birthday", "topics", "notes", "sources", "stage", "last_met"}
+        "id",
+        "display_name",
+        "first_name",
+        "last_name",
+        "nickname",
+        "organization",
+        "title",
+        "emails",
+        "phones",
+        "accounts",
+        "city",
+        "region",
+        "postal_code",
+        "country",
+        "lat",
+        "lon",
+        "location_text",
+        "birthday",
+        "topics",
+        "notes",
+        "sources",
+        "stage",
+        "last_met",
+    }
 
 
 def test_db_upgrade_is_idempotent(planner: Any) -> None:

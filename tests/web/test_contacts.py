@@ -7,11 +7,19 @@ from flask import Flask
 from tests.conftest import count_rows
 
 FULL = {
-    "first_name": "Annegret", "last_name": "Kühnel", "organization": "Elbwerk",
-    "title": "Social Media Managerin", "emails": "a.kuehnel@elbwerk.example",
-    "phones": "+49 40 1234567", "accounts": "https://www.linkedin.com/in/annegret-kuehnel",
-    "city": "Hamburg", "country": "de", "topics": "Employer Branding, Barcamps",
-    "stage": "online", "birthday": "02.04.", "notes": "<script>alert(1)</script>",
+    "first_name": "Annegret",
+    "last_name": "Kühnel",
+    "organization": "Elbwerk",
+    "title": "Social Media Managerin",
+    "emails": "a.kuehnel@elbwerk.example",
+    "phones": "+49 40 1234567",
+    "accounts": "https://www.linkedin.com/in/annegret-kuehnel",
+    "city": "Hamburg",
+    "country": "de",
+    "topics": "Employer Branding, Barcamps",
+    "stage": "online",
+    "birthday": "02.04.",
+    "notes": "<script>alert(1)</script>",
 }
 
 
@@ -37,17 +45,26 @@ def test_add_show_edit_and_delete_a_contact(app: Flask, make_user: Any, login: A
     assert count_rows(app, "contact_email") == 0
 
 
-def test_form_errors_are_specific_and_nothing_is_saved(app: Flask, make_user: Any,
-                                                        login: Any) -> None:
+def test_form_errors_are_specific_and_nothing_is_saved(
+    app: Flask, make_user: Any, login: Any
+) -> None:
     web = login(make_user())
-    page = web.submit("/contacts/new", {"emails": "kein-email\nok@example.org",
-                                        "phones": "abc", "country": "Deutschland",
-                                        "birthday": "31.02.1980", "stage": "online"})
+    page = web.submit(
+        "/contacts/new",
+        {
+            "emails": "kein-email\nok@example.org",
+            "phones": "abc",
+            "country": "Deutschland",
+            "birthday": "31.02.1980",
+            "stage": "online",
+        },
+    )
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Line 1: &#39;kein-email&#39; is not an e-mail address." in text
-    assert "<b>" not in web.submit("/contacts/new", {"emails": "<b>x</b>", "stage": "online"}
-                                   ).get_data(as_text=True)
+    assert "<b>" not in web.submit(
+        "/contacts/new", {"emails": "<b>x</b>", "stage": "online"}
+    ).get_data(as_text=True)
     assert "Line 1: &#39;abc&#39; is not a phone number." in text
     assert "Use the two-letter code, e.g. DE or AT." in text
     assert "&#39;31.02.1980&#39; is not a date." in text
@@ -76,8 +93,9 @@ def test_contacts_list_has_an_empty_state_search_and_pages(
     assert "Nobody matches" in none
 
 
-def test_export_downloads_the_users_contacts_as_json(make_user: Any, make_contact: Any,
-                                                     login: Any) -> None:
+def test_export_downloads_the_users_contacts_as_json(
+    make_user: Any, make_contact: Any, login: Any
+) -> None:
     user = make_user()
     contact = make_contact(user, emails=["a@example.org"], topics=["HR"])
     web = login(user)
@@ -89,20 +107,33 @@ def test_export_downloads_the_users_contacts_as_json(make_user: Any, make_contac
     assert one["emails"] == ["a@example.org"] and one["topics"] == ["HR"]
 
 
-def test_editing_keeps_what_the_form_does_not_show(make_user: Any, make_contact: Any,
-                                                   login: Any) -> None:
+def test_editing_keeps_what_the_form_does_not_show(
+    make_user: Any, make_contact: Any, login: Any
+) -> None:
     from planner.identifiers import Account
 
     user = make_user()
-    contact = make_contact(user, city="Hamburg", lat=53.55, lon=9.99, location_text="HH",
-                           accounts=[Account("x", "1234567890123456789", "jo", None)])
+    contact = make_contact(
+        user,
+        city="Hamburg",
+        lat=53.55,
+        lon=9.99,
+        location_text="HH",
+        accounts=[Account("x", "1234567890123456789", "jo", None)],
+    )
     web = login(user)
     form = web.get(f"/contacts/{contact.id}/edit").get_data(as_text=True)
     accounts = re.search(r'<textarea[^>]*name="accounts"[^>]*>\s*([^<]*)</textarea>', form)
     assert accounts is not None
-    response = web.submit(f"/contacts/{contact.id}/edit", {
-        "first_name": "Jo", "city": "Hamburg", "stage": "met", "accounts": accounts.group(1),
-    })
+    response = web.submit(
+        f"/contacts/{contact.id}/edit",
+        {
+            "first_name": "Jo",
+            "city": "Hamburg",
+            "stage": "met",
+            "accounts": accounts.group(1),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     doc = web.get(f"/contacts/{contact.id}/export.json").get_json()
     assert doc["first_name"] == "Jo" and doc["lat"] == 53.55 and doc["location_text"] == "HH"

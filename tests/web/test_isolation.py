@@ -30,8 +30,9 @@ def test_another_users_contact_urls_answer_404_and_change_nothing(
         response = web.get(url)
     else:
         token = web.csrf_token("/contacts/new")
-        response = web.client.post(url, data={"csrf_token": token, "first_name": "Hacked",
-                                              "stage": "online"})
+        response = web.client.post(
+            url, data={"csrf_token": token, "first_name": "Hacked", "stage": "online"}
+        )
     assert response.status_code == 404
     assert "Secret" not in response.get_data(as_text=True)
     alice_view = login(alice).get(f"/contacts/{contact.id}/export.json").get_json()
@@ -39,8 +40,9 @@ def test_another_users_contact_urls_answer_404_and_change_nothing(
     assert count_rows(app, "contact") == 1
 
 
-def test_bulk_export_and_list_show_only_ones_own(make_user: Any, make_contact: Any,
-                                                 login: Any) -> None:
+def test_bulk_export_and_list_show_only_ones_own(
+    make_user: Any, make_contact: Any, login: Any
+) -> None:
     alice, bob = make_user(), make_user()
     make_contact(alice, first_name="Alicecontact")
     web = login(bob)
@@ -54,14 +56,25 @@ def test_malformed_ids_are_404_not_500(make_user: Any, login: Any) -> None:
         assert web.get(f"/contacts/{bad}").status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/contacts/new", "/settings/", "/settings/password",
-                                  "/settings/delete", "/logout", "/language"])
-def test_a_post_without_csrf_token_is_refused(app: Flask, make_user: Any, login: Any,
-                                              path: str) -> None:
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/contacts/new",
+        "/settings/",
+        "/settings/password",
+        "/settings/delete",
+        "/logout",
+        "/language",
+    ],
+)
+def test_a_post_without_csrf_token_is_refused(
+    app: Flask, make_user: Any, login: Any, path: str
+) -> None:
     user = make_user()
     web = login(user)
-    response = web.client.post(path, data={"first_name": "X", "stage": "online",
-                                           "password": PASSWORD, "lang": "de"})
+    response = web.client.post(
+        path, data={"first_name": "X", "stage": "online", "password": PASSWORD, "lang": "de"}
+    )
     assert response.status_code == 400
     assert count_rows(app, "contact") == 0
     assert count_rows(app, "users") == 1

@@ -16,19 +16,27 @@ def test_security_headers_on_every_page(client: WebClient) -> None:
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_pages_have_no_inline_scripts_or_styles(make_user: Any, make_contact: Any,
-                                                login: Any) -> None:
+def test_pages_have_no_inline_scripts_or_styles(
+    make_user: Any, make_contact: Any, login: Any
+) -> None:
     user = make_user()
     contact = make_contact(user)
     web = login(user)
-    for url in ("/dashboard", "/contacts/", f"/contacts/{contact.id}", "/contacts/new",
-                "/settings/", "/about"):
+    for url in (
+        "/dashboard",
+        "/contacts/",
+        f"/contacts/{contact.id}",
+        "/contacts/new",
+        "/settings/",
+        "/about",
+    ):
         page = web.get(url).get_data(as_text=True)
         assert "<script>" not in page and " style=" not in page and "onclick" not in page, url
 
 
-def test_browser_language_decides_until_the_user_chooses(make_user: Any, login: Any,
-                                                         client: WebClient) -> None:
+def test_browser_language_decides_until_the_user_chooses(
+    make_user: Any, login: Any, client: WebClient
+) -> None:
     german = client.get("/login", headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"})
     assert 'lang="de"' in german.get_data(as_text=True)
     assert "Anmelden" in german.get_data(as_text=True)
