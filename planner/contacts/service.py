@@ -297,22 +297,20 @@ def contact_to_dict(contact: Contact) -> dict[str, object]:
     }
 
 
+_CHILD_COLLECTIONS: tuple[Any, ...] = (
+    Contact.emails,
+    Contact.phones,
+    Contact.accounts,
+    Contact.topics,
+    Contact.sources,
+)
+
+
 def export_contacts(session: Session, *, owner: User) -> list[dict[str, object]]:
     contacts = session.exec(
         select(Contact)
         .where(Contact.owner_id == owner.id)
         .order_by(col(Contact.sort_key), col(Contact.id))
-        .options(
-            *(
-                selectinload(rel)
-                for rel in (  # type: ignore[arg-type]
-                    Contact.emails,
-                    Contact.phones,
-                    Contact.accounts,
-                    Contact.topics,
-                    Contact.sources,
-                )
-            )
-        )
+        .options(*(selectinload(rel) for rel in _CHILD_COLLECTIONS))
     ).all()
     return [contact_to_dict(c) for c in contacts]

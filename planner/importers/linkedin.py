@@ -1,0 +1,55 @@
+"""LinkedIn ``Connections.csv``: a preamble before the header, columns found by name."""
+
+from __future__ import annotations
+
+from planner.identifiers import Account, parse_account
+from planner.importers.csvbase import RowBuilder, build_records, load_table, new_result
+from planner.importers.decode import Decoded
+from planner.importers.detect import is_linkedin_header
+from planner.importers.records import ContactRecord, Limits, ParsedFile, SourceRecord
+from planner.importers.tabular import Row, Table, cell, index_of
+from planner.importers.values import english_date, none_if_blank
+
+FORMAT = "linkedin_connections_csv"
+
+
+def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
+    table = load_table(
+        decoded, file=file, format=FORMAT, limits=limits, is_header=is_linkedin_header
+    )
+    if isinstance(table, ParsedFile):
+        return table
+    result = new_result(decoded, file=file, format=FORMAT, table=table)
+    return build_records(
+        result, table, format=FORMAT, file=file, build=_builder(table), limits=limits
+    )
+
+
+def _builder(table: Table) -> RowBuilder:
+    header = table.header
+    first = index_of(header, "First Name")
+    last = index_of(header, "Last Name")
+    url = index_of(header, "URL", "Profile URL")
+    email = index_of(header, "Email Address", "E-mail Address")
+    company = index_of(header, "Company")
+    position = index_of(header, "Position")
+    connected = index_of(header, "Connected On")
+
+    def build(row: Row, source: SourceRecord) -> ContactRecord:
+        profile = cell(row, url)
+        accounts: list[Account] = []
+        if profile:
+            accounts.append(parse_account(profile, "linkedin") or Account("linkedin", url=profile))
+        source.connected_on = english_date(cell(row, connected))
+        return ContactRecord(
+            row=row.line,
+            source=source,
+            first_name=none_if_blank(cell(row, first)),
+            last_name=none_if_blank(cell(row, last)),
+            organization=none_if_blank(cell(row, company)),
+            title=none_if_blank(cell(row, position)),
+            emails=[e for e in [cell(row, email)] if e],
+            accounts=accounts,
+        )
+
+    return build

@@ -1,0 +1,135 @@
+"""Normalising single values as exports write them: countries, dates, lists, skip reasons."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from flask_babel import lazy_gettext as _
+
+from planner.identifiers import fold_text
+from planner.importers.records import ContactRecord
+
+# Country names as address books write them (de, en, native), folded -> ISO 3166-1 alpha-2.
+_COUNTRIES = {
+    "deutschland": "DE", "germany": "DE", "bundesrepublik deutschland": "DE", "brd": "DE",
+    "osterreich": "AT", "austria": "AT", "schweiz": "CH", "switzerland": "CH", "suisse": "CH",
+    "svizzera": "CH", "liechtenstein": "LI", "luxemburg": "LU", "luxembourg": "LU",
+    "frankreich": "FR", "france": "FR", "italien": "IT", "italy": "IT", "italia": "IT",
+    "spanien": "ES", "spain": "ES", "espana": "ES", "portugal": "PT", "niederlande": "NL",
+    "netherlands": "NL", "nederland": "NL", "holland": "NL", "belgien": "BE", "belgium": "BE",
+    "danemark": "DK", "denmark": "DK", "danmark": "DK", "schweden": "SE", "sweden": "SE",
+    "sverige": "SE", "norwegen": "NO", "norway": "NO", "norge": "NO", "finnland": "FI",
+    "finland": "FI", "polen": "PL", "poland": "PL", "polska": "PL", "tschechien": "CZ",
+    "czechia": "CZ", "czech republic": "CZ", "ungarn": "HU", "hungary": "HU",
+    "vereinigtes konigreich": "GB", "united kingdom": "GB", "uk": "GB", "grossbritannien": "GB",
+    "england": "GB", "irland": "IE", "ireland": "IE", "usa": "US", "united states": "US",
+    "vereinigte staaten": "US", "united states of america": "US", "kanada": "CA", "canada": "CA",
+    "turkei": "TR", "turkey": "TR", "turkiye": "TR", "griechenland": "GR", "greece": "GR",
+    "kroatien": "HR", "croatia": "HR", "slowenien": "SI", "slovenia": "SI", "rumanien": "RO",
+    "romania": "RO", "bulgarien": "BG", "bulgaria": "BG", "estland": "EE", "estonia": "EE",
+    "lettland": "LV", "latvia": "LV", "litauen": "LT", "lithuania": "LT", "slowakei": "SK",
+    "slovakia": "SK", "island": "IS", "iceland": "IS", "australien": "AU", "australia": "AU",
+    "japan": "JP", "china": "CN", "indien": "IN", "india": "IN", "brasilien": "BR",
+    "brazil": "BR", "mexiko": "MX", "mexico": "MX", "israel": "IL", "ukraine": "UA",
+}  # fmt: skip
+_ISO_CODES = set(_COUNTRIES.values())
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+
+def country_code(text: str | None) -> str | None:
+    """ISO code for a country name or code; None when unknown (the text is kept elsewhere)."""
+    if not text:
+        return None
+    value = text.strip()
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    if len(value) == 3 and value.upper() in ("DEU", "AUT", "CHE"):
+        return {"DEU": "DE", "AUT": "AT", "CHE": "CH"}[value.upper()]
+    code = _COUNTRIES.get(fold_text(value))
+    return code if code in _ISO_CODES else None
+
+
+def english_date(text: str) -> date | None:
+    """``12 Nov 2023`` (LinkedIn's ``Connected On``), independent of the process locale."""
+    match = re.fullmatch(r"\s*(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{4})\s*", text)
+    if not match:
+        return None
+    month = _MONTHS.get(match.group(2).lower())
+    if month is None:
+        return None
+    try:
+        return date(int(match.group(3)), month, int(match.group(1)))
+    except ValueError:
+        return None
+
+
+def birthday(text: str | None, *, omit_year: bool = False) -> str | None:
+    """``YYYY-MM-DD`` or ``--MM-DD`` from the shapes exports use (ISO, basic, ``--MMDD``,
+    ``d.M.yyyy``, ``M/D/YYYY``); None for Outlook's empty ``0.0.00`` and for nonsense."""
+    if not text:
+        return None
+    value = text.strip().split("T", 1)[0]
+    year: int | None
+    if m := re.fullmatch(r"--(\d{2})-?(\d{2})", value):
+        year, month, day = None, int(m.group(1)), int(m.group(2))
+    elif m := re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", value):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?", value):
+        year = int(m.group(3)) if m.group(3) else None
+        month, day = int(m.group(2)), int(m.group(1))
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", value):
+        year, month, day = int(m.group(3)), int(m.group(1)), int(m.group(2))
+    else:
+        return None
+    if omit_year or (year is not None and year <= 1604):  # Apple writes 1604 for "no year"
+        year = None
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: 29 Feb stays valid
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+
+
+def split_list(text: str, separators: str = ",;") -> list[str]:
+    """Non-empty trimmed items of a list cell, order kept, duplicates dropped."""
+    items = re.split("[" + re.escape(separators) + "]", text)
+    return unique(item.strip() for item in items)
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    result: list[str] = []
+    for item in items:
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            result.append(item)
+    return result
+
+
+def none_if_blank(text: str | None) -> str | None:
+    if text is None:
+        return None
+    value = text.strip()
+    return value or None
+
+
+def skip_reason(record: ContactRecord, row_values: dict[str, str] | None = None) -> str:
+    """Why a record that is not a contact is skipped, in user-facing words."""
+    if record.phones:
+        return _("only a phone number (%(phone)s)") % {"phone": record.phones[0]}
+    if row_values:
+        shown = ", ".join(f"{k}={v}" for k, v in row_values.items())
+        return _("no name, organisation, e-mail or account (only %(values)s)") % {"values": shown}
+    return str(_("empty record: no name, organisation, e-mail or account"))
+
+
+def empty_row_reason(raw: str | None = None) -> str:
+    if raw:
+        return _("empty row (%(raw)s)") % {"raw": raw}
+    return str(_("empty row"))

@@ -1,0 +1,346 @@
+"""vCard 2.1, 3.0 and 4.0 (Android, Apple, Nextcloud, Outlook, XING downloads …).
+
+A small, careful reader rather than a general library: unfolding, quoted-printable with soft
+line breaks (which may split a UTF-8 character), CHARSET, grouped properties (``item1.ADR``),
+Apple's escaped URLs and year-less birthdays, vCard 4 ``geo:`` URIs, ALTID pairs, several cards
+per file, and a card cut off by the end of the file (a problem with its card number).
+"""
+
+from __future__ import annotations
+
+import quopri
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _
+
+from planner.identifiers import Account, parse_account
+from planner.importers.decode import Decoded, decode_charset, encoding_notice
+from planner.importers.records import ContactRecord, Limits, ParsedFile, Problem, SourceRecord
+from planner.importers.values import birthday, country_code, none_if_blank, skip_reason, unique
+
+FORMAT = "vcard"
+_PHONE_LIKE = re.compile(r"^[\d\s+()/.\-]+$")
+_GEO = re.compile(r"(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)")
+_SKIPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}
+_SOCIAL_NETWORKS = {"twitter": "x", "x": "x"}
+
+
+@dataclass
+class Prop:
+    name: str  # upper case, without group
+    group: str | None
+    params: dict[str, list[str]]  # keys upper case, values unquoted
+    types: set[str]  # lower case TYPE values, including 2.1's bare parameters
+    value: str  # raw value (quoted-printable already decoded), escapes still in place
+
+
+@dataclass
+class Card:
+    number: int
+    props: list[Prop] = field(default_factory=list)
+    closed: bool = False
+
+    def all(self, name: str) -> list[Prop]:
+        return [p for p in self.props if p.name == name]
+
+    def first(self, name: str) -> Prop | None:
+        found = self.all(name)
+        return found[0] if found else None
+
+
+def _split_unquoted(text: str, sep: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        if char == sep and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _colon_index(line: str) -> int:
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return index
+    return -1
+
+
+def split_components(value: str, sep: str = ";") -> list[str]:
+    """Split on ``sep`` where it is not escaped with a backslash; escapes stay for unescape."""
+    parts: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in value:
+        if escaped:
+            current.append("\\" + char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == sep:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if escaped:
+        current.append("\\")
+    parts.append("".join(current))
+    return parts
+
+
+def unescape(value: str) -> str:
+    """vCard text escapes: ``\\n`` ``\\,`` ``\\;`` ``\\:`` ``\\\\``."""
+    out: list[str] = []
+    index = 0
+    while index < len(value):
+        char = value[index]
+        if char == "\\" and index + 1 < len(value):
+            nxt = value[index + 1]
+            out.append("\n" if nxt in "nN" else nxt)
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+def _is_qp(name_part: str) -> bool:
+    return "QUOTED-PRINTABLE" in name_part.upper()
+
+
+def _logical_lines(text: str) -> list[str]:
+    """Unfold continuation lines and quoted-printable soft breaks."""
+    physical = re.split(r"\r\n|\r|\n", text)
+    lines: list[str] = []
+    for raw in physical:
+        if lines:
+            previous = lines[-1]
+            colon = _colon_index(previous)
+            name_part = previous[:colon] if colon >= 0 else ""
+            if colon >= 0 and _is_qp(name_part) and previous.endswith("="):
+                lines[-1] = previous[:-1] + raw  # soft break: the "=" goes, nothing else
+                continue
+            if raw[:1] in (" ", "\t"):
+                lines[-1] = previous + raw[1:]
+                continue
+        if raw.strip():
+            lines.append(raw)
+    return lines
+
+
+def _first(params: dict[str, list[str]], key: str) -> str | None:
+    values = params.get(key)
+    return values[0] if values else None
+
+
+def _parse_prop(line: str) -> Prop | None:
+    colon = _colon_index(line)
+    if colon <= 0:
+        return None
+    name_part, value = line[:colon], line[colon + 1 :]
+    pieces = _split_unquoted(name_part, ";")
+    full_name = pieces[0].strip()
+    group, _dot, name = full_name.rpartition(".")
+    params: dict[str, list[str]] = {}
+    types: set[str] = set()
+    for piece in pieces[1:]:
+        key, eq, raw = piece.partition("=")
+        if not eq:  # vCard 2.1 bare parameter: TEL;CELL, PHOTO;JPEG, QUOTED-PRINTABLE
+            bare = key.strip().upper()
+            if bare in ("QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"):
+                params.setdefault("ENCODING", []).append(bare)
+            else:
+                types.add(bare.lower())
+            continue
+        values = [v.strip().strip('"') for v in _split_unquoted(raw, ",")]
+        key = key.strip().upper()
+        params.setdefault(key, []).extend(values)
+        if key == "TYPE":
+            types.update(v.lower() for v in values)
+    encoding = {e.upper() for e in params.get("ENCODING", [])}
+    if "QUOTED-PRINTABLE" in encoding:
+        charset = _first(params, "CHARSET")
+        value = decode_charset(quopri.decodestring(value.encode("utf-8")), charset)
+    return Prop(name.upper(), group or None, params, types, value)
+
+
+def read_cards(text: str) -> tuple[list[Card], list[Card]]:
+    """Complete cards and cards that were never closed (cut off, or a BEGIN inside a card)."""
+    complete: list[Card] = []
+    broken: list[Card] = []
+    current: Card | None = None
+    count = 0
+    for line in _logical_lines(text):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if current is not None:
+                broken.append(current)
+            count += 1
+            current = Card(count)
+            continue
+        if upper == "END:VCARD":
+            if current is not None:
+                current.closed = True
+                complete.append(current)
+            current = None
+            continue
+        if current is None:
+            continue
+        prop = _parse_prop(line)
+        if prop is not None and prop.name not in _SKIPPED:
+            current.props.append(prop)
+    if current is not None:
+        broken.append(current)
+    return complete, broken
+
+
+def _preferred(props: list[Prop]) -> Prop | None:
+    for prop in props:
+        if "pref" in prop.types or prop.params.get("PREF") == ["1"]:
+            return prop
+    return props[0] if props else None
+
+
+def _geo(text: str) -> tuple[float, float] | None:
+    match = _GEO.search(text.replace("\\", ""))
+    if not match:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        return lat, lon
+    return None
+
+
+def _social(prop: Prop) -> Account | None:
+    network_param = _first(prop.params, "TYPE")
+    network = _SOCIAL_NETWORKS.get((network_param or "").lower(), (network_param or "").lower())
+    value = unescape(prop.value).strip()
+    account = parse_account(value, network or None) if value else None
+    if account is None:
+        user = (prop.params.get("X-USER") or [""])[0]
+        if user and network:
+            account = Account(network, handle=user)
+    return account
+
+
+def card_to_record(card: Card, source: SourceRecord) -> ContactRecord:
+    record = ContactRecord(row=card.number, source=source)
+    fn = card.first("FN")
+    if fn is not None:
+        name = unescape(fn.value).strip()
+        if name and not _PHONE_LIKE.match(name):
+            record.display_name = name
+    n = card.first("N")
+    if n is not None:
+        parts = [unescape(p).strip() for p in split_components(n.value)] + [""] * 5
+        family, given, additional = parts[0], parts[1], parts[2]
+        record.last_name = family or None
+        record.first_name = " ".join(p for p in (given, additional) if p) or None
+    nickname = card.first("NICKNAME")
+    if nickname is not None:
+        record.nickname = none_if_blank(unescape(split_components(nickname.value, ",")[0]))
+    for custom in card.all("X-ANDROID-CUSTOM"):
+        parts = split_components(custom.value)
+        if parts[0].endswith("/nickname") and len(parts) > 1 and not record.nickname:
+            record.nickname = none_if_blank(unescape(parts[1]))
+    org = card.first("ORG")
+    if org is not None:
+        record.organization = none_if_blank(unescape(split_components(org.value)[0]))
+    title = card.first("TITLE")
+    if title is not None:
+        record.title = none_if_blank(unescape(title.value))
+    for email in card.all("EMAIL"):
+        value = unescape(email.value).strip()
+        if value.lower().startswith("mailto:"):
+            value = value[7:]
+        if value:
+            record.emails.append(value)
+    for tel in card.all("TEL"):
+        value = unescape(tel.value).strip()
+        if value.lower().startswith("tel:"):
+            value = value[4:]
+        if value:
+            record.phones.append(value)
+    adr = _preferred(card.all("ADR"))
+    if adr is not None:
+        parts = [unescape(p).strip() for p in split_components(adr.value)] + [""] * 7
+        record.city = parts[3] or None
+        record.region = parts[4] or None
+        record.postal_code = parts[5] or None
+        record.country = country_code(parts[6])
+        geo_param = _first(adr.params, "GEO")
+        if geo_param and (point := _geo(geo_param)):
+            record.lat, record.lon = point
+    geo = card.first("GEO")
+    if geo is not None and (point := _geo(geo.value)):
+        record.lat, record.lon = point
+    bday = card.first("BDAY")
+    if bday is not None:
+        record.birthday = birthday(
+            unescape(bday.value), omit_year="X-APPLE-OMIT-YEAR" in bday.params
+        )
+    topics: list[str] = []
+    for categories in card.all("CATEGORIES"):
+        topics.extend(unescape(c).strip() for c in split_components(categories.value, ","))
+    record.topics = unique(topics)
+    notes = [unescape(n.value).strip() for n in card.all("NOTE")]
+    record.notes = "\n\n".join(n for n in notes if n) or None
+    for url in card.all("URL"):
+        value = unescape(url.value).strip()
+        if value:
+            record.accounts.append(parse_account(value) or Account("website", url=value))
+    for social in card.all("X-SOCIALPROFILE"):
+        account = _social(social)
+        if account is not None:
+            record.accounts.append(account)
+    if not record.display_name and not record.person_name() and record.organization:
+        record.display_name = record.organization
+    return record
+
+
+def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
+    complete, broken = read_cards(decoded.text)
+    result = ParsedFile(file=file, format=FORMAT, encoding=decoded.encoding)
+    notice = encoding_notice(decoded)
+    if notice:
+        result.problems.append(Problem(row=None, message=notice, skipped=False))
+    cards = sorted(complete + broken, key=lambda c: c.number)
+    last = cards[-1].number if cards else 0
+    for card in cards:
+        record = card_to_record(card, SourceRecord(format=FORMAT, file=file))
+        if not card.closed and card.number < last:
+            message = _(
+                "card not closed: the next card begins before its END:VCARD; %(name)s was "
+                "not imported"
+            ) % {"name": record.label or "?"}
+            result.problems.append(Problem(row=card.number, message=message, malformed=True))
+            continue
+        if not card.closed:
+            message = str(_("card not closed: the file ends inside it (no END:VCARD)"))
+            if record.label:
+                message = _(
+                    "card not closed: the file ends inside it (no END:VCARD); "
+                    "%(name)s was not imported"
+                ) % {"name": record.label}
+            result.problems.append(Problem(row=card.number, message=message, malformed=True))
+            continue
+        if not record.is_contact():
+            result.problems.append(Problem(row=card.number, message=skip_reason(record)))
+            continue
+        result.records.append(record)
+        if len(result.records) > limits.max_records:
+            return ParsedFile(file=file, format=FORMAT, error=str(_("too many cards")))
+    if not complete and not broken:
+        result.error = str(_("no vCard in the file (no BEGIN:VCARD … END:VCARD)"))
+    elif not result.records and any(p.malformed for p in result.problems):
+        result.error = str(_("no complete vCard in the file"))
+    return result
