@@ -1,6 +1,7 @@
 """Contacts: create, change, delete, search, export. Services flush; callers commit."""
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -115,56 +116,91 @@ def _search_text(data: ContactInput) -> str:
     return " ".join(dict.fromkeys(w for p in parts if p for w in search_words(p)))
 
 
-def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
-    contact.display_name = data.name()[:300]
-    for name in (
-        "first_name",
-        "last_name",
-        "nickname",
-        "organization",
-        "title",
-        "city",
-        "region",
-        "postal_code",
-        "lat",
-        "lon",
-        "location_text",
-        "birthday",
-        "notes",
-        "last_met",
-    ):
-        setattr(contact, name, getattr(data, name))
-    contact.country = data.country.upper() if data.country else None
-    contact.stage = data.stage
-    contact.sort_key = fold_text(contact.display_name)[:300]
-    contact.search_text = _search_text(data)
-    contact.updated_at = utcnow()
-    owner = contact.owner_id
-    contact.emails = [
-        ContactEmail(
-            owner_id=owner, address=e, normalized=normalize_email(e) or e.lower(), position=i
-        )
+_SCALARS = (
+    "first_name",
+    "last_name",
+    "nickname",
+    "organization",
+    "title",
+    "city",
+    "region",
+    "postal_code",
+    "lat",
+    "lon",
+    "location_text",
+    "birthday",
+    "notes",
+    "last_met",
+)
+
+
+@dataclass
+class ContactRows:
+    """One contact as plain table rows, ready for a bulk insert (or for the ORM)."""
+
+    contact: dict[str, Any]
+    emails: list[dict[str, Any]]
+    phones: list[dict[str, Any]]
+    accounts: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+
+    def children(self) -> dict[type[Any], list[dict[str, Any]]]:
+        return {
+            ContactEmail: self.emails,
+            ContactPhone: self.phones,
+            ContactAccount: self.accounts,
+            ContactTopic: self.topics,
+        }
+
+
+def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput) -> ContactRows:
+    """The rows that store ``data``: derived columns (sort key, search text, normalised
+    e-mails and phones, account keys, topic keys) computed here and only here."""
+    display_name = data.name()[:300]
+    contact = {name: getattr(data, name) for name in _SCALARS}
+    contact.update(
+        id=contact_id,
+        owner_id=owner_id,
+        display_name=display_name,
+        country=data.country.upper() if data.country else None,
+        stage=data.stage,
+        sort_key=fold_text(display_name)[:300],
+        search_text=_search_text(data),
+        updated_at=utcnow(),
+    )
+    ids = {"contact_id": contact_id, "owner_id": owner_id}
+    emails = [
+        {**ids, "address": e, "normalized": normalize_email(e) or e.lower(), "position": i}
         for i, e in enumerate(dict.fromkeys(data.emails))
     ]
-    contact.phones = [
-        ContactPhone(owner_id=owner, number=p, e164=normalize_phone(p), position=i)
+    phones = [
+        {**ids, "number": p, "e164": normalize_phone(p), "position": i}
         for i, p in enumerate(dict.fromkeys(data.phones))
     ]
-    contact.accounts = [
-        ContactAccount(
-            owner_id=owner,
-            network=a.network,
-            account_id=a.id,
-            handle=a.handle,
-            url=a.url,
-            key=(account_keys(a) or [a.network])[0],
-        )
+    accounts = [
+        {
+            **ids,
+            "network": a.network,
+            "account_id": a.id,
+            "handle": a.handle,
+            "url": a.url,
+            "key": (account_keys(a) or [a.network])[0],
+        }
         for a in dict.fromkeys(data.accounts)
     ]
-    topics = {fold_text(t): t.strip() for t in data.topics if t.strip()}
-    contact.topics = [
-        ContactTopic(owner_id=owner, name=n[:100], key=k[:100]) for k, n in topics.items()
-    ]
+    topic_names = {fold_text(t)[:100]: t.strip()[:100] for t in data.topics if t.strip()}
+    topics = [{**ids, "name": n, "key": k} for k, n in topic_names.items()]
+    return ContactRows(contact, emails, phones, accounts, topics)
+
+
+def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
+    rows = contact_rows(contact.owner_id, contact.id, data)
+    for name, value in rows.contact.items():
+        setattr(contact, name, value)
+    contact.emails = [ContactEmail(**r) for r in rows.emails]
+    contact.phones = [ContactPhone(**r) for r in rows.phones]
+    contact.accounts = [ContactAccount(**r) for r in rows.accounts]
+    contact.topics = [ContactTopic(**r) for r in rows.topics]
     session.add(contact)
 
 
