@@ -6,11 +6,11 @@ Exit codes: 0 success, 1 user error (message on stderr), 2 usage error (click's)
 import json
 import secrets
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from planner import create_app, db
 
@@ -23,7 +23,7 @@ def emit(document: Any, as_json: bool, human: str | None = None) -> None:
         click.echo(human)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise click.ClickException(message)
 
 
@@ -138,3 +138,88 @@ def contacts_export(email: str, as_json: bool) -> None:
     user = find_user_or_fail(email)
     document = service.export_contacts(db.session(), owner=user)
     click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
+
+
+class _ImportGroup(AppGroup):
+    """`planner import FILE...` imports; `planner import undo ID` undoes (CLI.md shapes)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["files", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("import", cls=_ImportGroup)
+def import_group() -> None:
+    """Import contact exports (planner import FILE... --user EMAIL), or undo an import."""
+
+
+@import_group.command("files", hidden=True)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@click.option("--format", "fmt", default=None, help="Skip detection: one of the format names.")
+@click.option("--dry-run", is_flag=True, help="Parse and deduplicate, write nothing.")
+@json_option
+@click.pass_context
+def import_files(
+    ctx: click.Context,
+    files: tuple[str, ...],
+    email: str,
+    fmt: str | None,
+    dry_run: bool,
+    as_json: bool,
+) -> None:
+    """Detect, parse, deduplicate and write each file (all files in one transaction)."""
+    from pathlib import Path
+
+    from planner.importers import FORMATS
+    from planner.imports import service
+
+    if fmt is not None and fmt not in FORMATS:
+        raise click.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    user = find_user_or_fail(email)
+    session = db.session()
+    uploads = [(Path(f).name, Path(f).read_bytes()) for f in files]
+    parsed = service.parse_uploads(uploads, fmt)
+    import_id = None
+    if dry_run:
+        outcomes = service.preview_import(session, owner=user, parsed=parsed)
+    else:
+        batch = service.stage_import(session, owner=user, uploads=uploads, format=fmt)
+        outcomes = service.write_import(session, owner=user, batch=batch, parsed=parsed)
+        session.commit()
+        import_id = str(batch.id)
+    document = {"files": [o.to_json() for o in outcomes], "import_id": import_id}
+    for outcome in outcomes:
+        line = (
+            f"{outcome.file}: {outcome.status}, {outcome.contacts} contacts, "
+            f"{outcome.created} new, {outcome.merged} merged, {outcome.skipped} skipped"
+        )
+        click.echo(line + (f" ({outcome.error})" if outcome.error else ""), err=True)
+    emit(document, as_json, f"import {import_id}" if import_id else "dry run: nothing written")
+    if outcomes and all(o.status == "rejected" for o in outcomes):
+        ctx.exit(1)
+
+
+@import_group.command("undo")
+@click.argument("import_id")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def import_undo(import_id: str, email: str, as_json: bool) -> None:
+    """Remove what an import created and restore what it merged."""
+    from planner.imports import service
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    batch = service.get_batch(session, owner=user, import_id=import_id)
+    if batch is None:
+        fail(f"no import {import_id!r} for {email}")
+    if batch.status != "done":
+        fail(f"import {import_id} cannot be undone: it is {batch.status}")
+    result = service.undo_import(session, owner=user, batch=batch)
+    session.commit()
+    emit(
+        {"import_id": import_id, "status": "undone", **result},
+        as_json,
+        f"undone: {result['removed']} removed, {result['restored']} restored",
+    )

@@ -3,7 +3,7 @@
 import uuid
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,6 +20,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def select_locale() -> str | None:
     """The user's chosen language, else the browser's best match, else English."""
+    if not has_request_context():  # CLI and tasks speak the default language
+        return None
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         locale: str = current_user.locale

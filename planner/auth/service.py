@@ -16,6 +16,9 @@ from planner.models import (
     ContactPhone,
     ContactSource,
     ContactTopic,
+    ImportBatch,
+    ImportChange,
+    ImportFile,
     User,
 )
 from planner.models.user import new_session_key
@@ -73,7 +76,18 @@ def delete_user(session: Session, *, user: User) -> None:
     Child rows go explicitly (not only by ON DELETE CASCADE) so the result does not depend
     on the database enforcing foreign keys.
     """
-    for model in (ContactEmail, ContactPhone, ContactAccount, ContactTopic, ContactSource, Contact):
+    batches = select(ImportBatch.id).where(col(ImportBatch.owner_id) == user.id)
+    for part in (ImportFile, ImportChange):
+        session.execute(delete(part).where(col(part.import_id).in_(batches)))
+    for model in (
+        ContactEmail,
+        ContactPhone,
+        ContactAccount,
+        ContactTopic,
+        ContactSource,
+        Contact,
+        ImportBatch,
+    ):
         session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore
     session.execute(delete(User).where(col(User.id) == user.id))
     session.flush()

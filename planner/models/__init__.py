@@ -9,6 +9,7 @@ from planner.models.contact import (
     ContactTopic,
     Stage,
 )
+from planner.models.imports import ImportBatch, ImportChange, ImportFile, ImportStatus
 from planner.models.user import User
 
 __all__ = [
@@ -18,6 +19,10 @@ __all__ = [
     "ContactPhone",
     "ContactSource",
     "ContactTopic",
+    "ImportBatch",
+    "ImportChange",
+    "ImportFile",
+    "ImportStatus",
     "Stage",
     "User",
 ]

@@ -113,3 +113,64 @@ def test_contacts_export_prints_only_that_users_contacts(
 def test_db_upgrade_is_idempotent(planner: Any) -> None:
     result = planner("db", "upgrade", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["status"] == "ok"
+
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+
+
+def test_import_and_undo_speak_the_cli_contract(planner: Any, make_user: Any) -> None:
+    make_user("imp@example.org")
+    result = planner(
+        "import",
+        str(SAMPLES / "linkedin/Connections.csv"),
+        str(SAMPLES / "broken/empty.csv"),
+        "--user",
+        "imp@example.org",
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    linkedin, empty = doc["files"]
+    assert set(linkedin) == {
+        "file",
+        "format",
+        "status",
+        "contacts",
+        "created",
+        "merged",
+        "skipped",
+        "problems",
+        "error",
+    }
+    assert (linkedin["format"], linkedin["status"], linkedin["created"]) == (
+        "linkedin_connections_csv",
+        "imported",
+        15,
+    )
+    assert empty["status"] == "rejected" and "empty" in empty["error"]
+    exported = json.loads(
+        planner("contacts", "export", "--user", "imp@example.org", "--json").stdout
+    )
+    assert len(exported) == 15
+    undo = planner("import", "undo", doc["import_id"], "--user", "imp@example.org", "--json")
+    assert undo.exit_code == 0 and json.loads(undo.stdout)["removed"] == 15
+    again = planner("import", "undo", doc["import_id"], "--user", "imp@example.org", "--json")
+    assert again.exit_code == 1
+
+
+def test_import_dry_run_and_usage_errors(planner: Any, make_user: Any) -> None:
+    make_user("dry@example.org")
+    csv = str(SAMPLES / "linkedin/Connections.csv")
+    dry = planner("import", csv, "--user", "dry@example.org", "--dry-run", "--json")
+    assert json.loads(dry.stdout)["import_id"] is None
+    assert json.loads(dry.stdout)["files"][0]["created"] == 15
+    assert (
+        json.loads(planner("contacts", "export", "--user", "dry@example.org", "--json").stdout)
+        == []
+    )
+    assert planner("import", csv, "--user", "dry@example.org", "--format", "nope").exit_code == 2
+    assert planner("import", "--user", "dry@example.org").exit_code == 2
+    only_bad = planner(
+        "import", str(SAMPLES / "broken/empty.csv"), "--user", "dry@example.org", "--json"
+    )
+    assert only_bad.exit_code == 1 and json.loads(only_bad.stdout)["files"][0]["error"]

@@ -1,0 +1,439 @@
+"""Imports: parse uploaded exports, preview what they would do, write them in one
+transaction, undo them. Services flush; callers commit."""
+
+import dataclasses
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, delete, insert, select, update
+from sqlmodel import Session
+
+from planner.contacts.service import ContactInput, contact_rows
+from planner.identifiers import Account, account_keys
+from planner.importers import parse_file
+from planner.importers.records import ContactRecord, ParsedFile
+from planner.imports.plan import Group, merge_inputs, plan_groups, record_input
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactEmail,
+    ContactPhone,
+    ContactSource,
+    ContactTopic,
+    ImportBatch,
+    ImportChange,
+    ImportFile,
+    ImportStatus,
+    User,
+)
+from planner.models.types import utcnow
+
+Progress = Callable[[int, int], None]
+_CHUNK = 500  # ids per IN (...) clause
+_CHILDREN = (ContactEmail, ContactPhone, ContactAccount, ContactTopic)
+
+
+def _table(model: Any) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+# Bulk work goes through the tables (SQLAlchemy Core), not the ORM.
+CONTACT, EMAIL, PHONE, ACCOUNT, TOPIC, SOURCE, CHANGE = map(
+    _table,
+    (
+        Contact,
+        ContactEmail,
+        ContactPhone,
+        ContactAccount,
+        ContactTopic,
+        ContactSource,
+        ImportChange,
+    ),
+)
+
+
+@dataclass
+class FileOutcome:
+    """One file's result, in the shape of the CLI contract."""
+
+    file: str
+    format: str | None
+    status: str
+    contacts: int
+    created: int = 0
+    merged: int = 0
+    skipped: int = 0
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    sample: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        doc = dataclasses.asdict(self)
+        doc.pop("sample")
+        return doc
+
+
+def parse_uploads(
+    uploads: Iterable[tuple[str, bytes]], format: str | None = None
+) -> list[ParsedFile]:
+    return [parsed for name, data in uploads for parsed in parse_file(name, data, format=format)]
+
+
+def _outcomes(parsed: Sequence[ParsedFile]) -> list[FileOutcome]:
+    return [
+        FileOutcome(
+            file=p.file,
+            format=p.format,
+            status=p.status,
+            contacts=p.contacts,
+            skipped=p.skipped,
+            error=p.error,
+            problems=[{"row": x.row, "message": str(x.message)} for x in p.problems],
+            sample=[_sample(r) for r in p.records[:5]],
+        )
+        for p in parsed
+    ]
+
+
+def _sample(record: ContactRecord) -> dict[str, Any]:
+    return {
+        "name": record.label,
+        "organization": record.organization,
+        "title": record.title,
+        "emails": record.emails,
+        "location": record.location_text or record.city,
+    }
+
+
+def _count(groups: Sequence[Group], outcomes: list[FileOutcome]) -> None:
+    for group in groups:
+        for n, (f, _r) in enumerate(group.records):
+            if group.target is None and n == 0:
+                outcomes[f].created += 1
+            else:
+                outcomes[f].merged += 1
+
+
+def _records(parsed: Sequence[ParsedFile]) -> list[list[ContactRecord]]:
+    return [p.records if p.error is None else [] for p in parsed]
+
+
+def preview_import(
+    session: Session, *, owner: User, parsed: Sequence[ParsedFile]
+) -> list[FileOutcome]:
+    """What importing ``parsed`` would do: counts, problems, a sample. Writes nothing."""
+    outcomes = _outcomes(parsed)
+    _count(plan_groups(_records(parsed), key_index(session, owner=owner)), outcomes)
+    return outcomes
+
+
+def stage_import(
+    session: Session,
+    *,
+    owner: User,
+    uploads: Iterable[tuple[str, bytes]],
+    format: str | None = None,
+) -> ImportBatch:
+    """Keep the uploaded files until the user confirms (or drops) the preview."""
+    batch = ImportBatch(owner_id=owner.id, format=format)
+    batch.files = [
+        ImportFile(import_id=batch.id, name=name, size=len(data), data=data)
+        for name, data in uploads
+    ]
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def parse_batch(batch: ImportBatch) -> list[ParsedFile]:
+    return parse_uploads(((f.name, f.data or b"") for f in batch.files), batch.format)
+
+
+def write_import(
+    session: Session,
+    *,
+    owner: User,
+    batch: ImportBatch,
+    parsed: Sequence[ParsedFile],
+    progress: Progress | None = None,
+) -> list[FileOutcome]:
+    """Write every accepted record: new contacts in bulk, merges into existing ones with
+    their state before kept for undo, a source per record. Caller commits (all or nothing)."""
+    outcomes = _outcomes(parsed)
+    records = _records(parsed)
+    groups = plan_groups(records, key_index(session, owner=owner))
+    _count(groups, outcomes)
+    total = len(groups)
+    batch.status, batch.total = ImportStatus.RUNNING.value, total
+    now = utcnow()
+    targets = [g.target for g in groups if g.target is not None]
+    stored = load_inputs(session, targets)
+    stored_sources = _source_keys(session, targets)
+
+    new_rows: list[Any] = []
+    updated: list[tuple[uuid.UUID, Any]] = []
+    changes: list[dict[str, Any]] = []
+    sources: list[dict[str, Any]] = []
+    for done, group in enumerate(groups, start=1):
+        inputs = [record_input(records[f][r]) for f, r in group.records]
+        if group.target is None:
+            contact_id = uuid.uuid4()
+            data = inputs[0]
+            for more in inputs[1:]:
+                data = merge_inputs(data, more)
+            new_rows.append(contact_rows(owner.id, contact_id, data))
+            changes.append({"contact_id": contact_id, "action": "created", "before": None})
+        else:
+            contact_id = group.target
+            before = stored[contact_id]
+            data = before
+            for more in inputs:
+                data = merge_inputs(data, more)
+            if data != before:
+                updated.append((contact_id, contact_rows(owner.id, contact_id, data)))
+                changes.append(
+                    {"contact_id": contact_id, "action": "merged", "before": _to_json(before)}
+                )
+        known = stored_sources.setdefault(contact_id, set())
+        for f, r in group.records:
+            source = records[f][r].source
+            key = (source.format, source.file, source.connected_on)
+            if key not in known:
+                known.add(key)
+                sources.append(
+                    {
+                        "contact_id": contact_id,
+                        "owner_id": owner.id,
+                        "format": source.format,
+                        "file": source.file[:300],
+                        "connected_on": source.connected_on,
+                        "import_id": batch.id,
+                        "created_at": now,
+                    }
+                )
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
+
+    _insert_contacts(session, new_rows, now)
+    _replace_contacts(session, updated)
+    _bulk(session, ContactSource, sources)
+    _bulk(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
+    batch.status, batch.progress = ImportStatus.DONE.value, total
+    batch.summary = {"files": [o.to_json() for o in outcomes]}
+    batch.finished_at = utcnow()
+    for upload in batch.files:
+        upload.data = None  # the user's file is not kept once it is imported
+    session.add(batch)
+    session.flush()
+    return outcomes
+
+
+def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[str, int]:
+    """Remove the contacts the import created, restore those it merged into, drop its
+    sources. Caller commits."""
+    if batch.owner_id != owner.id or batch.status != ImportStatus.DONE.value:
+        raise ValueError(batch.status)
+    changes = session.execute(
+        select(CHANGE.c.contact_id, CHANGE.c.action, CHANGE.c.before).where(
+            CHANGE.c.import_id == batch.id
+        )
+    ).all()
+    owned = set(_existing_ids(session, owner, [c.contact_id for c in changes]))
+    created = [c.contact_id for c in changes if c.action == "created" and c.contact_id in owned]
+    session.execute(delete(SOURCE).where(SOURCE.c.import_id == batch.id))
+    _delete_contacts(session, created)
+    restored = [
+        (c.contact_id, contact_rows(owner.id, c.contact_id, _from_json(c.before)))
+        for c in changes
+        if c.action == "merged" and c.contact_id in owned
+    ]
+    _replace_contacts(session, restored)
+    batch.status, batch.undone_at = ImportStatus.UNDONE.value, utcnow()
+    session.add(batch)
+    session.flush()
+    return {"removed": len(created), "restored": len(restored)}
+
+
+def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
+    """Every strong-evidence key of the owner's contacts -> that contact."""
+    index: dict[str, uuid.UUID] = {}
+    for normalized, contact_id in session.execute(
+        select(EMAIL.c.normalized, EMAIL.c.contact_id).where(EMAIL.c.owner_id == owner.id)
+    ):
+        index.setdefault(f"email:{normalized}", contact_id)
+    for e164, contact_id in session.execute(
+        select(PHONE.c.e164, PHONE.c.contact_id).where(PHONE.c.owner_id == owner.id)
+    ):
+        if e164:
+            index.setdefault(f"phone:{e164}", contact_id)
+    for network, account_id, handle, url, contact_id in session.execute(
+        select(
+            ACCOUNT.c.network,
+            ACCOUNT.c.account_id,
+            ACCOUNT.c.handle,
+            ACCOUNT.c.url,
+            ACCOUNT.c.contact_id,
+        ).where(ACCOUNT.c.owner_id == owner.id)
+    ):
+        for key in account_keys(Account(network, account_id, handle, url)):
+            index.setdefault(key, contact_id)
+    return index
+
+
+def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+_INPUT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "nickname",
+    "organization",
+    "title",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "lat",
+    "lon",
+    "location_text",
+    "birthday",
+    "notes",
+    "stage",
+    "last_met",
+)
+
+
+def load_inputs(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContactInput]:
+    """Contacts as ContactInput, read with plain row queries (fast for thousands)."""
+    table = CONTACT
+    inputs: dict[uuid.UUID, ContactInput] = {}
+    unique = list(dict.fromkeys(ids))
+    for chunk in _chunks(unique):
+        for row in session.execute(
+            select(table.c.id, *(table.c[n] for n in _INPUT_COLUMNS)).where(table.c.id.in_(chunk))
+        ):
+            inputs[row.id] = ContactInput(**{n: getattr(row, n) for n in _INPUT_COLUMNS})
+        for cid, address in session.execute(
+            select(EMAIL.c.contact_id, EMAIL.c.address)
+            .where(EMAIL.c.contact_id.in_(chunk))
+            .order_by(EMAIL.c.position)
+        ):
+            inputs[cid].emails.append(address)
+        for cid, number in session.execute(
+            select(PHONE.c.contact_id, PHONE.c.number)
+            .where(PHONE.c.contact_id.in_(chunk))
+            .order_by(PHONE.c.position)
+        ):
+            inputs[cid].phones.append(number)
+        for cid, network, account_id, handle, url in session.execute(
+            select(
+                ACCOUNT.c.contact_id,
+                ACCOUNT.c.network,
+                ACCOUNT.c.account_id,
+                ACCOUNT.c.handle,
+                ACCOUNT.c.url,
+            )
+            .where(ACCOUNT.c.contact_id.in_(chunk))
+            .order_by(ACCOUNT.c.id)
+        ):
+            inputs[cid].accounts.append(Account(network, account_id, handle, url))
+        for cid, name in session.execute(
+            select(TOPIC.c.contact_id, TOPIC.c.name)
+            .where(TOPIC.c.contact_id.in_(chunk))
+            .order_by(TOPIC.c.name)
+        ):
+            inputs[cid].topics.append(name)
+    return inputs
+
+
+def _source_keys(
+    session: Session, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, set[tuple[str, str | None, date | None]]]:
+    found: dict[uuid.UUID, set[tuple[str, str | None, date | None]]] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        for cid, fmt, file, connected_on in session.execute(
+            select(
+                SOURCE.c.contact_id,
+                SOURCE.c.format,
+                SOURCE.c.file,
+                SOURCE.c.connected_on,
+            ).where(SOURCE.c.contact_id.in_(chunk))
+        ):
+            found.setdefault(cid, set()).add((fmt, file, connected_on))
+    return found
+
+
+def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    found: list[uuid.UUID] = []
+    for chunk in _chunks(list(ids)):
+        found.extend(
+            session.execute(
+                select(CONTACT.c.id).where(
+                    CONTACT.c.owner_id == owner.id,
+                    CONTACT.c.id.in_(chunk),
+                )
+            ).scalars()
+        )
+    return found
+
+
+def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT (Core, not the ORM: tens of thousands of rows)."""
+    if rows:
+        session.execute(insert(_table(model)), rows)
+
+
+def _insert_contacts(session: Session, rows: Sequence[Any], now: Any) -> None:
+    _bulk(session, Contact, [{**r.contact, "created_at": now} for r in rows])
+    for model in _CHILDREN:
+        _bulk(session, model, [child for r in rows for child in r.children()[model]])
+
+
+def _replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]) -> None:
+    table = CONTACT
+    for contact_id, rows in updates:
+        values = {k: v for k, v in rows.contact.items() if k not in ("id", "owner_id")}
+        session.execute(update(table).where(table.c.id == contact_id).values(**values))
+    ids = [contact_id for contact_id, _rows in updates]
+    for chunk in _chunks(ids):
+        for model in _CHILDREN:
+            session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
+    for model in _CHILDREN:
+        _bulk(session, model, [child for _id, r in updates for child in r.children()[model]])
+
+
+def _delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
+    for chunk in _chunks(list(ids)):
+        for model in (*_CHILDREN, ContactSource):
+            session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
+        session.execute(delete(CONTACT).where(CONTACT.c.id.in_(chunk)))
+
+
+def _to_json(data: ContactInput) -> dict[str, Any]:
+    doc = dataclasses.asdict(data)
+    doc["last_met"] = data.last_met.isoformat() if data.last_met else None
+    return doc
+
+
+def _from_json(doc: dict[str, Any] | None) -> ContactInput:
+    values = dict(doc or {})
+    values["accounts"] = [Account(**a) for a in values.get("accounts", [])]
+    if values.get("last_met"):
+        values["last_met"] = date.fromisoformat(values["last_met"])
+    return ContactInput(**values)
+
+
+def get_batch(session: Session, *, owner: User, import_id: str) -> ImportBatch | None:
+    try:
+        ident = uuid.UUID(str(import_id))
+    except ValueError:
+        return None
+    batch = session.get(ImportBatch, ident)
+    return batch if batch is not None and batch.owner_id == owner.id else None

@@ -1,0 +1,129 @@
+"""Import service: written in one go, deduplicated by strong evidence, undoable."""
+
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from planner.contacts import service as contacts
+from planner.imports import service
+from planner.models import Contact, ContactSource, ImportBatch, User
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+
+
+def _import(db: Session, owner: Any, *names: str) -> tuple[ImportBatch, list[Any]]:
+    owner = db.get(User, owner.id)
+    uploads = [(Path(n).name, (SAMPLES / n).read_bytes()) for n in names]
+    parsed = service.parse_uploads(uploads)
+    batch = service.stage_import(db, owner=owner, uploads=uploads)
+    outcomes = service.write_import(db, owner=owner, batch=batch, parsed=parsed)
+    db.commit()
+    return batch, outcomes
+
+
+def _by_name(db: Session, owner: Any) -> dict[str, dict[str, Any]]:
+    return {c["display_name"]: c for c in contacts.export_contacts(db, owner=owner)}
+
+
+def test_linkedin_connections_become_contacts_with_their_source(
+    db: Session, make_user: Any
+) -> None:
+    owner = make_user()
+    batch, [outcome] = _import(db, owner, "linkedin/Connections.csv")
+    assert (outcome.status, outcome.contacts, outcome.created, outcome.skipped) == (
+        "imported",
+        15,
+        15,
+        1,
+    )
+    people = _by_name(db, owner)
+    assert len(people) == 15
+    annegret = people["Annegret Kühnel"]
+    assert "a.kuehnel@elbwerk.example" in annegret["emails"]
+    assert annegret["sources"] == [
+        {
+            "format": "linkedin_connections_csv",
+            "file": "Connections.csv",
+            "connected_on": "2022-03-07",
+        }
+    ]
+    assert annegret["city"] is None and annegret["location_text"] is None  # never invented
+    assert batch.status == "done" and all(f.data is None for f in batch.files)
+
+
+def test_importing_the_same_file_again_changes_nothing(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    _import(db, owner, "vcard/apple_v3.vcf")
+    before = contacts.export_contacts(db, owner=owner)
+    _batch, [again] = _import(db, owner, "vcard/apple_v3.vcf")
+    assert again.created == 0 and again.merged == again.contacts
+    assert contacts.export_contacts(db, owner=owner) == before
+    assert len(db.exec(select(ContactSource)).all()) == len(before)
+
+
+def test_same_email_merges_and_undo_restores_the_contact(
+    db: Session, make_user: Any, make_contact: Any
+) -> None:
+    owner = make_user()
+    people = service.parse_uploads([("c.csv", (SAMPLES / "google/contacts.csv").read_bytes())])
+    record = next(r for r in people[0].records if r.emails)
+    mine = make_contact(
+        owner,
+        first_name="Mine",
+        last_name=None,
+        emails=[record.emails[0]],
+        notes="typed by me",
+        topics=["Kaffee"],
+    )
+    original = contacts.contact_to_dict(db.get(Contact, mine.id))
+    batch, [outcome] = _import(db, owner, "google/contacts.csv")
+    assert outcome.merged >= 1
+    merged = contacts.contact_to_dict(db.get(Contact, mine.id))
+    assert merged["first_name"] == "Mine"  # the user's own data wins
+    assert merged["notes"].startswith("typed by me")
+    assert "Kaffee" in merged["topics"]
+    assert {s["format"] for s in merged["sources"]} == {"manual", "google_contacts_csv"}
+
+    result = service.undo_import(db, owner=db.get(User, owner.id), batch=batch)
+    db.commit()
+    assert result["restored"] == 1
+    db.expire_all()
+    assert contacts.contact_to_dict(db.get(Contact, mine.id)) == original
+    assert [c["id"] for c in contacts.export_contacts(db, owner=owner)] == [str(mine.id)]
+
+
+def test_x_following_and_follower_are_one_contact_each(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    _batch, outcomes = _import(db, owner, "x/following.js", "x/follower.js")
+    total = sum(o.created for o in outcomes)
+    exported = contacts.export_contacts(db, owner=owner)
+    assert len(exported) == total
+    ids = [a["id"] for c in exported for a in c["accounts"] if a["network"] == "x"]
+    assert len(ids) == len(set(ids))
+    assert all(isinstance(i, str) and i.isdigit() for i in ids)
+
+
+def test_a_rejected_file_writes_nothing(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    _batch, [outcome] = _import(db, owner, "broken/binary_renamed.csv")
+    assert outcome.status == "rejected" and outcome.error
+    assert contacts.export_contacts(db, owner=owner) == []
+
+
+def test_deduplication_never_crosses_users(db: Session, make_user: Any) -> None:
+    alice, bob = make_user(), make_user()
+    _import(db, alice, "linkedin/Connections.csv")
+    _batch, [outcome] = _import(db, bob, "linkedin/Connections.csv")
+    assert outcome.created == 15 and outcome.merged == 0
+    assert len(db.exec(select(Contact).where(Contact.owner_id == bob.id)).all()) == 15
+
+
+def test_preview_counts_without_writing(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    parsed = service.parse_uploads(
+        [("Connections.csv", (SAMPLES / "linkedin/Connections.csv").read_bytes())]
+    )
+    [outcome] = service.preview_import(db, owner=db.get(User, owner.id), parsed=parsed)
+    assert outcome.created == 15 and len(outcome.sample) == 5
+    assert contacts.export_contacts(db, owner=owner) == []
