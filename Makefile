@@ -36,8 +36,7 @@ install-dev: $(VENV)/.installed-dev $(MO)
 
 run: install
 	$(BIN)/planner db upgrade
-	@echo "Treffpunkt runs on http://$(HOST):$(PORT)/ (gunicorn, 2 workers; Ctrl-C stops it)"
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'planner:create_app()'
+	$(BIN)/planner serve --host $(HOST) --port $(PORT)
 
 test: install-dev
 	$(BIN)/pytest

@@ -223,3 +223,65 @@ def import_undo(import_id: str, email: str, as_json: bool) -> None:
         as_json,
         f"undone: {result['removed']} removed, {result['restored']} restored",
     )
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--workers", default=2, show_default=True, help="gunicorn web workers")
+@click.option("--task-workers", default=1, show_default=True, help="Huey consumer workers")
+def serve(host: str, port: int, workers: int, task_workers: int) -> None:
+    """Serve the app with gunicorn and run the background task consumer beside it."""
+    import os
+    import signal
+    import subprocess
+    from pathlib import Path
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    bin_dir = Path(sys.executable).parent
+    consumer = subprocess.Popen(  # noqa: S603 - our own console scripts, fixed arguments
+        [
+            str(bin_dir / "huey_consumer"),
+            "planner.tasks.huey",
+            "--workers",
+            str(task_workers),
+            "--worker-type",
+            "thread",
+        ],
+        env=os.environ.copy(),
+    )
+    web = subprocess.Popen(  # noqa: S603
+        [
+            str(bin_dir / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{host}:{port}",
+            "--access-logfile",
+            "-",
+            "planner:create_app()",
+        ],
+        env=os.environ.copy(),
+    )
+    click.echo(
+        f"Treffpunkt on http://{host}:{port}/ (gunicorn {workers} workers, "
+        f"task consumer pid {consumer.pid}); Ctrl-C stops both",
+        err=True,
+    )
+    try:
+        web.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (web, consumer):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in (web, consumer):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,96 @@
+"""Background tasks (Huey): large imports now; geocoding and feed refresh later.
+
+Storage: SQLite under the instance folder by default, Redis when REDIS_URL is set.
+The consumer runs beside the web workers (`planner serve`, which `make run` uses).
+With PLANNER_HUEY_IMMEDIATE=1 (tests) tasks run in-process at once.
+"""
+
+import logging
+import os
+import uuid
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from huey import Huey, RedisHuey, SqliteHuey
+
+from planner.config import instance_dir
+
+log = logging.getLogger(__name__)
+
+
+def make_huey() -> Huey:
+    immediate = os.environ.get("PLANNER_HUEY_IMMEDIATE", "") in ("1", "true", "yes")
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        return RedisHuey("treffpunkt", url=redis_url, immediate=immediate)
+    folder = instance_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("treffpunkt", filename=str(folder / "huey.db"), immediate=immediate)
+
+
+huey = make_huey()
+_app: Flask | None = None
+
+
+def task_app() -> Flask:
+    """The app a task runs in: the caller's when run in-process, else one per consumer."""
+    global _app
+    if has_app_context():
+        app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+        return app
+    if _app is None:
+        from planner import create_app
+
+        _app = create_app()
+    return _app
+
+
+def _progress_key(batch_id: str) -> str:
+    return f"import-progress:{batch_id}"
+
+
+def import_progress(batch_id: uuid.UUID | str) -> dict[str, int] | None:
+    """How far a running import is (kept in Huey's store: the import's own transaction is
+    not visible to other connections until it commits)."""
+    value: dict[str, int] | None = huey.get(_progress_key(str(batch_id)), peek=True)
+    return value
+
+
+@huey.task()
+def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
+    """Write a confirmed import in one transaction; on any failure nothing is written and
+    the batch is marked failed."""
+    from planner.db import session_scope
+    from planner.imports import service
+    from planner.models import ImportBatch, ImportStatus, User
+
+    app = task_app()
+    engine = app.extensions["planner.engine"]
+    key = _progress_key(batch_id)
+
+    def progress(done: int, total: int) -> None:
+        huey.put(key, {"done": done, "total": total})
+
+    with app.app_context():
+        try:
+            with session_scope(engine) as session:
+                batch = session.get(ImportBatch, uuid.UUID(batch_id))
+                owner = session.get(User, uuid.UUID(owner_id))
+                if batch is None or owner is None or batch.owner_id != owner.id:
+                    return {"status": "missing"}
+                parsed = service.parse_batch(batch)
+                service.write_import(
+                    session, owner=owner, batch=batch, parsed=parsed, progress=progress
+                )
+                return {"status": batch.status}
+        except Exception as error:
+            log.exception("import %s failed", batch_id)
+            with session_scope(engine) as session:
+                batch = session.get(ImportBatch, uuid.UUID(batch_id))
+                if batch is not None:
+                    batch.status = ImportStatus.FAILED.value
+                    batch.error = f"{type(error).__name__}: {error}"[:2000]
+                    session.add(batch)
+            return {"status": ImportStatus.FAILED.value}
+        finally:
+            huey.get(key)  # drop the progress entry
