@@ -15,6 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Background tasks run in-process during tests (before planner.tasks is imported anywhere).
+os.environ.setdefault("PLANNER_HUEY_IMMEDIATE", "1")
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
