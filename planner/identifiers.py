@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import phonenumbers
@@ -58,13 +59,26 @@ class Account:
     url: str | None = None
 
 
+# The Unicode blocks of combining diacritical marks (what NFKD splits off accented letters).
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Letters that do not decompose into base letter + mark.
+_UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "\u0131": "i", "æ": "ae", "œ": "oe"})
+
+
+@lru_cache(maxsize=1 << 16)  # names, organisations and cities repeat across a network
 def fold_text(text: str) -> str:
     """Casefold, strip diacritics and map ß to ss: the key for search and name comparison."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in folded if not unicodedata.combining(c))
-    # Letters that do not decompose into base letter + mark.
-    table = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "\u0131": "i", "æ": "ae", "œ": "oe"})
-    return " ".join(unicodedata.normalize("NFC", stripped.translate(table)).split())
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    stripped = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    return " ".join(unicodedata.normalize("NFC", stripped.translate(_UNDECOMPOSED)).split())
+
+
+# Plain ASCII addresses (dot-atoms, a dotted domain): valid as they are, only lower-cased.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
 
 
 def normalize_email(text: str) -> str | None:
@@ -75,6 +89,8 @@ def normalize_email(text: str) -> str | None:
     value = value.split("?", 1)[0].strip()
     if not value or "@" not in value:
         return None
+    if _PLAIN_EMAIL.fullmatch(value):  # the common case, without the full validator's cost
+        return value.lower()
     try:
         result = validate_email(value, check_deliverability=False, test_environment=True)
     except EmailNotValidError:
@@ -82,6 +98,7 @@ def normalize_email(text: str) -> str | None:
     return str(result.normalized).lower()
 
 
+@lru_cache(maxsize=1 << 16)  # an import asks twice per number (plan, then rows)
 def normalize_phone(text: str, default_region: str = "DE") -> str | None:
     """The number in E.164 (``+491711234567``), or None if it cannot be a valid number."""
     value = text.strip()
@@ -196,6 +213,11 @@ def normalize_url(url: str) -> str:
 
 def account_keys(account: Account) -> list[str]:
     """Strong-evidence keys for deduplication, e.g. ``x:id:1234`` or ``x:handle:jane``."""
+    return list(_account_keys(account))
+
+
+@lru_cache(maxsize=1 << 16)  # an import asks twice per account (plan, then rows)
+def _account_keys(account: Account) -> tuple[str, ...]:
     network = account.network.lower()
     keys: list[str] = []
     if account.id:
@@ -208,4 +230,4 @@ def account_keys(account: Account) -> list[str]:
         keys.append(f"{network}:handle:{handle.casefold()}")
     if account.url:
         keys.append(f"{network}:url:{normalize_url(account.url).casefold()}")
-    return keys
+    return tuple(keys)

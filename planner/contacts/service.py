@@ -90,18 +90,18 @@ class Page:
 
 def search_words(text: str) -> list[str]:
     """The folded forms under which ``text`` should be found (also "Mueller" for "Müller")."""
-    words = []
-    for word in text.split():
-        words.append(fold_text(word))
-        transliterated = word.casefold().translate(_UMLAUTS)
-        if transliterated != word.casefold():
-            words.append(fold_text(transliterated))
+    words = fold_text(text).split()
+    if not text.isascii():
+        lowered = text.casefold()
+        transliterated = lowered.translate(_UMLAUTS)
+        if transliterated != lowered:
+            words += [w for w in fold_text(transliterated).split() if w not in words]
     return words
 
 
-def _search_text(data: ContactInput) -> str:
+def _search_text(data: ContactInput, name: str) -> str:
     parts = [
-        data.name(),
+        name,
         data.first_name,
         data.last_name,
         data.nickname,
@@ -113,7 +113,7 @@ def _search_text(data: ContactInput) -> str:
         *data.topics,
         *(a.handle for a in data.accounts),
     ]
-    return " ".join(dict.fromkeys(w for p in parts if p for w in search_words(p)))
+    return " ".join(dict.fromkeys(search_words(" ".join(p for p in parts if p))))
 
 
 _SCALARS = (
@@ -156,8 +156,9 @@ class ContactRows:
 def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput) -> ContactRows:
     """The rows that store ``data``: derived columns (sort key, search text, normalised
     e-mails and phones, account keys, topic keys) computed here and only here."""
-    display_name = data.name()[:300]
-    contact = {name: getattr(data, name) for name in _SCALARS}
+    name = data.name()
+    display_name = name[:300]
+    contact = {field: getattr(data, field) for field in _SCALARS}
     contact.update(
         id=contact_id,
         owner_id=owner_id,
@@ -165,7 +166,7 @@ def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput)
         country=data.country.upper() if data.country else None,
         stage=data.stage,
         sort_key=fold_text(display_name)[:300],
-        search_text=_search_text(data),
+        search_text=_search_text(data, name),
         updated_at=utcnow(),
     )
     ids = {"contact_id": contact_id, "owner_id": owner_id}
