@@ -45,7 +45,9 @@ def people(n: int) -> list[dict[str, str]]:
             "email": f"person{i}@example.org" if rnd.random() < 0.3 else "",
             "url": f"https://www.linkedin.com/in/person-{i}-{rnd.randrange(10**6):06d}",
             "phone": f"+49 151 {i:08d}",
-            "connected": f"{rnd.randrange(1, 29):02d} {rnd.choice(MONTHS)} {rnd.randrange(2010, 2026)}",
+            "connected": (
+                f"{rnd.randrange(1, 29):02d} {rnd.choice(MONTHS)} {rnd.randrange(2010, 2026)}"
+            ),
         })
     return out
 
@@ -143,20 +145,20 @@ def raw_sqlite(rows: list[dict[str, str]]) -> float:
             conn.executemany(
                 "INSERT INTO contact VALUES (?,?,?,?,?,?,?,?,?)",
                 [(i, owner, f"{p['first']} {p['last']}", p["first"], p["last"], p["org"],
-                  p["title"], p["last"].lower(), p["first"].lower()) for i, p in zip(ids, rows)])
+                  p["title"], p["last"].lower(), p["first"].lower()) for i, p in zip(ids, rows, strict=True)])
             conn.executemany(
                 "INSERT INTO contact_email (contact_id, owner_id, address, normalized) "
                 "VALUES (?,?,?,?)",
-                [(i, owner, p["email"], p["email"]) for i, p in zip(ids, rows) if p["email"]])
+                [(i, owner, p["email"], p["email"]) for i, p in zip(ids, rows, strict=True) if p["email"]])
             conn.executemany(
                 "INSERT INTO contact_account (contact_id, owner_id, network, url, key) "
                 "VALUES (?,?,?,?,?)",
-                [(i, owner, "linkedin", p["url"], p["url"]) for i, p in zip(ids, rows)])
+                [(i, owner, "linkedin", p["url"], p["url"]) for i, p in zip(ids, rows, strict=True)])
             conn.executemany(
                 "INSERT INTO contact_source (contact_id, owner_id, format, file, connected_on) "
                 "VALUES (?,?,?,?,?)",
                 [(i, owner, "linkedin_connections_csv", "Connections.csv", p["connected"])
-                 for i, p in zip(ids, rows)])
+                 for i, p in zip(ids, rows, strict=True)])
         seconds = time.perf_counter() - start
         conn.close()
         return seconds

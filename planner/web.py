@@ -28,9 +28,10 @@ def init_app(app: Flask) -> None:
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp
     from planner.home.views import bp as home_bp
+    from planner.imports.views import bp as imports_bp
     from planner.settings.views import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, contacts_bp, settings_bp):
+    for bp in (home_bp, auth_bp, contacts_bp, imports_bp, settings_bp):
         app.register_blueprint(bp)
 
     login_manager.login_message = _l("Please sign in to see this page.")

@@ -1,0 +1,234 @@
+"""Import pages: upload, preview, confirm (in the request or as a background task), undo."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from planner import db, tasks
+from planner.importers import ParsedFile
+from planner.imports import service
+from planner.imports.forms import ImportForm, format_label
+from planner.models import ImportBatch, ImportFile, ImportStatus
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+HISTORY_LENGTH = 50
+
+# What each file status means, in words (CLI.md's statuses).
+FILE_STATUS: dict[str, tuple[Any, Any]] = {
+    "imported": (_l("readable"), _l("Every contact in this file can be taken.")),
+    "partial": (
+        _l("partly readable"),
+        _l("Some records are broken and are left out; the others can be taken."),
+    ),
+    "rejected": (_l("rejected"), _l("Nothing can be taken from this file.")),
+    "empty": (_l("no contacts"), _l("The file is readable but holds no contacts.")),
+}
+
+BATCH_STATUS: dict[str, Any] = {
+    ImportStatus.PREVIEW.value: _l("preview, not imported yet"),
+    ImportStatus.RUNNING.value: _l("importing"),
+    ImportStatus.DONE.value: _l("imported"),
+    ImportStatus.FAILED.value: _l("failed"),
+    ImportStatus.UNDONE.value: _l("undone"),
+}
+
+
+def _owned_batch(import_id: str) -> ImportBatch:
+    batch = service.get_batch(db.session(), owner=current_user, import_id=import_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def _importable(parsed: Sequence[ParsedFile]) -> int:
+    return sum(p.contacts for p in parsed if p.error is None)
+
+
+def _totals(files: Iterable[Any]) -> dict[str, int]:
+    totals = {"created": 0, "merged": 0, "skipped": 0, "contacts": 0}
+    for outcome in files:
+        for key in totals:
+            value = outcome[key] if isinstance(outcome, dict) else getattr(outcome, key)
+            totals[key] += int(value or 0)
+    return totals
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(
+        template,
+        file_status=FILE_STATUS,
+        batch_status=BATCH_STATUS,
+        format_label=format_label,
+        **context,
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index() -> ResponseReturnValue:
+    form = ImportForm()
+    session = db.session()
+    if form.validate_on_submit():
+        batch = service.stage_import(
+            session, owner=current_user, uploads=form.uploads(), format=form.chosen_format()
+        )
+        session.commit()
+        return redirect(url_for(".show", import_id=batch.id))
+    batches = session.exec(
+        select(ImportBatch)
+        .where(ImportBatch.owner_id == current_user.id)
+        .order_by(col(ImportBatch.created_at).desc())
+        .limit(HISTORY_LENGTH)
+    ).all()
+    # Names only: the stored files themselves can be megabytes each.
+    names: dict[Any, list[str]] = {}
+    if batches:
+        for import_id, name in session.exec(
+            select(ImportFile.import_id, ImportFile.name)
+            .where(col(ImportFile.import_id).in_([b.id for b in batches]))
+            .order_by(col(ImportFile.id))
+        ):
+            names.setdefault(import_id, []).append(name)
+    history = [
+        {
+            "batch": b,
+            "files": names.get(b.id, []),
+            "totals": _totals((b.summary or {}).get("files", [])),
+        }
+        for b in batches
+    ]
+    return _render("imports/index.html", form=form, history=history)
+
+
+@bp.get("/<import_id>")
+@login_required
+def show(import_id: str) -> ResponseReturnValue:
+    batch = _owned_batch(import_id)
+    context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None}
+    if batch.status == ImportStatus.PREVIEW.value:
+        parsed = service.parse_batch(batch)
+        outcomes = service.preview_import(db.session(), owner=current_user, parsed=parsed)
+        context.update(outcomes=outcomes, importable=_importable(parsed))
+    elif batch.status == ImportStatus.RUNNING.value:
+        context["progress"] = tasks.import_progress(batch.id)
+    else:
+        context["outcomes"] = (batch.summary or {}).get("files", [])
+    context["totals"] = _totals(context["outcomes"])
+    return _render("imports/show.html", **context)
+
+
+def _claim(batch: ImportBatch) -> bool:
+    """Move the batch from preview to running, once: a second click (or a second tab) that
+    arrives meanwhile finds it no longer in preview and writes nothing."""
+    claimed = db.session().execute(
+        update(ImportBatch)
+        .where(
+            col(ImportBatch.id) == batch.id,
+            col(ImportBatch.owner_id) == current_user.id,
+            col(ImportBatch.status) == ImportStatus.PREVIEW.value,
+        )
+        .values(status=ImportStatus.RUNNING.value)
+    )
+    return bool(getattr(claimed, "rowcount", 0))
+
+
+@bp.post("/<import_id>/confirm")
+@login_required
+def confirm(import_id: str) -> ResponseReturnValue:
+    batch = _owned_batch(import_id)
+    session = db.session()
+    back = redirect(url_for(".show", import_id=batch.id))
+    if batch.status != ImportStatus.PREVIEW.value:
+        flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
+        return back
+    parsed = service.parse_batch(batch)
+    records = _importable(parsed)
+    if records == 0:
+        flash(_("There is nothing to import in these files."), "error")
+        return back
+    if not _claim(batch):
+        session.rollback()
+        flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
+        return back
+    threshold = current_app.config.get("IMPORT_BACKGROUND_THRESHOLD", 5000)
+    if records >= threshold:
+        session.commit()
+        try:
+            tasks.run_import(str(batch.id), str(current_user.id))
+        except Exception:  # the queue is down: back to preview, so the user can retry
+            log.exception("could not queue import %s", batch.id)
+            batch.status = ImportStatus.PREVIEW.value
+            session.add(batch)
+            session.commit()
+            flash(_("The import could not be started. Please try again in a moment."), "error")
+            return back
+        flash(_("The import runs in the background; this page shows how far it is."), "info")
+        return back
+    try:
+        outcomes = service.write_import(session, owner=current_user, batch=batch, parsed=parsed)
+        session.commit()
+    except Exception as error:  # all or nothing: roll back, keep the files, say so
+        log.exception("import %s failed", batch.id)
+        session.rollback()
+        failed = _owned_batch(import_id)
+        failed.status = ImportStatus.FAILED.value
+        failed.error = f"{type(error).__name__}: {error}"[:2000]
+        session.add(failed)
+        session.commit()
+        flash(_("The import failed; nothing was written."), "error")
+        return back
+    totals = _totals(outcomes)
+    flash(
+        _(
+            "%(created)d contacts imported, %(merged)d merged",
+            created=totals["created"],
+            merged=totals["merged"],
+        ),
+        "success",
+    )
+    return back
+
+
+@bp.post("/<import_id>/discard")
+@login_required
+def discard(import_id: str) -> ResponseReturnValue:
+    batch = _owned_batch(import_id)
+    if batch.status not in (ImportStatus.PREVIEW.value, ImportStatus.FAILED.value):
+        flash(_("Only an import that was not written can be discarded."), "error")
+        return redirect(url_for(".show", import_id=batch.id))
+    session = db.session()
+    session.delete(batch)
+    session.commit()
+    flash(_("The uploaded files were discarded; nothing was imported."), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<import_id>/undo")
+@login_required
+def undo(import_id: str) -> ResponseReturnValue:
+    batch = _owned_batch(import_id)
+    if batch.status != ImportStatus.DONE.value:
+        flash(_("Only a finished import can be undone."), "error")
+        return redirect(url_for(".show", import_id=batch.id))
+    result = service.undo_import(db.session(), owner=current_user, batch=batch)
+    db.session().commit()
+    flash(
+        _(
+            "Import undone: %(removed)d contacts removed, %(restored)d restored as they were.",
+            removed=result["removed"],
+            restored=result["restored"],
+        ),
+        "success",
+    )
+    return redirect(url_for(".show", import_id=batch.id))
