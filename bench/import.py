@@ -24,14 +24,60 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-FIRST = ["Anna", "Jörg", "Çağla", "Lena", "Matthias", "Dörte", "Kofi", "Małgorzata", "Søren",
-         "Henrike", "Jonas", "Aylin", "Thu Hà", "François", "Wiebke", "Ömer", "Paulina"]
-LAST = ["Kühnel", "Straßmann", "Yıldırım", "Schmidt", "Oberländer", "Haßelbrink", "Mensah",
-        "Wiśniewska", "Thygesen", "Staßfurt", "Hübscher", "Demirtaş", "Nguyễn", "Lemaître"]
-ORGS = ["Elbwerk GmbH", "Hanse Health Lab", "Brückner, Kaya & Partner mbB", "Stadt Köln",
-        "Quellwerk Data e.V.", "Barcamp Hamburg", "Freelance", "Deutsche Bahn"]
-TITLES = ["Social Media Managerin", "Karrierecoach", "Product Owner", "Community Builder 🚀",
-          "Partnerin \"Digitale Verwaltung\"", "HR Business Partner", "Consultant"]
+FIRST = [
+    "Anna",
+    "Jörg",
+    "Çağla",
+    "Lena",
+    "Matthias",
+    "Dörte",
+    "Kofi",
+    "Małgorzata",
+    "Søren",
+    "Henrike",
+    "Jonas",
+    "Aylin",
+    "Thu Hà",
+    "François",
+    "Wiebke",
+    "Ömer",
+    "Paulina",
+]
+LAST = [
+    "Kühnel",
+    "Straßmann",
+    "Yıldırım",
+    "Schmidt",
+    "Oberländer",
+    "Haßelbrink",
+    "Mensah",
+    "Wiśniewska",
+    "Thygesen",
+    "Staßfurt",
+    "Hübscher",
+    "Demirtaş",
+    "Nguyễn",
+    "Lemaître",
+]
+ORGS = [
+    "Elbwerk GmbH",
+    "Hanse Health Lab",
+    "Brückner, Kaya & Partner mbB",
+    "Stadt Köln",
+    "Quellwerk Data e.V.",
+    "Barcamp Hamburg",
+    "Freelance",
+    "Deutsche Bahn",
+]
+TITLES = [
+    "Social Media Managerin",
+    "Karrierecoach",
+    "Product Owner",
+    "Community Builder 🚀",
+    'Partnerin "Digitale Verwaltung"',
+    "HR Business Partner",
+    "Consultant",
+]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -40,15 +86,20 @@ def people(n: int) -> list[dict[str, str]]:
     out = []
     for i in range(n):
         first, last = rnd.choice(FIRST), rnd.choice(LAST)
-        out.append({
-            "first": first, "last": last, "org": rnd.choice(ORGS), "title": rnd.choice(TITLES),
-            "email": f"person{i}@example.org" if rnd.random() < 0.3 else "",
-            "url": f"https://www.linkedin.com/in/person-{i}-{rnd.randrange(10**6):06d}",
-            "phone": f"+49 151 {i:08d}",
-            "connected": (
-                f"{rnd.randrange(1, 29):02d} {rnd.choice(MONTHS)} {rnd.randrange(2010, 2026)}"
-            ),
-        })
+        out.append(
+            {
+                "first": first,
+                "last": last,
+                "org": rnd.choice(ORGS),
+                "title": rnd.choice(TITLES),
+                "email": f"person{i}@example.org" if rnd.random() < 0.3 else "",
+                "url": f"https://www.linkedin.com/in/person-{i}-{rnd.randrange(10**6):06d}",
+                "phone": f"+49 151 {i:08d}",
+                "connected": (
+                    f"{rnd.randrange(1, 29):02d} {rnd.choice(MONTHS)} {rnd.randrange(2010, 2026)}"
+                ),
+            }
+        )
     return out
 
 
@@ -57,24 +108,34 @@ def linkedin_csv(rows: list[dict[str, str]]) -> bytes:
     import io
 
     buffer = io.StringIO()
-    buffer.write("Notes:\n\"When exporting your connection data, you may notice that some of the "
-                 "email addresses are missing.\"\n\n")
+    buffer.write(
+        'Notes:\n"When exporting your connection data, you may notice that some of the '
+        'email addresses are missing."\n\n'
+    )
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["First Name", "Last Name", "URL", "Email Address", "Company", "Position",
-                     "Connected On"])
+    writer.writerow(
+        ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    )
     for p in rows:
-        writer.writerow([p["first"], p["last"], p["url"], p["email"], p["org"], p["title"],
-                         p["connected"]])
+        writer.writerow(
+            [p["first"], p["last"], p["url"], p["email"], p["org"], p["title"], p["connected"]]
+        )
     return buffer.getvalue().encode()
 
 
 def vcards(rows: list[dict[str, str]]) -> bytes:
     cards = []
     for p in rows:
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{p['last']};{p['first']};;;",
-                 f"FN:{p['first']} {p['last']}", f"ORG:{p['org'].replace(',', chr(92) + ',')}",
-                 f"TITLE:{p['title'].replace(',', chr(92) + ',')}",
-                 f"TEL;TYPE=CELL:{p['phone']}", f"URL:{p['url']}"]
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"N:{p['last']};{p['first']};;;",
+            f"FN:{p['first']} {p['last']}",
+            f"ORG:{p['org'].replace(',', chr(92) + ',')}",
+            f"TITLE:{p['title'].replace(',', chr(92) + ',')}",
+            f"TEL;TYPE=CELL:{p['phone']}",
+            f"URL:{p['url']}",
+        ]
         if p["email"]:
             lines.append(f"EMAIL;TYPE=INTERNET:{p['email']}")
         lines.append("END:VCARD")
@@ -86,8 +147,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_import(url: str, instance: str, files: list[tuple[str, bytes]], times: int,
-               queue: Any) -> None:
+def run_import(
+    url: str, instance: str, files: list[tuple[str, bytes]], times: int, queue: Any
+) -> None:
     """In a fresh process: import ``files`` ``times`` times; report seconds per run."""
     os.environ["PLANNER_INSTANCE_PATH"] = instance
     from planner import create_app
@@ -95,8 +157,15 @@ def run_import(url: str, instance: str, files: list[tuple[str, bytes]], times: i
     from planner.db import session_scope
     from planner.imports import service
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "ARGON2_TIME_COST": 1,
-                      "ARGON2_MEMORY_COST": 8, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     engine = app.extensions["planner.engine"]
     results = []
     with app.app_context():
@@ -111,11 +180,14 @@ def run_import(url: str, instance: str, files: list[tuple[str, bytes]], times: i
                 assert owner is not None
                 parsed = service.parse_uploads(files)
                 batch = service.stage_import(session, owner=owner, uploads=files)
-                outcomes = service.write_import(session, owner=owner, batch=batch,
-                                                parsed=parsed)
-            results.append({"seconds": time.perf_counter() - start,
-                            "created": sum(o.created for o in outcomes),
-                            "merged": sum(o.merged for o in outcomes)})
+                outcomes = service.write_import(session, owner=owner, batch=batch, parsed=parsed)
+            results.append(
+                {
+                    "seconds": time.perf_counter() - start,
+                    "created": sum(o.created for o in outcomes),
+                    "merged": sum(o.merged for o in outcomes),
+                }
+            )
     engine.dispose()
     queue.put({"runs": results, "peak_mb": _peak_mb(), "base_mb": base})
 
@@ -144,21 +216,46 @@ def raw_sqlite(rows: list[dict[str, str]]) -> float:
         with conn:
             conn.executemany(
                 "INSERT INTO contact VALUES (?,?,?,?,?,?,?,?,?)",
-                [(i, owner, f"{p['first']} {p['last']}", p["first"], p["last"], p["org"],
-                  p["title"], p["last"].lower(), p["first"].lower()) for i, p in zip(ids, rows, strict=True)])
+                [
+                    (
+                        i,
+                        owner,
+                        f"{p['first']} {p['last']}",
+                        p["first"],
+                        p["last"],
+                        p["org"],
+                        p["title"],
+                        p["last"].lower(),
+                        p["first"].lower(),
+                    )
+                    for i, p in zip(ids, rows, strict=True)
+                ],
+            )
             conn.executemany(
                 "INSERT INTO contact_email (contact_id, owner_id, address, normalized) "
                 "VALUES (?,?,?,?)",
-                [(i, owner, p["email"], p["email"]) for i, p in zip(ids, rows, strict=True) if p["email"]])
+                [
+                    (i, owner, p["email"], p["email"])
+                    for i, p in zip(ids, rows, strict=True)
+                    if p["email"]
+                ],
+            )
             conn.executemany(
                 "INSERT INTO contact_account (contact_id, owner_id, network, url, key) "
                 "VALUES (?,?,?,?,?)",
-                [(i, owner, "linkedin", p["url"], p["url"]) for i, p in zip(ids, rows, strict=True)])
+                [
+                    (i, owner, "linkedin", p["url"], p["url"])
+                    for i, p in zip(ids, rows, strict=True)
+                ],
+            )
             conn.executemany(
                 "INSERT INTO contact_source (contact_id, owner_id, format, file, connected_on) "
                 "VALUES (?,?,?,?,?)",
-                [(i, owner, "linkedin_connections_csv", "Connections.csv", p["connected"])
-                 for i, p in zip(ids, rows, strict=True)])
+                [
+                    (i, owner, "linkedin_connections_csv", "Connections.csv", p["connected"])
+                    for i, p in zip(ids, rows, strict=True)
+                ],
+            )
         seconds = time.perf_counter() - start
         conn.close()
         return seconds
@@ -182,27 +279,35 @@ def _measure(url_for: Any, files: list[tuple[str, bytes]]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=30_000)
-    parser.add_argument("--database-url", default=None,
-                        help="a PostgreSQL URL to measure there too (a throwaway database "
-                             "is created beside it)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a PostgreSQL URL to measure there too (a throwaway database is created beside it)",
+    )
     args = parser.parse_args()
     rows = people(args.rows)
-    workloads = {"LinkedIn CSV": [("Connections.csv", linkedin_csv(rows))],
-                 "vCard 3.0": [("contacts.vcf", vcards(rows))]}
+    workloads = {
+        "LinkedIn CSV": [("Connections.csv", linkedin_csv(rows))],
+        "vCard 3.0": [("contacts.vcf", vcards(rows))],
+    }
     raw = raw_sqlite(rows)
     print(f"{args.rows:,} rows; raw sqlite3 executemany (4 tables): {raw:.3f} s")
     backends: dict[str, Any] = {"SQLite": lambda folder: f"sqlite:///{folder}/bench.db"}
     if args.database_url:
         backends["PostgreSQL"] = _postgres(args.database_url)
-    print(f"{'backend':<11}{'file':<14}{'new s':>8}{'x raw':>7}{'merge s':>9}"
-          f"{'created':>9}{'merged':>9}{'peak MB':>9}")
+    print(
+        f"{'backend':<11}{'file':<14}{'new s':>8}{'x raw':>7}{'merge s':>9}"
+        f"{'created':>9}{'merged':>9}{'peak MB':>9}"
+    )
     for backend, url_for in backends.items():
         for name, files in workloads.items():
             result = _measure(url_for, files)
             new, again = result["runs"]
-            print(f"{backend:<11}{name:<14}{new['seconds']:>8.2f}{new['seconds'] / raw:>7.1f}"
-                  f"{again['seconds']:>9.2f}{new['created']:>9,}{again['merged']:>9,}"
-                  f"{result['peak_mb']:>9.0f}")
+            print(
+                f"{backend:<11}{name:<14}{new['seconds']:>8.2f}{new['seconds'] / raw:>7.1f}"
+                f"{again['seconds']:>9.2f}{new['created']:>9,}{again['merged']:>9,}"
+                f"{result['peak_mb']:>9.0f}"
+            )
     print("targets: new <= 1 s and <= 4x raw sqlite3; all-merge <= 5 s; peak <= 300 MB")
 
 
