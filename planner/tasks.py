@@ -78,6 +78,8 @@ def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
                 owner = session.get(User, uuid.UUID(owner_id))
                 if batch is None or owner is None or batch.owner_id != owner.id:
                     return {"status": "missing"}
+                if batch.status != ImportStatus.RUNNING.value:  # delivered twice, or stale
+                    return {"status": batch.status}
                 parsed = service.parse_batch(batch)
                 service.write_import(
                     session, owner=owner, batch=batch, parsed=parsed, progress=progress

@@ -259,6 +259,22 @@ def _write_import(
     return outcomes
 
 
+def claim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:
+    """Move a previewed batch to running, once: a second click (or tab, or task delivery)
+    that arrives meanwhile finds it no longer in preview and writes nothing."""
+    claimed = session.execute(
+        update(_table(ImportBatch))
+        .where(
+            _table(ImportBatch).c.id == batch.id,
+            _table(ImportBatch).c.owner_id == owner.id,
+            _table(ImportBatch).c.status == ImportStatus.PREVIEW.value,
+        )
+        .values(status=ImportStatus.RUNNING.value)
+    )
+    session.refresh(batch)
+    return bool(getattr(claimed, "rowcount", 0))
+
+
 def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[str, int]:
     """Remove the contacts the import created, restore those it merged into, drop its
     sources. Caller commits."""

@@ -9,7 +9,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from planner import db, tasks
@@ -128,21 +127,6 @@ def show(import_id: str) -> ResponseReturnValue:
     return _render("imports/show.html", **context)
 
 
-def _claim(batch: ImportBatch) -> bool:
-    """Move the batch from preview to running, once: a second click (or a second tab) that
-    arrives meanwhile finds it no longer in preview and writes nothing."""
-    claimed = db.session().execute(
-        update(ImportBatch)
-        .where(
-            col(ImportBatch.id) == batch.id,
-            col(ImportBatch.owner_id) == current_user.id,
-            col(ImportBatch.status) == ImportStatus.PREVIEW.value,
-        )
-        .values(status=ImportStatus.RUNNING.value)
-    )
-    return bool(getattr(claimed, "rowcount", 0))
-
-
 @bp.post("/<import_id>/confirm")
 @login_required
 def confirm(import_id: str) -> ResponseReturnValue:
@@ -157,7 +141,7 @@ def confirm(import_id: str) -> ResponseReturnValue:
     if records == 0:
         flash(_("There is nothing to import in these files."), "error")
         return back
-    if not _claim(batch):
+    if not service.claim_batch(session, owner=current_user, batch=batch):
         session.rollback()
         flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
         return back

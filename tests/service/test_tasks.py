@@ -90,3 +90,24 @@ def test_a_crash_mid_import_leaves_the_contacts_as_they_were(
     db.expire_all()
     failed = db.get(ImportBatch, batch.id)
     assert failed.status == "failed" and "disk full" in failed.error
+
+
+def test_a_task_delivered_twice_writes_once(app: Flask, db: Session, make_user: Any) -> None:
+    owner = make_user()
+    batch = _staged(db, owner)
+    assert tasks.run_import.call_local(str(batch.id), str(owner.id)) == {"status": "done"}
+    assert tasks.run_import.call_local(str(batch.id), str(owner.id)) == {"status": "done"}
+    assert count_rows(app, "contact") == 15
+    db.expire_all()
+    assert db.get(ImportBatch, batch.id).summary["files"][0]["created"] == 15
+
+
+def test_only_a_preview_can_be_claimed(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    data = (SAMPLE / "Connections.csv").read_bytes()
+    user = db.get(User, owner.id)
+    batch = service.stage_import(db, owner=user, uploads=[("Connections.csv", data)])
+    db.commit()
+    assert service.claim_batch(db, owner=user, batch=batch) is True
+    assert service.claim_batch(db, owner=user, batch=batch) is False
+    assert batch.status == "running"
