@@ -41,7 +41,8 @@ _CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
 
 
 class Contact(SQLModel, table=True):
-    __table_args__ = (Index("ix_contact_owner_sort", "owner_id", "sort_key"),)
+    # Matches the list order exactly (name, then id): pages come straight off the index.
+    __table_args__ = (Index("ix_contact_owner_sort_id", "owner_id", "sort_key", "id"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: uuid.UUID = _owner_fk()
