@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from planner.identifiers import Account, account_keys, fold_text, normalize_email, normalize_phone
@@ -70,7 +70,7 @@ class ContactInput:
 
 @dataclass
 class Page:
-    items: Sequence[Contact]
+    items: Sequence[Any]
     page: int
     per_page: int
     total: int
@@ -242,8 +242,8 @@ def list_contacts(
 ) -> Page:
     """One page of the owner's contacts in name order, narrowed by every word of ``query``.
 
-    Loads only the columns a list shows (``LIST_COLUMNS``); other attributes of the items
-    would cost a query each.
+    The items are plain rows of the columns a list shows (``LIST_COLUMNS``), not ORM
+    objects: building 50 full contacts costs more than the query.
     """
     where: list[Any] = [Contact.owner_id == owner.id]
     for word in query.split():
@@ -253,10 +253,9 @@ def list_contacts(
         )
     total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
     page = max(1, page)
-    items = session.exec(
-        select(Contact)
+    items = session.execute(
+        select(*LIST_COLUMNS)
         .where(*where)
-        .options(load_only(*LIST_COLUMNS))
         .order_by(col(Contact.sort_key), col(Contact.id))
         .offset((page - 1) * per_page)
         .limit(per_page)
