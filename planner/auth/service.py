@@ -19,6 +19,7 @@ from planner.models import (
     ImportBatch,
     ImportChange,
     ImportFile,
+    MergeSuggestion,
     User,
 )
 from planner.models.user import new_session_key
@@ -87,6 +88,7 @@ def delete_user(session: Session, *, user: User) -> None:
         ContactSource,
         Contact,
         ImportBatch,
+        MergeSuggestion,
     ):
         session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore
     session.execute(delete(User).where(col(User.id) == user.id))

@@ -7,9 +7,12 @@ from planner.models.contact import (
     ContactPhone,
     ContactSource,
     ContactTopic,
+    LocationSource,
     Stage,
 )
+from planner.models.duplicates import MergeSuggestion, SuggestionStatus
 from planner.models.imports import ImportBatch, ImportChange, ImportFile, ImportStatus
+from planner.models.places import GeocodeCache
 from planner.models.user import User
 
 __all__ = [
@@ -19,10 +22,14 @@ __all__ = [
     "ContactPhone",
     "ContactSource",
     "ContactTopic",
+    "GeocodeCache",
     "ImportBatch",
     "ImportChange",
     "ImportFile",
     "ImportStatus",
+    "LocationSource",
+    "MergeSuggestion",
     "Stage",
+    "SuggestionStatus",
     "User",
 ]

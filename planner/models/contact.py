@@ -25,6 +25,14 @@ class Stage(StrEnum):
     REGULAR = "regular"  # meets regularly
 
 
+class LocationSource(StrEnum):
+    """Where a contact's coordinates come from."""
+
+    IMPORTED = "imported"  # the export stated them (vCard GEO)
+    GEOCODED = "geocoded"  # found for the typed location by the gazetteer or geocoder
+    USER = "user"  # set by the user: never overwritten by geocoding
+
+
 def _owner_fk() -> uuid.UUID:
     return Field(sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
 
@@ -42,7 +50,11 @@ _CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
 
 class Contact(SQLModel, table=True):
     # Matches the list order exactly (name, then id): pages come straight off the index.
-    __table_args__ = (Index("ix_contact_owner_sort_id", "owner_id", "sort_key", "id"),)
+    __table_args__ = (
+        Index("ix_contact_owner_sort_id", "owner_id", "sort_key", "id"),
+        # Radius search: a bounding box on latitude narrows by index, longitude filters.
+        Index("ix_contact_owner_lat_lon", "owner_id", "lat", "lon"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: uuid.UUID = _owner_fk()
@@ -59,7 +71,8 @@ class Contact(SQLModel, table=True):
     lat: float | None = None
     lon: float | None = None
     location_text: str | None = Field(default=None, max_length=500)
-    location_source: str | None = Field(default=None, max_length=20)  # imported/geocoded/user
+    location_source: str | None = Field(default=None, max_length=20)  # LocationSource
+    geocoded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # last attempt
     birthday: str | None = Field(default=None, max_length=10)  # YYYY-MM-DD or --MM-DD
     notes: str | None = Field(default=None, sa_type=Text)
     stage: str = Field(default=Stage.ONLINE.value, max_length=20)
