@@ -172,6 +172,7 @@ def import_files(
     """Detect, parse, deduplicate and write each file (all files in one transaction)."""
     from pathlib import Path
 
+    from planner import tasks
     from planner.importers import FORMATS
     from planner.imports import service
 
@@ -189,6 +190,8 @@ def import_files(
         outcomes = service.write_import(session, owner=user, batch=batch, parsed=parsed)
         session.commit()
         import_id = str(batch.id)
+        # Places and duplicate suggestions before returning: a script may search right after.
+        tasks.after_import.call_local(import_id, str(user.id))
     document = {"files": [o.to_json() for o in outcomes], "import_id": import_id}
     for outcome in outcomes:
         line = (

@@ -96,3 +96,30 @@ def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
             return {"status": ImportStatus.FAILED.value}
         finally:
             huey.get(key)  # drop the progress entry
+
+
+def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]:
+    """What follows a written import, for the contacts it created or merged into: each
+    feature that reacts to new contacts adds its step here (places, possible duplicates)."""
+    from sqlmodel import col, select
+
+    from planner.db import session_scope
+    from planner.models import ImportChange
+
+    engine = app.extensions["planner.engine"]
+    with app.app_context(), session_scope(engine) as session:
+        contact_ids = list(
+            session.exec(
+                select(ImportChange.contact_id).where(
+                    col(ImportChange.import_id) == uuid.UUID(batch_id)
+                )
+            ).all()
+        )
+        done: dict[str, Any] = {"contacts": len(contact_ids)}
+        return done
+
+
+@huey.task()
+def after_import(batch_id: str, owner_id: str) -> dict[str, Any]:
+    """Run the follow-ups of an import in the background (in-process for the CLI)."""
+    return import_followups(task_app(), batch_id, owner_id)

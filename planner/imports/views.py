@@ -172,6 +172,10 @@ def confirm(import_id: str) -> ResponseReturnValue:
         session.commit()
         flash(_("The import failed; nothing was written."), "error")
         return back
+    try:
+        tasks.after_import(str(batch.id), str(current_user.id))  # places, duplicates: queued
+    except Exception:  # the contacts are in; placing them can be redone later
+        log.exception("could not queue the follow-ups of import %s", batch.id)
     totals = _totals(outcomes)
     flash(
         _(
