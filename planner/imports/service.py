@@ -245,10 +245,10 @@ def _write_import(
         if progress is not None and (done % 1000 == 0 or done == total):
             progress(done, total)
 
-    _insert_contacts(session, new_rows, now)
+    insert_contacts(session, new_rows, now)
     _replace_contacts(session, updated)
-    _bulk(session, ContactSource, sources)
-    _bulk(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
+    bulk_insert(session, ContactSource, sources)
+    bulk_insert(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
     batch.status, batch.progress = ImportStatus.DONE.value, total
     batch.summary = {"files": [o.to_json() for o in outcomes]}
     batch.finished_at = utcnow()
@@ -427,16 +427,16 @@ def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> li
     return found
 
 
-def _bulk(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+def bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """One executemany INSERT (Core, not the ORM: tens of thousands of rows)."""
     if rows:
         session.execute(insert(_table(model)), rows)
 
 
-def _insert_contacts(session: Session, rows: Sequence[Any], now: Any) -> None:
-    _bulk(session, Contact, [{**r.contact, "created_at": now} for r in rows])
+def insert_contacts(session: Session, rows: Sequence[Any], now: Any) -> None:
+    bulk_insert(session, Contact, [{**r.contact, "created_at": now} for r in rows])
     for model in _CHILDREN:
-        _bulk(session, model, [child for r in rows for child in r.children()[model]])
+        bulk_insert(session, model, [child for r in rows for child in r.children()[model]])
 
 
 def _replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]) -> None:
@@ -449,7 +449,7 @@ def _replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]
         for model in _CHILDREN:
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
     for model in _CHILDREN:
-        _bulk(session, model, [child for _id, r in updates for child in r.children()[model]])
+        bulk_insert(session, model, [child for _id, r in updates for child in r.children()[model]])
 
 
 def _delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:

@@ -75,14 +75,14 @@ def test_a_crash_mid_import_leaves_the_contacts_as_they_were(
     owner = make_user()
     make_contact(owner, first_name="Already", last_name="There")
     batch = _staged(db, owner)
-    real_bulk = service._bulk
+    real_bulk = service.bulk_insert
 
     def crash_after_contacts(session: Session, model: Any, rows: list[Any]) -> None:
         real_bulk(session, model, rows)
         if model.__name__ == "ContactSource":
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(service, "_bulk", crash_after_contacts)
+    monkeypatch.setattr(service, "bulk_insert", crash_after_contacts)
     result = tasks.run_import.call_local(str(batch.id), str(owner.id))
     assert result == {"status": "failed"}
     assert count_rows(app, "contact") == 1

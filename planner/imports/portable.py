@@ -1,0 +1,167 @@
+"""Treffpunkt's own export document (`planner contacts export --json`) read back in:
+moving to another server or account gives the same contacts, relationship data included."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from planner.contacts.service import ContactInput, contact_rows
+from planner.identifiers import Account
+from planner.imports.service import bulk_insert, insert_contacts, paused_gc
+from planner.models import ContactSource, ImportBatch, ImportChange, ImportStatus, Stage, User
+from planner.models.types import utcnow
+
+_TEXT = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "nickname",
+    "organization",
+    "title",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "location_text",
+    "birthday",
+    "notes",
+)
+_STAGES = {s.value for s in Stage}
+
+
+class DocumentError(ValueError):
+    """The document is not a Treffpunkt contacts export; says which entry and field."""
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise DocumentError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _strings(entry: dict[str, Any], name: str, where: str) -> list[str]:
+    value = entry.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DocumentError(f"{where}: '{name}' must be a list of strings")
+    return value
+
+
+def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, Any]]]:
+    """One exported contact -> its data and its sources; DocumentError names what is wrong."""
+    where = f"contact {number}"
+    if not isinstance(entry, dict):
+        raise DocumentError(f"{where}: not an object")
+    for name in _TEXT:
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            raise DocumentError(f"{where}: '{name}' must be text")
+    accounts = []
+    for account in entry.get("accounts") or []:
+        if not isinstance(account, dict) or not isinstance(account.get("network"), str):
+            raise DocumentError(f"{where}: every account needs a 'network'")
+        accounts.append(
+            Account(
+                account["network"], account.get("id"), account.get("handle"), account.get("url")
+            )
+        )
+    stage = entry.get("stage") or Stage.ONLINE.value
+    if stage not in _STAGES:
+        raise DocumentError(f"{where}: stage {stage!r} is not one of {sorted(_STAGES)}")
+    coordinates = []
+    for name in ("lat", "lon"):
+        value = entry.get(name)
+        if value is not None and not isinstance(value, int | float):
+            raise DocumentError(f"{where}: '{name}' must be a number")
+        coordinates.append(value)
+    data = ContactInput(
+        **{name: entry.get(name) for name in _TEXT},
+        emails=_strings(entry, "emails", where),
+        phones=_strings(entry, "phones", where),
+        topics=_strings(entry, "topics", where),
+        accounts=accounts,
+        lat=coordinates[0],
+        lon=coordinates[1],
+        stage=stage,
+        last_met=_date(entry.get("last_met"), f"{where}, last_met"),
+    )
+    if not data.name():
+        raise DocumentError(f"{where}: no name, organisation, e-mail or account")
+    sources = []
+    for source in entry.get("sources") or []:
+        if not isinstance(source, dict) or not isinstance(source.get("format"), str):
+            raise DocumentError(f"{where}: every source needs a 'format'")
+        sources.append(
+            {
+                "format": source["format"][:40],
+                "file": source.get("file"),
+                "connected_on": _date(source.get("connected_on"), f"{where}, sources"),
+            }
+        )
+    return data, sources
+
+
+def import_document(session: Session, *, owner: User, document: Any, name: str) -> ImportBatch:
+    """Create every contact of the document (all or nothing); undo like any import."""
+    if not isinstance(document, list):
+        raise DocumentError("not a Treffpunkt contacts export: expected a list of contacts")
+    entries = [read_entry(entry, n) for n, entry in enumerate(document, start=1)]
+    now = utcnow()
+    batch = ImportBatch(
+        owner_id=owner.id,
+        status=ImportStatus.DONE.value,
+        total=len(entries),
+        progress=len(entries),
+        finished_at=now,
+    )
+    session.add(batch)
+    session.flush()
+    with paused_gc():
+        rows, sources, changes = [], [], []
+        for data, entry_sources in entries:
+            contact_id = uuid.uuid4()
+            rows.append(contact_rows(owner.id, contact_id, data))
+            changes.append(
+                {
+                    "import_id": batch.id,
+                    "contact_id": contact_id,
+                    "action": "created",
+                    "before": None,
+                }
+            )
+            for source in entry_sources or [
+                {"format": "treffpunkt_json", "file": name, "connected_on": None}
+            ]:
+                sources.append(
+                    {
+                        **source,
+                        "contact_id": contact_id,
+                        "owner_id": owner.id,
+                        "import_id": batch.id,
+                        "created_at": now,
+                    }
+                )
+        insert_contacts(session, rows, now)
+        bulk_insert(session, ContactSource, sources)
+        bulk_insert(session, ImportChange, changes)
+    batch.summary = {
+        "files": [
+            {
+                "file": name,
+                "format": "treffpunkt_json",
+                "status": "imported",
+                "contacts": len(entries),
+                "created": len(entries),
+                "merged": 0,
+                "skipped": 0,
+                "problems": [],
+                "error": None,
+            }
+        ]
+    }
+    session.add(batch)
+    session.flush()
+    return batch
