@@ -46,7 +46,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "mastodon": ("mastodon", "fediverse"),
 }  # fmt: skip
 FIELDS: tuple[str, ...] = tuple(SYNONYMS)
-_IDENTITY = {
+IDENTITY_FIELDS = {
     "name",
     "first_name",
     "last_name",
@@ -87,7 +87,7 @@ def parse(
     result = new_result(decoded, file=file, format=FORMAT, table=table)
     columns = mapping if mapping is not None else map_columns(table.header)
     columns = {h: f for h, f in columns.items() if f in SYNONYMS and h in table.header}
-    if not set(columns.values()) & _IDENTITY:
+    if not set(columns.values()) & IDENTITY_FIELDS:
         result.needs_mapping = True
         shown = ", ".join(table.header)
         if not columns:

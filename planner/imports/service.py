@@ -11,11 +11,15 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from planner.contacts.service import ContactInput, contact_rows
 from planner.identifiers import Account, account_keys
 from planner.importers import parse_file
+from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
+from planner.importers.generic_csv import FORMAT as GENERIC_CSV
+from planner.importers.generic_csv import IDENTITY_FIELDS, map_columns
 from planner.importers.records import ContactRecord, ParsedFile
 from planner.imports.plan import Group, merge_inputs, plan_groups, record_input
 from planner.models import (
@@ -72,10 +76,15 @@ class FileOutcome:
     problems: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     sample: list[dict[str, Any]] = field(default_factory=list)
+    # A CSV whose columns are not recognised: its headers and the mapping proposed so far.
+    needs_mapping: bool = False
+    headers: list[str] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         doc = dataclasses.asdict(self)
-        doc.pop("sample")
+        for preview_only in ("sample", "needs_mapping", "headers", "mapping"):
+            doc.pop(preview_only)
         return doc
 
 
@@ -97,6 +106,9 @@ def _outcomes(parsed: Sequence[ParsedFile]) -> list[FileOutcome]:
             error=p.error,
             problems=[{"row": x.row, "message": str(x.message)} for x in p.problems],
             sample=[_sample(r) for r in p.records[:5]],
+            needs_mapping=p.needs_mapping,
+            headers=list(p.headers or []),
+            mapping=map_columns(list(p.headers or [])) if p.needs_mapping else {},
         )
         for p in parsed
     ]
@@ -153,7 +165,44 @@ def stage_import(
 
 
 def parse_batch(batch: ImportBatch) -> list[ParsedFile]:
-    return parse_uploads(((f.name, f.data or b"") for f in batch.files), batch.format)
+    """Parse the stored files again, with the column mappings the user chose."""
+    mappings = batch.column_mapping or {}
+    with paused_gc():
+        return [
+            parsed
+            for upload in batch.files
+            for parsed in parse_file(
+                upload.name,
+                upload.data or b"",
+                format=GENERIC_CSV if upload.name in mappings else batch.format,
+                column_mapping=mappings.get(upload.name),
+            )
+        ]
+
+
+def set_column_mapping(
+    session: Session,
+    *,
+    batch: ImportBatch,
+    file: str,
+    headers: Sequence[str],
+    mapping: dict[str, str],
+) -> str | None:
+    """Keep the user's column mapping for one file of a preview; returns why it cannot be
+    used (a user-facing reason), or None when it is kept."""
+    chosen = {h: f for h, f in mapping.items() if f}
+    if any(h not in headers or f not in MAPPABLE_FIELDS for h, f in chosen.items()):
+        return str(_l("Choose fields from the list only."))
+    if len(set(chosen.values())) < len(chosen):
+        return str(_l("Each field can be chosen for one column only."))
+    if not set(chosen.values()) & IDENTITY_FIELDS:
+        return str(
+            _l("Choose at least one column with a name, organisation, e-mail address or profile.")
+        )
+    batch.column_mapping = {**(batch.column_mapping or {}), file: chosen}
+    session.add(batch)
+    session.flush()
+    return None
 
 
 def write_import(

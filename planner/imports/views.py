@@ -4,7 +4,16 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -69,6 +78,7 @@ def _render(template: str, **context: Any) -> str:
         file_status=FILE_STATUS,
         batch_status=BATCH_STATUS,
         format_label=format_label,
+        field_labels=FIELD_LABELS,
         **context,
     )
 
@@ -125,6 +135,54 @@ def show(import_id: str) -> ResponseReturnValue:
         context["outcomes"] = (batch.summary or {}).get("files", [])
     context["totals"] = _totals(context["outcomes"])
     return _render("imports/show.html", **context)
+
+
+# What a column of an unknown CSV can hold (planner.importers.generic_csv.FIELDS).
+FIELD_LABELS: dict[str, Any] = {
+    "name": _l("Full name"),
+    "first_name": _l("First name"),
+    "last_name": _l("Last name"),
+    "nickname": _l("Nickname"),
+    "email": _l("E-mail"),
+    "phone": _l("Phone number"),
+    "organization": _l("Organisation"),
+    "title": _l("Position"),
+    "city": _l("City"),
+    "region": _l("Region"),
+    "postal_code": _l("Postal code"),
+    "country": _l("Country"),
+    "location": _l("Location as written"),
+    "topics": _l("Topics"),
+    "notes": _l("Notes"),
+    "birthday": _l("Birthday"),
+    "website": _l("Website"),
+    "linkedin": _l("LinkedIn profile"),
+    "xing": _l("XING profile"),
+    "x": _l("X handle"),
+    "mastodon": _l("Mastodon handle"),
+}
+
+
+@bp.post("/<import_id>/mapping")
+@login_required
+def mapping(import_id: str) -> ResponseReturnValue:
+    """Keep the columns the user assigned for one CSV file of a preview."""
+    batch = _owned_batch(import_id)
+    back = redirect(url_for(".show", import_id=batch.id))
+    file = request.form.get("file", "")
+    if batch.status != ImportStatus.PREVIEW.value or file not in {f.name for f in batch.files}:
+        abort(404)
+    headers = next((p.headers or [] for p in service.parse_batch(batch) if p.file == file), [])
+    chosen = dict(zip(request.form.getlist("header"), request.form.getlist("field"), strict=False))
+    problem = service.set_column_mapping(
+        db.session(), batch=batch, file=file, headers=headers, mapping=chosen
+    )
+    if problem:
+        flash(problem, "error")
+        return back
+    db.session().commit()
+    flash(_("Columns assigned. Check the preview below."), "success")
+    return back
 
 
 @bp.post("/<import_id>/confirm")

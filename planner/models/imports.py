@@ -33,6 +33,8 @@ class ImportBatch(SQLModel, table=True):
     # Per-file results as in the CLI contract: {"files": [...]}; set when parsed / written.
     summary: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     error: str | None = Field(default=None, max_length=2000)
+    # For CSV files with unknown headers: file name -> {header: field}, chosen in the preview.
+    column_mapping: dict[str, dict[str, str]] | None = Field(default=None, sa_type=JSON)
     progress: int = 0
     total: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

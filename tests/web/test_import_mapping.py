@@ -1,0 +1,67 @@
+"""A CSV with unknown headers: the user says what each column holds, in the preview."""
+
+from typing import Any
+
+from flask import Flask
+
+from tests.conftest import count_rows
+from tests.web.test_imports_web import SAMPLES, staged
+
+UNKNOWN = SAMPLES / "broken" / "unknown_format.csv"
+
+
+def test_columns_are_assigned_in_the_preview_then_imported(
+    app: Flask, make_user: Any, login: Any
+) -> None:
+    web = login(make_user())
+    url = staged(web, UNKNOWN)
+    page = web.get(url).get_data(as_text=True)
+    assert "Column “Spalte1”" in page and 'name="field"' in page
+    assert "choose a column mapping" in page
+
+    response = web.submit(
+        f"{url}/mapping",
+        {
+            "file": "unknown_format.csv",
+            "header": ["Spalte1", "Spalte2", "Spalte3"],
+            "field": ["name", "email", "city"],
+        },
+        form_url=url,
+    )
+    assert response.status_code == 302
+    page = web.get(url).get_data(as_text=True)
+    assert "3 new, 0 merged with existing contacts, 0 skipped" in page
+    assert count_rows(app, "contact") == 0
+    web.submit(f"{url}/confirm", form_url=url)
+    assert count_rows(app, "contact") == 3
+
+
+def test_a_mapping_without_a_name_or_an_invented_column_is_refused(
+    app: Flask, make_user: Any, login: Any
+) -> None:
+    web = login(make_user())
+    url = staged(web, UNKNOWN)
+    for headers, fields, message in [
+        (["Spalte1", "Spalte2"], ["city", "notes"], "at least one column with a name"),
+        (["Spalte1", "Spalte2"], ["name", "name"], "one column only"),
+        (["Erfunden"], ["name"], "from the list only"),
+    ]:
+        response = web.submit(
+            f"{url}/mapping",
+            {"file": "unknown_format.csv", "header": headers, "field": fields},
+            form_url=url,
+            follow_redirects=True,
+        )
+        assert message in response.get_data(as_text=True)
+    other = login(make_user())
+    token = other.csrf_token("/imports/")
+    response = other.client.post(
+        f"{url}/mapping",
+        data={
+            "csrf_token": token,
+            "file": "unknown_format.csv",
+            "header": ["Spalte1"],
+            "field": ["name"],
+        },
+    )
+    assert response.status_code == 404
