@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, select, update
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel import Session
 
 from planner.contacts.service import ContactInput, contact_rows
