@@ -39,6 +39,7 @@ from planner.models.types import utcnow
 
 Progress = Callable[[int, int], None]
 _CHUNK = 500  # ids per IN (...) clause
+_WRITE_CHUNK = 5_000  # new contacts built before they are written
 _CHILDREN = (ContactEmail, ContactPhone, ContactAccount, ContactTopic)
 
 
@@ -251,9 +252,19 @@ def _write_import(
     stored_sources = _source_keys(session, targets)
 
     new_rows: list[Any] = []
-    updated: list[tuple[uuid.UUID, Any]] = []
+    updated: dict[uuid.UUID, ContactInput] = {}  # existing contacts, as merged so far
     changes: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
+
+    def flush_new() -> None:
+        """Write what is built so far: bounded memory however large the file."""
+        insert_contacts(session, new_rows, now)
+        bulk_insert(session, ContactSource, sources)
+        bulk_insert(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
+        new_rows.clear()
+        sources.clear()
+        changes.clear()
+
     for done, group in enumerate(groups, start=1):
         inputs = [record_input(records[f][r]) for f, r in group.records]
         if group.target is None:
@@ -265,15 +276,20 @@ def _write_import(
             changes.append({"contact_id": contact_id, "action": "created", "before": None})
         else:
             contact_id = group.target
-            before = stored[contact_id]
+            before = updated.get(contact_id, stored[contact_id])
             data = before
             for more in inputs:
                 data = merge_inputs(data, more)
             if data != before:
-                updated.append((contact_id, contact_rows(owner.id, contact_id, data)))
-                changes.append(
-                    {"contact_id": contact_id, "action": "merged", "before": _to_json(before)}
-                )
+                if contact_id not in updated:  # the state before this import, once
+                    changes.append(
+                        {
+                            "contact_id": contact_id,
+                            "action": "merged",
+                            "before": _to_json(stored[contact_id]),
+                        }
+                    )
+                updated[contact_id] = data
         known = stored_sources.setdefault(contact_id, set())
         for f, r in group.records:
             source = records[f][r].source
@@ -291,13 +307,15 @@ def _write_import(
                         "created_at": now,
                     }
                 )
+        if len(new_rows) >= _WRITE_CHUNK:
+            flush_new()
         if progress is not None and (done % 1000 == 0 or done == total):
             progress(done, total)
 
-    insert_contacts(session, new_rows, now)
-    _replace_contacts(session, updated)
-    bulk_insert(session, ContactSource, sources)
-    bulk_insert(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
+    flush_new()
+    _replace_contacts(
+        session, [(cid, contact_rows(owner.id, cid, data)) for cid, data in updated.items()]
+    )
     batch.status, batch.progress = ImportStatus.DONE.value, total
     batch.summary = {"files": [o.to_json() for o in outcomes]}
     batch.finished_at = utcnow()

@@ -127,3 +127,34 @@ def test_preview_counts_without_writing(db: Session, make_user: Any) -> None:
     [outcome] = service.preview_import(db, owner=db.get(User, owner.id), parsed=parsed)
     assert outcome.created == 15 and len(outcome.sample) == 5
     assert contacts.export_contacts(db, owner=owner) == []
+
+
+def test_two_records_merging_into_one_contact_both_count_and_undo_restores(
+    db: Session, make_user: Any, make_contact: Any
+) -> None:
+    owner = make_user()
+    mine = make_contact(
+        owner,
+        first_name="Jana",
+        last_name="Kraft",
+        emails=["jana@example.org"],
+        phones=["+49 151 23456789"],
+    )
+    original = contacts.contact_to_dict(db.get(Contact, mine.id))
+    csv = (
+        "Name,E-Mail,Telefon,Firma,Stadt\n"
+        "Jana Kraft,jana@example.org,,Elbwerk,\n"
+        "J. Kraft,,0151 23456789,,Hamburg\n"
+    ).encode()
+    user = db.get(User, owner.id)
+    parsed = service.parse_uploads([("liste.csv", csv)])
+    batch = service.stage_import(db, owner=user, uploads=[("liste.csv", csv)])
+    [outcome] = service.write_import(db, owner=user, batch=batch, parsed=parsed)
+    db.commit()
+    assert (outcome.created, outcome.merged) == (0, 2)
+    merged = contacts.contact_to_dict(db.get(Contact, mine.id))
+    assert merged["organization"] == "Elbwerk" and merged["city"] == "Hamburg"
+    service.undo_import(db, owner=user, batch=batch)
+    db.commit()
+    db.expire_all()
+    assert contacts.contact_to_dict(db.get(Contact, mine.id)) == original
