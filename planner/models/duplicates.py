@@ -35,7 +35,8 @@ class MergeSuggestion(SQLModel, table=True):
     contact_a: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
     contact_b: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
     score: float = 0.0
-    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    # [{"code": "same_name", "values": [...]}, ...]: put into words when shown (both languages)
+    reasons: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSON)
     status: str = Field(default=SuggestionStatus.OPEN.value, max_length=20)
     # When accepted: both contacts as they were, for revert.
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)

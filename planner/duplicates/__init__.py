@@ -1,0 +1,1 @@
+"""Possible duplicates: suggested merges on weak evidence, accepted, dismissed or reverted."""

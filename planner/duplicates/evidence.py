@@ -1,0 +1,309 @@
+"""Weak evidence that two contacts are one person, pure: people in, scored pairs out.
+
+Names are compared with rapidfuzz, but never every name with every other: contacts are put
+in blocks by the first three letters of each name word, and only members of a block are
+compared (in C, one ``process.extract`` per contact and block). A similar name alone is
+enough only when it is the same name after normalisation (titles, emoji and accents aside)
+or nearly so; a looser match needs a shared organisation or city as well.
+"""
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from planner.identifiers import fold_text
+
+# Reason codes, stored with their values and put into words (and languages) when shown.
+SAME_NAME = "same_name"
+SIMILAR_NAMES = "similar_names"
+INITIALS = "initials"
+HANDLE_FITS_NAME = "handle_fits_name"
+SAME_ORGANISATION = "same_organisation"
+SAME_CITY = "same_city"
+_NAME_CODES = (SAME_NAME, SIMILAR_NAMES, INITIALS)
+
+CANDIDATE_CUTOFF = 75  # token sort ratio below which two names are not looked at again
+INITIALS_CUTOFF = 60  # "kirdorf m" / "kirdorf mathilda" is 72: lower where initials are
+NEARLY_SAME = 95  # enough on its own ("Lotte Brand" / "Lotte Brandt")
+SIMILAR = 85  # enough with a shared organisation or city
+MAX_HANDLE_MATCHES = 3  # a handle that fits more names than this says nothing
+_MIN_KEY = 5  # shorter handle keys ("annb") fit too many people
+
+_TITLE = re.compile(
+    r"^(?:prof|dr|dipl|ing|mag|med|rer|nat|phil|jur|herr|frau|mr|mrs|ms)\.?"
+    r"(?:-?(?:ing|kfm|inf|med|phil)\.?)*$"
+)
+_NOT_WORD = re.compile(r"[\W_]+")
+_DIGITS = re.compile(r"\d+")
+_PROFILE_ID = re.compile(r"^(?=.*\d)[0-9a-f]{4,}$")  # LinkedIn's "-0c4d82" suffix
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_LEGAL_FORMS = frozenset(
+    "gmbh ag kg ohg gbr ug ev e v mbb mbh co se sarl sa ltd llc inc plc bv nv oy ab as".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the comparison needs to know of one contact."""
+
+    id: uuid.UUID
+    name: str  # display name
+    first_name: str | None = None
+    last_name: str | None = None
+    organization: str | None = None
+    city: str | None = None
+    handles: tuple[str, ...] = ()  # network handles and e-mail addresses
+
+
+@dataclass
+class Candidate:
+    """A pair (a < b) that may be one person, with the reasons in codes and values."""
+
+    a: uuid.UUID
+    b: uuid.UUID
+    score: float
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+
+
+def reason(code: str, *values: str) -> dict[str, Any]:
+    return {"code": code, "values": list(values)}
+
+
+def name_tokens(name: str) -> list[str]:
+    """The words of a name, folded, without academic titles, emoji or punctuation:
+    "Dr. Henrike Staßfurt" -> ["henrike", "stassfurt"], "Lotte Brandt 🌊" -> ["lotte", "brandt"]."""
+    words = [w for w in fold_text(name).split() if not _TITLE.match(w)]
+    return _NOT_WORD.sub(" ", " ".join(words)).split()
+
+
+def organisation_key(organization: str | None) -> str:
+    """ "Elbwerk Digital GmbH" and "Elbwerk Digital" are one organisation."""
+    words = _NOT_WORD.sub(" ", fold_text(organization or "")).split()
+    return " ".join(w for w in words if w not in _LEGAL_FORMS)
+
+
+def handle_key(handle: str) -> str:
+    """The name-like part of a handle or address: "lotte_b@mastodon.example" -> "lotteb",
+    "Tilman_Voss7" -> "tilmanvoss", "henrike-stassfurt-0c4d82" -> "henrikestassfurt"."""
+    local = fold_text(handle.strip().lstrip("@")).split("@", 1)[0]
+    words = [w for w in _NOT_WORD.split(local) if w and not _PROFILE_ID.match(w)]
+    return _DIGITS.sub("", "".join(words))
+
+
+def name_keys(tokens: Sequence[str]) -> set[str]:
+    """The handles a person of this name might choose: lottebrandt, lotteb, lbrandt, ..."""
+    if len(tokens) < 2:
+        return set()
+    keys: set[str] = set()
+    for words in {tuple(tokens), tuple(t.translate(_UMLAUTS) for t in tokens)}:
+        first, rest = words[0], words[1:]
+        last = rest[-1]
+        keys |= {
+            first + "".join(rest),
+            first + last,
+            first + "".join(w[0] for w in rest),
+            first[0] + "".join(rest),
+            first[0] + last,
+            "".join(rest) + first,
+            last + first,
+        }
+    return {k for k in keys if len(k) >= _MIN_KEY}
+
+
+def _initials_fit(a: Sequence[str], b: Sequence[str]) -> bool:
+    """ "L Brandt" and "Lotte Brandt": the same words, some only as their first letter."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    initial = full = False
+    for x, y in zip(a, b, strict=True):
+        if x == y:
+            full = full or len(x) > 1
+        elif (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
+            initial = True
+        else:
+            return False
+    return initial and full
+
+
+def _first_letters(entry: "_Entry") -> list[str]:
+    """Typos rarely hit a word's first letter: "Hofmann"/"Hoffmann", not "Berkamp"/"Frikamp"."""
+    return sorted(t[0] for t in entry.tokens)
+
+
+@dataclass
+class _Entry:
+    person: Person
+    tokens: list[str]
+    text: str  # the tokens sorted and joined: fuzz.ratio on it is token_sort_ratio
+    nameless: bool  # the "name" is a handle or an address
+    initials: bool  # a word of the name is a single letter
+    org: str
+    city: str
+
+
+def _entry(person: Person) -> _Entry:
+    handles = {h.casefold() for h in person.handles}
+    nameless = not (person.first_name or person.last_name) and (
+        "@" in person.name
+        or person.name.startswith(("http://", "https://"))
+        or person.name.casefold() in handles
+    )
+    tokens = [] if nameless else name_tokens(person.name)
+    return _Entry(
+        person,
+        tokens,
+        " ".join(sorted(tokens)),
+        nameless,
+        any(len(t) == 1 for t in tokens),
+        organisation_key(person.organization),
+        fold_text(person.city or ""),
+    )
+
+
+def _is_person(entry: _Entry) -> bool:
+    """Named like a person (an organisation's own contact has no handle to fit)."""
+    p = entry.person
+    return len(entry.tokens) >= 2 and bool(
+        p.first_name or p.last_name or fold_text(p.name) != fold_text(p.organization or "")
+    )
+
+
+def _support(x: _Entry, y: _Entry) -> list[dict[str, Any]]:
+    found = []
+    if x.org and x.org == y.org:
+        found.append(reason(SAME_ORGANISATION, x.person.organization or ""))
+    if x.city and x.city == y.city:
+        found.append(reason(SAME_CITY, x.person.city or ""))
+    return found
+
+
+def _conflicts(x: _Entry, y: _Entry) -> int:
+    """Known and different: organisation, city."""
+    return sum(1 for u, v in ((x.org, y.org), (x.city, y.city)) if u and v and u != v)
+
+
+def _judge_names(x: _Entry, y: _Entry, ratio: float) -> Candidate | None:
+    support = _support(x, y)
+    names = (x.person.name, y.person.name)
+    if x.text == y.text:
+        base, first = 0.9, reason(SAME_NAME, *names)
+    elif ratio >= NEARLY_SAME:
+        base, first = 0.8, reason(SIMILAR_NAMES, *names)
+    elif support and (x.initials or y.initials) and _initials_fit(x.tokens, y.tokens):
+        base, first = 0.6, reason(INITIALS, *names)
+    elif ratio >= SIMILAR and support and _first_letters(x) == _first_letters(y):
+        base, first = 0.7, reason(SIMILAR_NAMES, *names)
+    else:
+        return None
+    return _candidate(x, y, base, [first, *support])
+
+
+def _candidate(x: _Entry, y: _Entry, base: float, reasons: list[dict[str, Any]]) -> Candidate:
+    extra = 0.05 * (len(reasons) - 1) - 0.1 * _conflicts(x, y)
+    score = round(min(1.0, max(0.05, base + extra)), 3)
+    if x.person.id > y.person.id:  # names in the pair's order: a's first
+        reasons = [
+            reason(r["code"], *reversed(r["values"])) if r["code"] in _NAME_CODES else r
+            for r in reasons
+        ]
+        x, y = y, x
+    return Candidate(x.person.id, y.person.id, score, reasons)
+
+
+def _blocks(entries: Sequence[_Entry]) -> dict[tuple[str, ...], list[int]]:
+    """Contacts that share a first letter of one name word and the first three letters of
+    another ("Lotte Brandt", "L. Brandt", "Lotte Brand", "Brandt, Lotte" all meet in
+    (l, bra)): one typo still leaves a shared block, and blocks stay small."""
+    blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        words = entry.tokens
+        keys: set[tuple[str, ...]]
+        if len(words) == 1:
+            keys = {(words[0][:3],)}
+        else:
+            keys = {
+                (x[:1], y[:3])
+                for n, x in enumerate(words)
+                for m, y in enumerate(words)
+                if n != m and len(y) > 1
+            }
+        for key in keys:
+            blocks[key].append(i)
+    return blocks
+
+
+def find_candidates(
+    people: Iterable[Person],
+    *,
+    focus: set[uuid.UUID] | None = None,
+    known: Collection[tuple[uuid.UUID, uuid.UUID]] = (),
+) -> list[Candidate]:
+    """Pairs of ``people`` (at least one of them in ``focus``, if given) that may be one
+    person and are not in ``known``; best first."""
+    entries = [_entry(p) for p in people]
+    in_focus = [focus is None or e.person.id in focus for e in entries]
+    found: dict[tuple[uuid.UUID, uuid.UUID], Candidate] = {}
+
+    def keep(candidate: Candidate | None) -> None:
+        if candidate is None or (candidate.a, candidate.b) in known:
+            return
+        pair = (candidate.a, candidate.b)
+        if pair not in found or found[pair].score < candidate.score:
+            found[pair] = candidate
+
+    seen: set[tuple[int, int]] = set()
+    for members in _blocks(entries).values():
+        if len(members) < 2:
+            continue
+        texts = [entries[i].text for i in members]
+        cutoff = INITIALS_CUTOFF if any(entries[i].initials for i in members) else CANDIDATE_CUTOFF
+        for i in members:
+            if not in_focus[i]:
+                continue
+            matches = process.extract(
+                entries[i].text,
+                texts,
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=cutoff,
+                limit=None,
+            )
+            for _text, ratio, position in matches:
+                j = members[position]
+                pair = (min(i, j), max(i, j))
+                if i == j or pair in seen:
+                    continue
+                seen.add(pair)
+                keep(_judge_names(entries[i], entries[j], ratio))
+
+    _fit_handles(entries, in_focus, keep)
+    return sorted(found.values(), key=lambda c: (-c.score, str(c.a), str(c.b)))
+
+
+def _fit_handles(entries: Sequence[_Entry], in_focus: Sequence[bool], keep: Any) -> None:
+    """A contact known only by a handle or address ("lotte_b@mastodon.example") whose handle
+    fits the name of few others ("Lotte Brandt"): the weakest evidence there is."""
+    if not any(entry.nameless for entry in entries):
+        return
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        if _is_person(entry):
+            for key in name_keys(entry.tokens):
+                by_key[key].append(i)
+    for i, entry in enumerate(entries):
+        if not entry.nameless:
+            continue
+        for handle in dict.fromkeys((entry.person.name, *entry.person.handles)):
+            people = by_key.get(handle_key(handle), [])
+            if not people or len(set(people)) > MAX_HANDLE_MATCHES:
+                continue
+            for j in dict.fromkeys(people):
+                if i == j or not (in_focus[i] or in_focus[j]):
+                    continue
+                first = reason(HANDLE_FITS_NAME, handle, entries[j].person.name)
+                keep(_candidate(entry, entries[j], 0.5, [first, *_support(entry, entries[j])]))

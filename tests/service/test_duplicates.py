@@ -1,0 +1,310 @@
+"""Possible duplicates: weak evidence suggests, the user merges or dismisses, merges revert."""
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from planner.contacts import service as contacts
+from planner.duplicates import evidence, service
+from planner.imports import service as imports
+from planner.models import Contact, ContactSource, MergeSuggestion, User
+from planner.tasks import import_followups
+
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
+
+
+def _import(db: Session, owner: Any, *names: str) -> Any:
+    owner = db.get(User, owner.id)
+    uploads = [(Path(n).name, (SAMPLES / n).read_bytes()) for n in names]
+    batch = imports.stage_import(db, owner=owner, uploads=uploads)
+    imports.write_import(db, owner=owner, batch=batch, parsed=imports.parse_uploads(uploads))
+    db.commit()
+    return batch
+
+
+def _owner(db: Session, user: Any) -> User:
+    owner = db.get(User, user.id)
+    assert owner is not None
+    return owner
+
+
+def _names(db: Session, suggestion: MergeSuggestion) -> set[str]:
+    return {
+        c.display_name
+        for c in (db.get(Contact, suggestion.contact_a), db.get(Contact, suggestion.contact_b))
+        if c is not None
+    }
+
+
+def _open(db: Session, owner: User) -> list[service.SuggestionPair]:
+    return list(service.open_suggestions(db, owner=owner, per_page=500).items)
+
+
+def _codes(suggestion: MergeSuggestion) -> list[str]:
+    return [r["code"] for r in suggestion.reasons]  # type: ignore[index]
+
+
+# -- evidence, pure -----------------------------------------------------------------------
+
+
+def _person(name: str, **fields: Any) -> evidence.Person:
+    return evidence.Person(id=uuid.uuid4(), name=name, **fields)
+
+
+def _pairs(*people: evidence.Person) -> list[set[str]]:
+    by_id = {p.id: p.name for p in people}
+    return [{by_id[c.a], by_id[c.b]} for c in evidence.find_candidates(people)]
+
+
+def test_titles_emoji_and_accents_do_not_hide_the_same_name() -> None:
+    assert evidence.name_tokens("Dr. Henrike Staßfurt") == ["henrike", "stassfurt"]
+    assert evidence.name_tokens("Lotte Brandt 🌊") == ["lotte", "brandt"]
+    assert _pairs(_person("Dr. Henrike Staßfurt"), _person("Henrike Stassfurt")) == [
+        {"Dr. Henrike Staßfurt", "Henrike Stassfurt"}
+    ]
+
+
+def test_a_looser_name_match_needs_a_shared_organisation_or_city() -> None:
+    assert _pairs(_person("L. Brandt"), _person("Lotte Brandt")) == []
+    assert _pairs(_person("Jonas Müller"), _person("Jonas Möller")) == []
+    found = evidence.find_candidates(
+        [
+            _person("L. Brandt", organization="Elbwerk Digital GmbH"),
+            _person("Lotte Brandt", organization="Elbwerk Digital"),
+        ]
+    )
+    assert [r["code"] for r in found[0].reasons] == ["initials", "same_organisation"]
+    assert _pairs(_person("Jonas Müller", city="Köln"), _person("Jonas Möller", city="köln")) == [
+        {"Jonas Müller", "Jonas Möller"}
+    ]
+
+
+def test_same_organisation_or_city_alone_suggests_nothing() -> None:
+    assert (
+        _pairs(
+            _person("Anna Beispiel", organization="Elbwerk", city="Hamburg"),
+            _person("Bernd Muster", organization="Elbwerk", city="Hamburg"),
+        )
+        == []
+    )
+
+
+def test_a_handle_that_fits_a_name_is_weak_evidence() -> None:
+    handle = _person("lotte_b@mastodon.example", handles=("lotte_b@mastodon.example",))
+    lotte = _person("Lotte Brandt", first_name="Lotte", last_name="Brandt")
+    [found] = evidence.find_candidates([handle, lotte, _person("Matthias Oberländer")])
+    assert found.reasons == [
+        {"code": "handle_fits_name", "values": ["lotte_b@mastodon.example", "Lotte Brandt"]}
+    ]
+    assert found.score < 0.6
+    others = [_person(f"Lotte B{c}rand") for c in "aeiou"]  # fits too many: says nothing
+    assert all(
+        c.reasons[0]["code"] != "handle_fits_name"
+        for c in evidence.find_candidates([handle, *others])
+    )
+
+
+def test_only_pairs_with_a_contact_in_focus_and_not_known_are_returned() -> None:
+    a, b, c = _person("Lotte Brandt"), _person("Lotte Brandt 🌊"), _person("Lotte  Brandt")
+    focus = evidence.find_candidates([a, b, c], focus={a.id})
+    assert {frozenset((x.a, x.b)) for x in focus} == {
+        frozenset((a.id, b.id)),
+        frozenset((a.id, c.id)),
+    }
+    known = {tuple(sorted((a.id, b.id)))}
+    rest = evidence.find_candidates([a, b, c], focus={a.id}, known=known)  # type: ignore[arg-type]
+    assert {frozenset((x.a, x.b)) for x in rest} == {frozenset((a.id, c.id))}
+
+
+# -- finding, with the database -------------------------------------------------------------
+
+
+def test_samples_of_one_person_without_shared_address_are_suggested(
+    db: Session, make_user: Any
+) -> None:
+    owner = _owner(db, make_user())
+    _import(db, owner, "linkedin/Connections.csv", "google/contacts.csv", "facebook/friends.json")
+    _import(db, owner, "xing/contacts.csv", "mastodon/following_accounts.csv")
+    created = service.find_suggestions(db, owner=owner)
+    db.commit()
+    pairs = [_names(db, p.suggestion) for p in _open(db, owner)]
+    assert created == len(pairs)
+    for expected in (
+        {"Lotte Brandt", "Lotte Brandt 🌊"},  # Google, Facebook
+        {"Dr. Henrike Staßfurt", "Henrike Staßfurt"},  # LinkedIn, XING
+        {"Bartholomäus Nowak-Schütte"},  # LinkedIn, Google: the same name twice
+        {"Ömer Demirtaş"},  # LinkedIn, Facebook
+        {"Çağla Yıldırım"},  # LinkedIn, XING
+        {"Tilman Voß"},
+        {"Wiebke Sönnichsen"},
+        {"lotte_b@mastodon.example", "Lotte Brandt"},  # the handle fits the name
+    ):
+        assert expected in pairs, (expected, pairs)
+    assert {"Matthias Oberländer", "matthias@hamburg.social.example"} not in pairs
+    lotte = next(
+        p.suggestion
+        for p in _open(db, owner)
+        if _names(db, p.suggestion) == {"Lotte Brandt", "Lotte Brandt 🌊"}
+    )
+    [first] = [r for r in lotte.reasons if r["code"] == "same_name"]  # type: ignore[index]
+    assert set(first["values"]) == {"Lotte Brandt", "Lotte Brandt 🌊"}  # type: ignore[index]
+    henrike = next(
+        p.suggestion
+        for p in _open(db, owner)
+        if _names(db, p.suggestion) == {"Dr. Henrike Staßfurt", "Henrike Staßfurt"}
+    )
+    assert _codes(henrike) == ["same_name", "same_organisation"]
+
+
+def test_finding_again_creates_nothing_new(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    _import(db, owner, "linkedin/Connections.csv", "xing/contacts.csv")
+    first = service.find_suggestions(db, owner=owner)
+    assert first > 0
+    assert service.find_suggestions(db, owner=owner) == 0
+
+
+def test_an_import_suggests_for_the_contacts_it_touched(
+    db: Session, app: Any, make_user: Any
+) -> None:
+    owner = _owner(db, make_user())
+    _import(db, owner, "linkedin/Connections.csv")
+    batch = _import(db, owner, "xing/contacts.csv")
+    result = import_followups(app, str(batch.id), str(owner.id))
+    assert result["suggestions"] > 0
+    db.expire_all()
+    pairs = [_names(db, p.suggestion) for p in _open(db, owner)]
+    assert {"Dr. Henrike Staßfurt", "Henrike Staßfurt"} in pairs
+
+
+def test_undoing_an_import_hides_its_suggestions(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    _import(db, owner, "google/contacts.csv")
+    batch = _import(db, owner, "facebook/friends.json")
+    service.find_suggestions(db, owner=owner)
+    db.commit()
+    assert service.count_open(db, owner=owner) >= 1
+    imports.undo_import(db, owner=owner, batch=batch)
+    db.commit()
+    assert service.count_open(db, owner=owner) == 0
+    assert _open(db, owner) == []
+
+
+# -- deciding ---------------------------------------------------------------------------
+
+
+def _lotte_pair(db: Session, owner: User) -> MergeSuggestion:
+    _import(db, owner, "google/contacts.csv")
+    _import(db, owner, "facebook/friends.json")
+    service.find_suggestions(db, owner=owner)
+    db.commit()
+    return next(
+        p.suggestion
+        for p in _open(db, owner)
+        if _names(db, p.suggestion) == {"Lotte Brandt", "Lotte Brandt 🌊"}
+    )
+
+
+def _as_dicts(db: Session, *ids: uuid.UUID) -> list[dict[str, object] | None]:
+    db.expire_all()
+    found = [db.get(Contact, i) for i in ids]
+    return [contacts.contact_to_dict(c) if c is not None else None for c in found]
+
+
+def test_accept_merges_into_one_contact_with_both_sources(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    before = len(db.exec(select(Contact)).all())
+    kept = service.accept(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert len(db.exec(select(Contact)).all()) == before - 1
+    merged = contacts.contact_to_dict(db.get(Contact, kept))  # type: ignore[arg-type]
+    files = {s["file"] for s in merged["sources"]}  # type: ignore[attr-defined]
+    assert files == {"contacts.csv", "friends.json"}
+    assert merged["emails"] == ["lotte.brandt@example.com"]
+    assert suggestion.status == "accepted" and suggestion.decided_at is not None
+
+
+def test_revert_restores_both_contacts_exactly(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    a, b = suggestion.contact_a, suggestion.contact_b
+    original = _as_dicts(db, a, b)
+    rows_before = {
+        c.id: (c.created_at, c.updated_at, c.sort_key, c.search_text)
+        for c in db.exec(select(Contact).where(Contact.owner_id == owner.id)).all()
+    }
+    sources_before = sorted((s.id, s.contact_id) for s in db.exec(select(ContactSource)).all())
+    suggestion = db.get(MergeSuggestion, suggestion.id)  # type: ignore[assignment]
+    service.accept(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert None in _as_dicts(db, a, b)
+    suggestion = db.get(MergeSuggestion, suggestion.id)  # type: ignore[assignment]
+    service.revert(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert _as_dicts(db, a, b) == original
+    assert {
+        c.id: (c.created_at, c.updated_at, c.sort_key, c.search_text)
+        for c in db.exec(select(Contact).where(Contact.owner_id == owner.id)).all()
+    } == rows_before
+    assert sorted((s.id, s.contact_id) for s in db.exec(select(ContactSource)).all()) == (
+        sources_before
+    )
+    assert suggestion.status == "reverted"
+    assert service.find_suggestions(db, owner=owner, contact_ids=[a, b]) == 0
+
+
+def test_dismissed_pairs_are_never_suggested_again(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    service.dismiss(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert service.find_suggestions(db, owner=owner) == 0
+    pairs = [_names(db, p.suggestion) for p in _open(db, owner)]
+    assert {"Lotte Brandt", "Lotte Brandt 🌊"} not in pairs
+
+
+def test_decided_suggestions_refuse_another_decision(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    service.dismiss(db, owner=owner, suggestion=suggestion)
+    for step in (service.accept, service.dismiss, service.revert):
+        with pytest.raises(service.SuggestionError):
+            step(db, owner=owner, suggestion=suggestion)
+
+
+def test_another_owner_cannot_decide(db: Session, make_user: Any) -> None:
+    owner = _owner(db, make_user())
+    other = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    with pytest.raises(PermissionError):
+        service.accept(db, owner=other, suggestion=suggestion)
+    assert suggestion.status == "open"
+    assert service.count_open(db, owner=other) == 0
+
+
+def test_a_merge_taken_further_is_undone_last_first(
+    db: Session, make_user: Any, make_contact: Any
+) -> None:
+    owner = _owner(db, make_user())
+    for name in ("Lotte Brandt", "Lotte Brandt 🌊", "Dr. Lotte Brandt"):
+        make_contact(owner, first_name=None, last_name=None, display_name=name)
+    service.find_suggestions(db, owner=owner)
+    db.commit()
+    first = _open(db, owner)[0].suggestion
+    service.accept(db, owner=owner, suggestion=first)
+    db.commit()
+    second = _open(db, owner)[0].suggestion
+    service.accept(db, owner=owner, suggestion=second)
+    db.commit()
+    assert len(db.exec(select(Contact)).all()) == 1
+    with pytest.raises(service.LaterMergeError):
+        service.revert(db, owner=owner, suggestion=db.get(MergeSuggestion, first.id))  # type: ignore[arg-type]
+    service.revert(db, owner=owner, suggestion=db.get(MergeSuggestion, second.id))  # type: ignore[arg-type]
+    service.revert(db, owner=owner, suggestion=db.get(MergeSuggestion, first.id))  # type: ignore[arg-type]
+    db.commit()
+    names = sorted(c.display_name for c in db.exec(select(Contact)).all())
+    assert names == ["Dr. Lotte Brandt", "Lotte Brandt", "Lotte Brandt 🌊"]
