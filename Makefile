@@ -36,6 +36,7 @@ install-dev: $(VENV)/.installed-dev $(MO)
 
 run: install
 	$(BIN)/planner db upgrade
+	$(BIN)/planner geo build
 	$(BIN)/planner serve --host $(HOST) --port $(PORT)
 
 test: install-dev
@@ -50,6 +51,7 @@ lint: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/geo.py
 
 # After changing user-facing text: refresh the catalogs, then translate the new German entries.
 messages: install-dev

@@ -1,27 +1,36 @@
 """Offline geocoding: gazetteer build, free-text lookup speed and memory, radius search.
 
-Run: .venv/bin/python bench/geo.py   (about half a minute; no network)
+Run: .venv/bin/python bench/geo.py [--database-url postgresql+psycopg://postgres@127.0.0.1/test]
+                                    [--million]      (about a minute; no network)
 
 Targets: lookup <= 50 us mean over a realistic mix; <= 50 MB RSS added by opening the
 gazetteer and doing 10,000 lookups. The radius search compares strategies over 100,000
-points spread like a German network; add a database-backed strategy to RADIUS_STRATEGIES
-(same signature) to measure it against the same points.
+points spread like a German network, in memory and in the database the app uses
+(``planner.places.service``: bounding box on the indexed (owner_id, lat, lon) columns, exact
+distance in Python), on SQLite and, with --database-url, on a throwaway PostgreSQL database
+created beside the given one. Each database also holds as many contacts of another user (the
+search must ignore them). --million repeats the database search over 1,000,000 contacts
+(target <= 100 ms; filling takes minutes, hence the flag).
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import math
 import random
+import secrets
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from contextlib import closing
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psutil
@@ -37,6 +46,7 @@ MIX_SIZE = 4_000
 POINTS = 100_000
 HAMBURG = (53.5507, 9.993)
 RADIUS_KM = 50.0
+NEAREST = 500  # what the "Who is near" page shows at most
 
 Point = tuple[int, float, float]
 RadiusSearch = Callable[[Sequence[Point], float, float, float], list[tuple[int, float]]]
@@ -189,12 +199,12 @@ def bench_rss(path: Path) -> None:
     )
 
 
-def german_network(path: Path, rng: random.Random) -> list[Point]:
+def german_network(path: Path, rng: random.Random, n: int = POINTS) -> list[Point]:
     """Points clustered around German cities by population, plus 10% spread over Germany."""
     cities = top_cities(path, "DE", 80)
     weights = [pop for *_, pop in cities]
     points: list[Point] = []
-    for i in range(POINTS):
+    for i in range(n):
         if rng.random() < 0.1:
             points.append((i, rng.uniform(47.3, 55.0), rng.uniform(5.9, 15.0)))
             continue
@@ -256,6 +266,191 @@ RADIUS_STRATEGIES: dict[str, RadiusSearch] = {
 _ARRAYS: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
+@contextmanager
+def throwaway_database(url: str | None, folder: Path) -> Iterator[str]:
+    """A fresh database at head: SQLite in ``folder``, or a new PostgreSQL database."""
+    from planner import migrate
+    from planner.config import normalize_database_url
+
+    if url is None:
+        url = f"sqlite:///{folder / f'bench-{secrets.token_hex(4)}.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    import psycopg
+
+    url = normalize_database_url(url)
+    admin = url.replace("postgresql+psycopg://", "postgresql://")
+    name = f"planner_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            fresh = url.rsplit("/", 1)[0] + f"/{name}"
+            migrate.upgrade(fresh)
+            yield fresh
+        finally:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class DatabaseNetwork:
+    """The points as one user's contacts (bulk insert through ``contact_rows``, as an import
+    writes them), beside up to 100,000 contacts of another user."""
+
+    def __init__(self, url: str, points: Sequence[Point]) -> None:
+        from sqlalchemy import text
+        from sqlmodel import Session
+
+        from planner.contacts.service import ContactInput, contact_rows
+        from planner.db import make_engine
+        from planner.imports.service import insert_contacts
+        from planner.models import User
+        from planner.models.types import utcnow
+
+        self.engine = make_engine(url)
+        self.backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        started = time.perf_counter()
+        with Session(self.engine, expire_on_commit=False) as session:
+            owner = User(email="near@example.org", password_hash="-")  # never signs in
+            other = User(email="other@example.org", password_hash="-")
+            session.add_all([owner, other])
+            session.commit()
+            self.owner = owner
+            self.ids: dict[uuid.UUID, int] = {}
+            now = utcnow()
+            self.others = min(len(points), POINTS)
+            for user, shift, mine in ((owner, 0.0, points), (other, 0.001, points[: self.others])):
+                for start in range(0, len(mine), 20_000):
+                    rows = []
+                    for i, lat, lon in mine[start : start + 20_000]:
+                        contact_id = uuid.uuid4()
+                        if user is owner:
+                            self.ids[contact_id] = i
+                        data = ContactInput(display_name=f"Contact {i}", lat=lat + shift, lon=lon)
+                        rows.append(contact_rows(user.id, contact_id, data))
+                    insert_contacts(session, rows, now)
+                session.commit()
+            session.execute(text("ANALYZE"))
+            session.commit()
+            session.expunge_all()
+        self.fill_seconds = time.perf_counter() - started
+
+    def rows(
+        self, points: Sequence[Point], lat: float, lon: float, radius_km: float
+    ) -> list[tuple[int, float]]:
+        """``places.service.near_rows`` (what near.json uses): SQL box + exact distances."""
+        return self.nearest(points, lat, lon, radius_km, None)
+
+    def nearest(
+        self,
+        points: Sequence[Point],
+        lat: float,
+        lon: float,
+        radius_km: float,
+        limit: int | None = NEAREST,
+    ) -> list[tuple[int, float]]:
+        """``near_rows`` with a limit (what the near page asks): growing circles."""
+        from sqlmodel import Session
+
+        from planner.places.service import near_rows
+
+        with Session(self.engine) as session:
+            hits = near_rows(
+                session, owner=self.owner, lat=lat, lon=lon, radius_km=radius_km, limit=limit
+            )
+        return [(self.ids[row.id], distance) for row, distance in hits]
+
+    def contacts(
+        self, points: Sequence[Point], lat: float, lon: float, radius_km: float
+    ) -> list[tuple[int, float]]:
+        """``places.service.contacts_near``: the same, plus the Contact rows (what pages show)."""
+        from sqlmodel import Session
+
+        from planner.places.service import contacts_near
+
+        with Session(self.engine) as session:
+            hits = contacts_near(session, owner=self.owner, lat=lat, lon=lon, radius_km=radius_km)
+            return [(self.ids[contact.id], distance) for contact, distance in hits]
+
+    def plan(self, lat: float, lon: float, radius_km: float) -> str:
+        """How the database runs the bounding-box query (does it use the index?)."""
+        from sqlalchemy import or_, select, text
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        from planner.geo import bounding_box, longitude_ranges
+        from planner.places.service import CONTACT
+
+        box = bounding_box(lat, lon, radius_km)
+        query = select(CONTACT.c.id, CONTACT.c.lat, CONTACT.c.lon).where(
+            CONTACT.c.owner_id == self.owner.id,
+            CONTACT.c.lat.between(box[0], box[1]),
+            or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+        )
+        dialect: Any = postgresql.dialect() if self.backend == "PostgreSQL" else sqlite.dialect()
+        sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        if self.backend == "SQLite":
+            sql = sql.replace(f"'{self.owner.id}'", f"'{self.owner.id.hex}'")
+        explain = "EXPLAIN " if self.backend == "PostgreSQL" else "EXPLAIN QUERY PLAN "
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(explain + sql)).all()
+        return " | ".join(str(row[-1]) for row in rows)
+
+
+def bench_database_radius(path: Path, database_url: str | None, n: int, folder: Path) -> None:
+    """The app's radius search over ``n`` contacts per database, against numpy brute force."""
+    global _ARRAYS
+    points = german_network(path, random.Random(3), n)
+    _ARRAYS = (
+        np.array([p[0] for p in points]),
+        np.array([p[1] for p in points]),
+        np.array([p[2] for p in points]),
+    )
+    reference = numpy_haversine(points, *HAMBURG, RADIUS_KM)
+    brute = _best_of(lambda: numpy_haversine(points, *HAMBURG, RADIUS_KM))
+    print(
+        f"database radius search, {n:,} contacts of the user (+ {min(n, POINTS):,} of another), "
+        f"{RADIUS_KM:.0f} km around Hamburg ({len(reference):,} within), best of 5:"
+    )
+    print(f"  numpy haversine over every point (in memory, no database): {brute * 1e3:.1f} ms")
+    urls: list[str | None] = [None] + ([database_url] if database_url else [])
+    for url in urls:
+        with throwaway_database(url, folder) as fresh:
+            network = DatabaseNetwork(fresh, points)
+            try:
+                print(
+                    f"  {network.backend}: filled in {network.fill_seconds:.1f} s "
+                    f"({(n + network.others) / network.fill_seconds:,.0f} contacts/s); plan: "
+                    f"{network.plan(*HAMBURG, RADIUS_KM)}"
+                )
+                for label, search, expected in (
+                    ("near_rows: bbox in SQL + exact distances, all", network.rows, reference),
+                    (
+                        f"near_rows, nearest {NEAREST} (growing circles)",
+                        network.nearest,
+                        reference[:NEAREST],
+                    ),
+                    ("contacts_near: all, as Contact objects", network.contacts, reference),
+                ):
+                    hits = search(points, *HAMBURG, RADIUS_KM)
+                    seconds = _best_of(lambda s=search: s(points, *HAMBURG, RADIUS_KM))  # type: ignore[misc]
+                    same = [i for i, _ in hits] == [i for i, _ in expected]
+                    target = "  [target <= 100 ms]" if n >= 1_000_000 else ""
+                    print(
+                        f"    {label}: {seconds * 1e3:.1f} ms, x{seconds / brute:.2f} vs numpy"
+                        f"{'' if same else '  (RESULTS DIFFER)'}{target}"
+                    )
+            finally:
+                network.engine.dispose()
+
+
+def _best_of(run: Callable[[], object], times: int = 5) -> float:
+    runs = []
+    for _ in range(times):
+        started = time.perf_counter()
+        run()
+        runs.append(time.perf_counter() - started)
+    return min(runs)
+
+
 def bench_radius(path: Path) -> None:
     global _ARRAYS
     points = german_network(path, random.Random(3))
@@ -287,12 +482,24 @@ def bench_radius(path: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="also PostgreSQL (a throwaway database beside it)")
+    parser.add_argument("--million", action="store_true", help="also 1,000,000 contacts")
+    parser.add_argument("--only-database", action="store_true", help="skip the gazetteer parts")
+    args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        path = bench_build(Path(tmp))
-        bench_lookup(path)
-        bench_rss(path)
-        bench_radius(path)
+        if args.only_database:
+            path = Path(tmp) / "gazetteer.sqlite"
+            build_gazetteer(path)
+        else:
+            path = bench_build(Path(tmp))
+            bench_lookup(path)
+            bench_rss(path)
+            bench_radius(path)
+        bench_database_radius(path, args.database_url, POINTS, Path(tmp))
+        if args.million:
+            bench_database_radius(path, args.database_url, 1_000_000, Path(tmp))
     print(f"total {time.perf_counter() - started:.1f} s")
 
 

@@ -106,48 +106,178 @@ def throwaway_database(url: str | None, instance: Path) -> Iterator[str]:
 
 
 FIRST_NAMES = [
-    "Anna", "Jörg", "Lena", "Maximilian", "Sophie", "Jürgen", "Marie", "Lukas", "Hannah", "Björn",
-    "Élodie", "François", "Zoë", "Søren", "Małgorzata", "Łukasz", "Ayşe", "Mehmet", "Giulia",
-    "Matteo", "Inés", "José", "Priya", "Arjun", "Mei", "Hiroshi", "Olamide", "Chidi", "Fatima",
-    "Omar", "Siobhán", "Niamh", "Sven", "Ingrid", "Katarzyna", "Dmitri", "Anaïs", "Noémie",
-    "Grete", "Ute", "Wolfgang", "Dörte", "Hans-Peter", "Anne-Kathrin", "Leonie", "Felix",
+    "Anna",
+    "Jörg",
+    "Lena",
+    "Maximilian",
+    "Sophie",
+    "Jürgen",
+    "Marie",
+    "Lukas",
+    "Hannah",
+    "Björn",
+    "Élodie",
+    "François",
+    "Zoë",
+    "Søren",
+    "Małgorzata",
+    "Łukasz",
+    "Ayşe",
+    "Mehmet",
+    "Giulia",
+    "Matteo",
+    "Inés",
+    "José",
+    "Priya",
+    "Arjun",
+    "Mei",
+    "Hiroshi",
+    "Olamide",
+    "Chidi",
+    "Fatima",
+    "Omar",
+    "Siobhán",
+    "Niamh",
+    "Sven",
+    "Ingrid",
+    "Katarzyna",
+    "Dmitri",
+    "Anaïs",
+    "Noémie",
+    "Grete",
+    "Ute",
+    "Wolfgang",
+    "Dörte",
+    "Hans-Peter",
+    "Anne-Kathrin",
+    "Leonie",
+    "Felix",
 ]
 LAST_NAMES = [
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weiß", "Meyer", "Wagner", "Becker", "Schäfer",
-    "Köhler", "Groß", "Hoffmann", "Schröder", "Krüger", "Lehmann", "Dupont", "Lefèvre", "Rossi",
-    "García", "Fernández", "Nowak", "Wiśniewski", "Yılmaz", "Öztürk", "Nguyễn", "Tanaka", "Kim",
-    "Okafor", "Adeyemi", "O'Brien", "Ó Súilleabháin", "Johansson", "Nørgaard", "Ivanova",
-    "van der Berg", "de Vries", "von Weizsäcker", "Papadopoulos", "Kowalczyk", "Björklund",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weiß",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schäfer",
+    "Köhler",
+    "Groß",
+    "Hoffmann",
+    "Schröder",
+    "Krüger",
+    "Lehmann",
+    "Dupont",
+    "Lefèvre",
+    "Rossi",
+    "García",
+    "Fernández",
+    "Nowak",
+    "Wiśniewski",
+    "Yılmaz",
+    "Öztürk",
+    "Nguyễn",
+    "Tanaka",
+    "Kim",
+    "Okafor",
+    "Adeyemi",
+    "O'Brien",
+    "Ó Súilleabháin",
+    "Johansson",
+    "Nørgaard",
+    "Ivanova",
+    "van der Berg",
+    "de Vries",
+    "von Weizsäcker",
+    "Papadopoulos",
+    "Kowalczyk",
+    "Björklund",
 ]
 ORGANISATIONS = [
-    ("Deutsche Bahn AG", "deutschebahn.com"), ("Siemens AG", "siemens.com"),
-    ("Fraunhofer-Gesellschaft", "fraunhofer.de"), ("Charité – Universitätsmedizin", "charite.de"),
-    ("Zalando SE", "zalando.de"), ("SAP SE", "sap.com"), ("Technische Universität München",
-    "tum.de"), ("Max-Planck-Institut für Informatik", "mpi-inf.mpg.de"), ("Stadtwerke Köln",
-    "stadtwerke-koeln.de"), ("Müller & Söhne GmbH", "mueller-soehne.de"),
+    ("Deutsche Bahn AG", "deutschebahn.com"),
+    ("Siemens AG", "siemens.com"),
+    ("Fraunhofer-Gesellschaft", "fraunhofer.de"),
+    ("Charité – Universitätsmedizin", "charite.de"),
+    ("Zalando SE", "zalando.de"),
+    ("SAP SE", "sap.com"),
+    ("Technische Universität München", "tum.de"),
+    ("Max-Planck-Institut für Informatik", "mpi-inf.mpg.de"),
+    ("Stadtwerke Köln", "stadtwerke-koeln.de"),
+    ("Müller & Söhne GmbH", "mueller-soehne.de"),
     ("Mozilla", "mozilla.org"),
-    ("Wikimedia Deutschland e. V.", "wikimedia.de"), ("ETH Zürich", "ethz.ch"), ("CERN",
-    "cern.ch"), ("Spotify", "spotify.com"), ("Ørsted", "orsted.com"), ("Schüco International",
-    "schueco.com"), ("Bäckerei Groß", "baeckerei-gross.de"), ("Freelance", "example.net"),
-    ("Universidad de Sevilla", "us.es"), ("Politecnico di Milano", "polimi.it"),
+    ("Wikimedia Deutschland e. V.", "wikimedia.de"),
+    ("ETH Zürich", "ethz.ch"),
+    ("CERN", "cern.ch"),
+    ("Spotify", "spotify.com"),
+    ("Ørsted", "orsted.com"),
+    ("Schüco International", "schueco.com"),
+    ("Bäckerei Groß", "baeckerei-gross.de"),
+    ("Freelance", "example.net"),
+    ("Universidad de Sevilla", "us.es"),
+    ("Politecnico di Milano", "polimi.it"),
 ]
 TITLES = [
-    "Softwareentwicklerin", "Software Engineer", "Produktmanager", "Head of Data", "CTO",
-    "Doktorandin", "Professor für Informatik", "UX-Designerin", "Journalistin", "Gründer",
-    "Datenwissenschaftler", "Projektleiterin", "Researcher", None, None,
+    "Softwareentwicklerin",
+    "Software Engineer",
+    "Produktmanager",
+    "Head of Data",
+    "CTO",
+    "Doktorandin",
+    "Professor für Informatik",
+    "UX-Designerin",
+    "Journalistin",
+    "Gründer",
+    "Datenwissenschaftler",
+    "Projektleiterin",
+    "Researcher",
+    None,
+    None,
 ]
 CITIES = [
-    ("Berlin", "BE", "DE"), ("München", "BY", "DE"), ("Köln", "NW", "DE"), ("Düsseldorf", "NW",
-    "DE"), ("Hamburg", "HH", "DE"), ("Frankfurt am Main", "HE", "DE"), ("Leipzig", "SN", "DE"),
-    ("Nürnberg", "BY", "DE"), ("Göttingen", "NI", "DE"), ("Wien", None, "AT"), ("Zürich", None,
-    "CH"), ("Paris", None, "FR"), ("Kraków", None, "PL"), ("København", None, "DK"), ("Milano",
-    None, "IT"), ("Sevilla", None, "ES"), ("İstanbul", None, "TR"), ("London", None, "GB"),
-    ("Lagos", None, "NG"), ("Tōkyō", None, "JP"), (None, None, None),
+    ("Berlin", "BE", "DE"),
+    ("München", "BY", "DE"),
+    ("Köln", "NW", "DE"),
+    ("Düsseldorf", "NW", "DE"),
+    ("Hamburg", "HH", "DE"),
+    ("Frankfurt am Main", "HE", "DE"),
+    ("Leipzig", "SN", "DE"),
+    ("Nürnberg", "BY", "DE"),
+    ("Göttingen", "NI", "DE"),
+    ("Wien", None, "AT"),
+    ("Zürich", None, "CH"),
+    ("Paris", None, "FR"),
+    ("Kraków", None, "PL"),
+    ("København", None, "DK"),
+    ("Milano", None, "IT"),
+    ("Sevilla", None, "ES"),
+    ("İstanbul", None, "TR"),
+    ("London", None, "GB"),
+    ("Lagos", None, "NG"),
+    ("Tōkyō", None, "JP"),
+    (None, None, None),
 ]
 TOPICS = [
-    "Python", "Rust", "Machine Learning", "Open Data", "Radverkehr", "Energiewende", "Klimaschutz",
-    "Barrierefreiheit", "Kaffee", "Fotografie", "Datenschutz", "Stadtplanung", "Jazz",
-    "Bergsteigen", "Typografie", "Open Source", "Kommunalpolitik", "Bioinformatik", "Brettspiele",
+    "Python",
+    "Rust",
+    "Machine Learning",
+    "Open Data",
+    "Radverkehr",
+    "Energiewende",
+    "Klimaschutz",
+    "Barrierefreiheit",
+    "Kaffee",
+    "Fotografie",
+    "Datenschutz",
+    "Stadtplanung",
+    "Jazz",
+    "Bergsteigen",
+    "Typografie",
+    "Open Source",
+    "Kommunalpolitik",
+    "Bioinformatik",
+    "Brettspiele",
     "Segeln",
 ]
 STAGES = ["online"] * 6 + ["contacted"] * 2 + ["met", "regular"]
@@ -193,12 +323,23 @@ def fill(app: Flask, contacts: int, seed: int = 20261123) -> FillResult:
         city, region, country = rng.choice(CITIES)
         local = fold_text(f"{first}.{last}").replace(" ", "").replace("'", "")
         data = ContactInput(
-            first_name=first, last_name=last, organization=organisation,
-            title=rng.choice(TITLES), emails=[f"{local}{n}@{domain}"],
-            accounts=[Account("linkedin", handle=f"{local}-{n}",
-                              url=f"https://www.linkedin.com/in/{local}-{n}")],
-            city=city, region=region, country=country,
-            topics=rng.sample(TOPICS, rng.randint(0, 3)), stage=rng.choice(STAGES),
+            first_name=first,
+            last_name=last,
+            organization=organisation,
+            title=rng.choice(TITLES),
+            emails=[f"{local}{n}@{domain}"],
+            accounts=[
+                Account(
+                    "linkedin",
+                    handle=f"{local}-{n}",
+                    url=f"https://www.linkedin.com/in/{local}-{n}",
+                )
+            ],
+            city=city,
+            region=region,
+            country=country,
+            topics=rng.sample(TOPICS, rng.randint(0, 3)),
+            stage=rng.choice(STAGES),
         )
         contact_id = uuid.uuid4()
         created = now - timedelta(minutes=n)
@@ -206,11 +347,17 @@ def fill(app: Flask, contacts: int, seed: int = 20261123) -> FillResult:
         tables[Contact].append({**rows.contact, "created_at": created, "updated_at": created})
         for model, children in rows.children().items():
             tables.setdefault(model, []).extend(children)
-        tables[ContactSource].append({
-            "contact_id": contact_id, "owner_id": owner, "format": "linkedin",
-            "file": "Connections.csv", "connected_on": date(2015, 1, 1) + timedelta(days=n % 3650),
-            "import_id": import_id, "created_at": created,
-        })
+        tables[ContactSource].append(
+            {
+                "contact_id": contact_id,
+                "owner_id": owner,
+                "format": "linkedin",
+                "file": "Connections.csv",
+                "connected_on": date(2015, 1, 1) + timedelta(days=n % 3650),
+                "import_id": import_id,
+                "created_at": created,
+            }
+        )
 
     built = time.perf_counter()
     with app.app_context(), db.engine().begin() as conn:
@@ -218,8 +365,13 @@ def fill(app: Flask, contacts: int, seed: int = 20261123) -> FillResult:
             if table_rows:
                 conn.execute(insert(model.__table__), table_rows)
     finished = time.perf_counter()
-    return FillResult(owner, {m.__tablename__: len(v) for m, v in tables.items()},
-                      finished - started, built - started, finished - built)
+    return FillResult(
+        owner,
+        {m.__tablename__: len(v) for m, v in tables.items()},
+        finished - started,
+        built - started,
+        finished - built,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,17 +415,25 @@ class Server:
                 self.process.wait()
 
 
-def start_gunicorn(name: str, app_spec: str, env: dict[str, str], log_dir: Path,
-                   probe: str, *, workers: int = 2) -> Server:
+def start_gunicorn(
+    name: str, app_spec: str, env: dict[str, str], log_dir: Path, probe: str, *, workers: int = 2
+) -> Server:
     port = free_port()
     log = log_dir / f"gunicorn-{name}.log"
     command = [
-        str(GUNICORN), "--workers", str(workers), "--bind", f"{HOST}:{port}",
-        "--pythonpath", f"{ROOT},{BENCH_DIR}", "--log-level", "warning", app_spec,
+        str(GUNICORN),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--pythonpath",
+        f"{ROOT},{BENCH_DIR}",
+        "--log-level",
+        "warning",
+        app_spec,
     ]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(name, port, process, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -299,8 +459,9 @@ def log_in(port: int) -> str:
         found = CSRF.search(page.read().decode())
     if not found:
         raise RuntimeError("no csrf_token on /login")
-    form = urllib.parse.urlencode({"csrf_token": found.group(1), "email": EMAIL,
-                                   "password": PASSWORD}).encode()
+    form = urllib.parse.urlencode(
+        {"csrf_token": found.group(1), "email": EMAIL, "password": PASSWORD}
+    ).encode()
     with opener.open(f"{base}/login", data=form, timeout=30) as answer:
         if urllib.parse.urlsplit(answer.geturl()).path == "/login":
             raise RuntimeError("sign-in failed: still on /login")
@@ -323,8 +484,10 @@ def check_list_page(port: int, cookie: str, pages: int, contacts: int) -> None:
         rows = len(ROW.findall(body))
         expected = min(PER_PAGE, contacts - (page - 1) * PER_PAGE)
         if status != 200 or rows != expected:
-            raise RuntimeError(f"/contacts/?page={page}: status {status}, {rows} rows "
-                               f"(expected 200 with {expected})")
+            raise RuntimeError(
+                f"/contacts/?page={page}: status {status}, {rows} rows "
+                f"(expected 200 with {expected})"
+            )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,20 +544,39 @@ end
 """
 
 
-def run_wrk(port: int, path_prefix: str, pages: int, cookie: str | None, *, seconds: float,
-            concurrency: int, max_requests: int, script_dir: Path) -> LoadResult:
+def run_wrk(
+    port: int,
+    path_prefix: str,
+    pages: int,
+    cookie: str | None,
+    *,
+    seconds: float,
+    concurrency: int,
+    max_requests: int,
+    script_dir: Path,
+) -> LoadResult:
     # One wrk thread: it is far cheaper per request than the server and leaves it the CPU.
     script = script_dir / "cycle.lua"
     script.write_text(WRK_SCRIPT.format(pages=pages, prefix=path_prefix, limit=max_requests))
-    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s",
-               "--timeout", "10s", "-s", str(script)]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{concurrency}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+    ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     command.append(f"http://{HOST}:{port}/")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
-                          check=True)
-    found = re.search(r"BENCH requests=(\d+) duration_us=(\d+) p50_us=(\d+) p99_us=(\d+) "
-                      r"errors=(\d+)", done.stdout)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    found = re.search(
+        r"BENCH requests=(\d+) duration_us=(\d+) p50_us=(\d+) p99_us=(\d+) "
+        r"errors=(\d+)",
+        done.stdout,
+    )
     if not found:
         raise RuntimeError(f"unexpected wrk output:\n{done.stdout}\n{done.stderr}")
     requests, duration, p50, p99, errors = (int(g) for g in found.groups())
@@ -403,8 +585,16 @@ def run_wrk(port: int, path_prefix: str, pages: int, cookie: str | None, *, seco
     return LoadResult(path_prefix, requests, duration / 1e6, p50 / 1000, p99 / 1000, errors)
 
 
-def run_python(port: int, path_prefix: str, pages: int, cookie: str | None, *, seconds: float,
-               concurrency: int, max_requests: int) -> LoadResult:
+def run_python(
+    port: int,
+    path_prefix: str,
+    pages: int,
+    cookie: str | None,
+    *,
+    seconds: float,
+    concurrency: int,
+    max_requests: int,
+) -> LoadResult:
     """Threads, one keep-alive connection each (it reconnects when the server closes)."""
     import numpy as np
 
@@ -471,15 +661,36 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(server: Server, path_prefix: str, pages: int, cookie: str | None,
-            args: argparse.Namespace, generator: str, script_dir: Path) -> LoadResult:
+def measure(
+    server: Server,
+    path_prefix: str,
+    pages: int,
+    cookie: str | None,
+    args: argparse.Namespace,
+    generator: str,
+    script_dir: Path,
+) -> LoadResult:
     def load(seconds: float, max_requests: int) -> LoadResult:
         if generator == "wrk":
-            return run_wrk(server.port, path_prefix, pages, cookie, seconds=seconds,
-                           concurrency=args.concurrency, max_requests=max_requests,
-                           script_dir=script_dir)
-        return run_python(server.port, path_prefix, pages, cookie, seconds=seconds,
-                          concurrency=args.concurrency, max_requests=max_requests)
+            return run_wrk(
+                server.port,
+                path_prefix,
+                pages,
+                cookie,
+                seconds=seconds,
+                concurrency=args.concurrency,
+                max_requests=max_requests,
+                script_dir=script_dir,
+            )
+        return run_python(
+            server.port,
+            path_prefix,
+            pages,
+            cookie,
+            seconds=seconds,
+            concurrency=args.concurrency,
+            max_requests=max_requests,
+        )
 
     load(1, 2000)  # warm-up: imports, template compilation, connection pools in both workers
     import psutil
@@ -494,11 +705,13 @@ def measure(server: Server, path_prefix: str, pages: int, cookie: str | None,
     # Backends alive at both ends (ours are: one pooled connection per worker); others'
     # short-lived backends then count as "others".
     database_after = database_cpu_seconds() if postgres else {}
-    database_cpu = sum(database_after[pid] - cpu for pid, cpu in database_before.items()
-                       if pid in database_after)
+    database_cpu = sum(
+        database_after[pid] - cpu for pid, cpu in database_before.items() if pid in database_after
+    )
     machine = psutil.cpu_times()
     busy = (sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)) - (
-        sum(machine_before) - machine_before.idle - getattr(machine_before, "iowait", 0.0))
+        sum(machine_before) - machine_before.idle - getattr(machine_before, "iowait", 0.0)
+    )
     result.connections = args.concurrency
     if result.requests:
         result.server_cpu_ms = server_cpu * 1000 / result.requests
@@ -584,8 +797,9 @@ def best_mean_ms(work: Callable[[int], object], repeat: int, rounds: int = 3) ->
     return min(means)
 
 
-def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: int = 300,
-               profile: bool) -> Breakdown:
+def in_process(
+    app: Flask, hello: Flask, cookie: str, pages: int, *, requests: int = 300, profile: bool
+) -> Breakdown:
     """Time the view with the test client, then its stages in fresh request contexts."""
     from flask import render_template
     from flask_login import current_user
@@ -598,8 +812,9 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
 
     engine = app.extensions["planner.engine"]
 
-    def run(label: str, client_app: Flask, path: Callable[[int], str],
-            cookie: str | None) -> InProcess:
+    def run(
+        label: str, client_app: Flask, path: Callable[[int], str], cookie: str | None
+    ) -> InProcess:
         client = signed_in(client_app, cookie)
         for i in range(20):  # warm-up
             client.get(path(i))
@@ -610,8 +825,13 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
                 if response.status_code != 200:
                     raise RuntimeError(f"in-process {path(i)}: {response.status_code}")
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-        return InProcess(label, cpu * 1000 / requests, wall * 1000 / requests,
-                         timer.queries / requests, timer.seconds * 1000 / requests)
+        return InProcess(
+            label,
+            cpu * 1000 / requests,
+            wall * 1000 / requests,
+            timer.queries / requests,
+            timer.seconds * 1000 / requests,
+        )
 
     measured = [
         run("contacts list", app, lambda i: f"/contacts/?page={i % pages + 1}", cookie),
@@ -627,13 +847,15 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
             spent = [0.0] * 3
             for i in range(count):
                 page = i % pages + 1
-                with app.test_request_context(f"/contacts/?page={page}",
-                                              headers={"Cookie": cookie}):
+                with app.test_request_context(
+                    f"/contacts/?page={page}", headers={"Cookie": cookie}
+                ):
                     t0 = time.perf_counter()
                     owner = current_user._get_current_object()
                     t1 = time.perf_counter()
-                    result = service.list_contacts(db.session(), owner=owner, page=page,
-                                                   per_page=PER_PAGE)
+                    result = service.list_contacts(
+                        db.session(), owner=owner, page=page, per_page=PER_PAGE
+                    )
                     t2 = time.perf_counter()
                     render_template("contacts/index.html", result=result, query="")
                     t3 = time.perf_counter()
@@ -644,17 +866,20 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
 
     user_ms, service_ms, render_ms = stages()
     client = signed_in(app, cookie)
-    whole_ms = best_mean_ms(lambda i: client.get(f"/contacts/?page={i % pages + 1}"),
-                            requests // 3)
+    whole_ms = best_mean_ms(lambda i: client.get(f"/contacts/?page={i % pages + 1}"), requests // 3)
 
     with app.test_request_context("/contacts/", headers={"Cookie": cookie}):
         session = db.session()
         owner = current_user._get_current_object()
 
         def page_query(page: int) -> Any:
-            return (select(Contact).where(Contact.owner_id == owner.id)
-                    .order_by(col(Contact.sort_key), col(Contact.id))
-                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE))
+            return (
+                select(Contact)
+                .where(Contact.owner_id == owner.id)
+                .order_by(col(Contact.sort_key), col(Contact.id))
+                .offset((page - 1) * PER_PAGE)
+                .limit(PER_PAGE)
+            )
 
         def run_query(statement: Any) -> Callable[[int], object]:
             def work(_: int) -> object:
@@ -666,17 +891,37 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
 
         first_page_ms = best_mean_ms(run_query(page_query(1)), 30)
         last_page_ms = best_mean_ms(run_query(page_query(pages)), 30)
-        count_ms = best_mean_ms(run_query(
-            select(func.count()).select_from(Contact).where(Contact.owner_id == owner.id)), 30)
-        sql = str(page_query(pages).compile(
-            dialect=engine.dialect, compile_kwargs={"literal_binds": True}))
-        explain = ("EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite"
-                   else "EXPLAIN (ANALYZE, COSTS OFF) ")
-        plan = "\n".join(" | ".join(str(v) for v in row)
-                         for row in session.execute(text(explain + sql)))
+        count_ms = best_mean_ms(
+            run_query(
+                select(func.count()).select_from(Contact).where(Contact.owner_id == owner.id)
+            ),
+            30,
+        )
+        sql = str(
+            page_query(pages).compile(
+                dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
+        explain = (
+            "EXPLAIN QUERY PLAN "
+            if engine.dialect.name == "sqlite"
+            else "EXPLAIN (ANALYZE, COSTS OFF) "
+        )
+        plan = "\n".join(
+            " | ".join(str(v) for v in row) for row in session.execute(text(explain + sql))
+        )
         session.rollback()
-    breakdown = Breakdown(measured, whole_ms, user_ms, service_ms, render_ms, first_page_ms,
-                          last_page_ms, count_ms, plan)
+    breakdown = Breakdown(
+        measured,
+        whole_ms,
+        user_ms,
+        service_ms,
+        render_ms,
+        first_page_ms,
+        last_page_ms,
+        count_ms,
+        plan,
+    )
     if profile:
         client = signed_in(app, cookie)
         profiler = cProfile.Profile()
@@ -696,38 +941,50 @@ def in_process(app: Flask, hello: Flask, cookie: str, pages: int, *, requests: i
 
 
 def print_table(results: list[LoadResult]) -> None:
-    print(f"{'':16}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-          f"{'server CPU':>12}{'database CPU':>14}{'load gen CPU':>14}  (ms/req)")
+    print(
+        f"{'':16}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'server CPU':>12}{'database CPU':>14}{'load gen CPU':>14}  (ms/req)"
+    )
     for r in results:
-        print(f"{r.label:16}{r.requests:>10}{r.rps:>10.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
-              f"{r.errors:>8}{r.server_cpu_ms:>12.2f}{r.database_cpu_ms:>14.2f}"
-              f"{r.generator_cpu_ms:>14.2f}")
+        print(
+            f"{r.label:16}{r.requests:>10}{r.rps:>10.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
+            f"{r.errors:>8}{r.server_cpu_ms:>12.2f}{r.database_cpu_ms:>14.2f}"
+            f"{r.generator_cpu_ms:>14.2f}"
+        )
     for r in results:
         if r.others_cpu_share > 0.1:
-            print(f"note: during the {r.label} run other processes on this machine used "
-                  f"{r.others_cpu_share:.0%} of its CPU (figures are then low)")
+            print(
+                f"note: during the {r.label} run other processes on this machine used "
+                f"{r.others_cpu_share:.0%} of its CPU (figures are then low)"
+            )
 
 
-def verdict(page: LoadResult, hello: LoadResult, b: Breakdown, generator: str,
-            pages: int) -> None:
+def verdict(page: LoadResult, hello: LoadResult, b: Breakdown, generator: str, pages: int) -> None:
     met = page.rps >= TARGET_RPS and page.p99_ms < TARGET_P99_MS and page.errors == 0
-    print(f"\nratio list/hello req/s: {page.rps / hello.rps:.3f} "
-          f"(hello serves {hello.rps / page.rps:.1f}x as many)")
-    print(f"target >= {TARGET_RPS:.0f} req/s and p99 < {TARGET_P99_MS:.0f} ms: "
-          f"{'MET' if met else 'MISSED'} ({page.rps:.0f} req/s, p99 {page.p99_ms:.1f} ms, "
-          f"{page.errors} errors)")
+    print(
+        f"\nratio list/hello req/s: {page.rps / hello.rps:.3f} "
+        f"(hello serves {hello.rps / page.rps:.1f}x as many)"
+    )
+    print(
+        f"target >= {TARGET_RPS:.0f} req/s and p99 < {TARGET_P99_MS:.0f} ms: "
+        f"{'MET' if met else 'MISSED'} ({page.rps:.0f} req/s, p99 {page.p99_ms:.1f} ms, "
+        f"{page.errors} errors)"
+    )
     print("\nin-process (test client, one thread, no HTTP):")
     print(f"{'':16}{'CPU ms/req':>11}{'wall ms/req':>12}{'SQL stmts/req':>14}{'SQL ms/req':>11}")
     for r in b.requests:
-        print(f"{r.label:16}{r.cpu_ms:>11.2f}{r.wall_ms:>12.2f}{r.queries:>14.1f}"
-              f"{r.sql_ms:>11.2f}")
+        print(f"{r.label:16}{r.cpu_ms:>11.2f}{r.wall_ms:>12.2f}{r.queries:>14.1f}{r.sql_ms:>11.2f}")
     rest = max(0.0, b.whole_ms - b.user_ms - b.service_ms - b.render_ms)  # < 0: noise
-    print(f"list request {b.whole_ms:.2f} ms = request context + session + user load "
-          f"{b.user_ms:.2f} ms + service.list_contacts (SQL + ORM) {b.service_ms:.2f} ms + "
-          f"render_template {b.render_ms:.2f} ms + dispatch/after-request/teardown "
-          f"{rest:.2f} ms")
-    print(f"page query alone: page 1 {b.first_page_ms:.2f} ms, page {pages} "
-          f"{b.last_page_ms:.2f} ms; count query {b.count_ms:.2f} ms")
+    print(
+        f"list request {b.whole_ms:.2f} ms = request context + session + user load "
+        f"{b.user_ms:.2f} ms + service.list_contacts (SQL + ORM) {b.service_ms:.2f} ms + "
+        f"render_template {b.render_ms:.2f} ms + dispatch/after-request/teardown "
+        f"{rest:.2f} ms"
+    )
+    print(
+        f"page query alone: page 1 {b.first_page_ms:.2f} ms, page {pages} "
+        f"{b.last_page_ms:.2f} ms; count query {b.count_ms:.2f} ms"
+    )
     print(f"plan of the page {pages} query:\n  " + b.plan.replace("\n", "\n  "))
     if met:
         return
@@ -735,23 +992,34 @@ def verdict(page: LoadResult, hello: LoadResult, b: Breakdown, generator: str,
     cost = page.server_cpu_ms + page.database_cpu_ms
     ceiling = cores * 1000 / cost if cost > 0 else math.inf
     print("\nwhat stands in the way:")
-    print(f"- a list request costs {page.server_cpu_ms:.2f} ms of gunicorn worker CPU"
-          + (f" + {page.database_cpu_ms:.2f} ms in PostgreSQL" if page.database_cpu_ms else "")
-          + f", so {cores} cores serve at most ~{ceiling:.0f} req/s; {TARGET_RPS:.0f} req/s needs "
-          f"< {cores * 1000 / TARGET_RPS:.1f} ms with nothing else running "
-          f"(hello costs {hello.server_cpu_ms:.2f} ms)")
-    parts = sorted([("service.list_contacts (SQL + ORM)", b.service_ms),
-                    ("render_template", b.render_ms), ("context + session + user", b.user_ms),
-                    ("dispatch/after-request/teardown", rest)],
-                   key=lambda p: -p[1])
+    print(
+        f"- a list request costs {page.server_cpu_ms:.2f} ms of gunicorn worker CPU"
+        + (f" + {page.database_cpu_ms:.2f} ms in PostgreSQL" if page.database_cpu_ms else "")
+        + f", so {cores} cores serve at most ~{ceiling:.0f} req/s; {TARGET_RPS:.0f} req/s needs "
+        f"< {cores * 1000 / TARGET_RPS:.1f} ms with nothing else running "
+        f"(hello costs {hello.server_cpu_ms:.2f} ms)"
+    )
+    parts = sorted(
+        [
+            ("service.list_contacts (SQL + ORM)", b.service_ms),
+            ("render_template", b.render_ms),
+            ("context + session + user", b.user_ms),
+            ("dispatch/after-request/teardown", rest),
+        ],
+        key=lambda p: -p[1],
+    )
     print("- largest parts: " + ", ".join(f"{n} {ms:.2f} ms" for n, ms in parts))
     if b.last_page_ms > 3 * b.first_page_ms:
-        print(f"- the page query grows with the page number (OFFSET): page 1 "
-              f"{b.first_page_ms:.2f} ms, page {pages} {b.last_page_ms:.2f} ms")
+        print(
+            f"- the page query grows with the page number (OFFSET): page 1 "
+            f"{b.first_page_ms:.2f} ms, page {pages} {b.last_page_ms:.2f} ms"
+        )
     print(f"- the load generator ({generator}) shares the {cores} cores with the server")
     if page.p99_ms >= TARGET_P99_MS:
-        print(f"- p99: 2 sync workers behind {page.connections} connections: a request queues "
-              f"behind ~{page.connections / 2 - 1:.0f} others; p50 {page.p50_ms:.1f} ms")
+        print(
+            f"- p99: 2 sync workers behind {page.connections} connections: a request queues "
+            f"behind ~{page.connections / 2 - 1:.0f} others; p50 {page.p50_ms:.1f} ms"
+        )
 
 
 def choose_generator(requested: str) -> str:
@@ -768,12 +1036,20 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--max-requests", type=int, default=200_000)
-    parser.add_argument("--database-url", default=None,
-                        help="PostgreSQL server URL: a throwaway database is made beside it")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL server URL: a throwaway database is made beside it",
+    )
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--profile", action="store_true", help="cProfile the in-process view")
-    parser.add_argument("--after-fill-sql", action="append", default=[], metavar="SQL",
-                        help="run this statement after the fill (what-if, e.g. an index)")
+    parser.add_argument(
+        "--after-fill-sql",
+        action="append",
+        default=[],
+        metavar="SQL",
+        help="run this statement after the fill (what-if, e.g. an index)",
+    )
     args = parser.parse_args()
     if not 1 <= args.seconds <= 600 or not 1 <= args.max_requests <= 1_000_000:
         parser.error("--seconds must be 1..600 and --max-requests 1..1000000")
@@ -783,12 +1059,18 @@ def main() -> None:
 
     pages = max(1, min(MAX_PAGES, math.ceil(args.contacts / PER_PAGE)))
     servers: list[Server] = []
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp, \
-            throwaway_database(args.database_url, Path(tmp)) as url:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp,
+        throwaway_database(args.database_url, Path(tmp)) as url,
+    ):
         instance = Path(tmp) / "instance"
         secret = secrets.token_hex(32)
-        config: dict[str, Any] = {"DATABASE_URL": url, "INSTANCE_PATH": str(instance),
-                                  "SECRET_KEY": secret, **CHEAP_ARGON2}
+        config: dict[str, Any] = {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": secret,
+            **CHEAP_ARGON2,
+        }
         from planner import migrate
 
         migrate.upgrade(url)
@@ -803,28 +1085,41 @@ def main() -> None:
                         conn.execute(text(statement))
                         print(f"what-if, after the fill: {statement}")
             backend = url.split(":", 1)[0]
-            print(f"database: {backend}; fill: {args.contacts} contacts "
-                  f"({', '.join(f'{k} {v}' for k, v in result.rows.items())}) "
-                  f"in {result.seconds:.2f} s (rows built with the service's helpers "
-                  f"{result.build_seconds:.2f} s, inserted {result.insert_seconds:.2f} s)")
-            env = {k: v for k, v in os.environ.items()
-                   if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}}
-            env |= {"PLANNER_INSTANCE_PATH": str(instance), "DATABASE_URL": url,
-                    "SECRET_KEY": secret}
+            print(
+                f"database: {backend}; fill: {args.contacts} contacts "
+                f"({', '.join(f'{k} {v}' for k, v in result.rows.items())}) "
+                f"in {result.seconds:.2f} s (rows built with the service's helpers "
+                f"{result.build_seconds:.2f} s, inserted {result.insert_seconds:.2f} s)"
+            )
+            env = {
+                k: v
+                for k, v in os.environ.items()
+                if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}
+            }
+            env |= {
+                "PLANNER_INSTANCE_PATH": str(instance),
+                "DATABASE_URL": url,
+                "SECRET_KEY": secret,
+            }
             env |= {f"PLANNER_{k}": str(v) for k, v in CHEAP_ARGON2.items()}
             try:
-                servers.append(start_gunicorn("planner", "planner:create_app()", env, Path(tmp),
-                                              "/login"))
-                servers.append(start_gunicorn("hello", "pages:create_hello_app()", env, Path(tmp),
-                                              "/hello"))
+                servers.append(
+                    start_gunicorn("planner", "planner:create_app()", env, Path(tmp), "/login")
+                )
+                servers.append(
+                    start_gunicorn("hello", "pages:create_hello_app()", env, Path(tmp), "/hello")
+                )
                 planner, hello = servers
                 cookie = log_in(planner.port)
                 check_list_page(planner.port, cookie, pages, args.contacts)
-                print(f"generator: {generator}, concurrency {args.concurrency}, "
-                      f"{args.seconds:g} s or {args.max_requests} requests per run; gunicorn "
-                      f"2 sync workers each; pages 1..{pages} cycled; {os.cpu_count()} cores")
-                page_result = measure(planner, "/contacts/?page=", pages, cookie, args, generator,
-                                      Path(tmp))
+                print(
+                    f"generator: {generator}, concurrency {args.concurrency}, "
+                    f"{args.seconds:g} s or {args.max_requests} requests per run; gunicorn "
+                    f"2 sync workers each; pages 1..{pages} cycled; {os.cpu_count()} cores"
+                )
+                page_result = measure(
+                    planner, "/contacts/?page=", pages, cookie, args, generator, Path(tmp)
+                )
                 page_result.label = "contacts list"
                 hello_result = measure(hello, "/hello", 0, None, args, generator, Path(tmp))
                 hello_result.label = "hello"

@@ -40,6 +40,19 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
     WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
     WTF_I18N_ENABLED = True
+    # Places: the offline gazetteer (GeoNames) by default; "nominatim" also asks an online
+    # Nominatim for what the gazetteer does not know (only from tasks and the CLI).
+    GEOCODER = "gazetteer"
+    GAZETTEER_PATH: str | None = None  # None: instance/gazetteer.sqlite
+    NOMINATIM_DOMAIN = "nominatim.openstreetmap.org"
+    NOMINATIM_SCHEME = "https"
+    GEOCODER_USER_AGENT = "Treffpunkt/0.1 (self-hosted contact and trip planner)"
+    GEOCODER_MIN_DELAY_SECONDS = 1.0  # Nominatim usage policy: at most one request a second
+    GEOCODER_TIMEOUT = 10
+    MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    MAP_TILE_ATTRIBUTION = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
 
 
 _BOOL = {
@@ -89,6 +102,8 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'treffpunkt.db'}"
     app.config["DATABASE_URL"] = normalize_database_url(app.config["DATABASE_URL"])
+    if not app.config.get("GAZETTEER_PATH"):
+        app.config["GAZETTEER_PATH"] = str(Path(app.instance_path) / "gazetteer.sqlite")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
     if app.config.get("SESSION_COOKIE_SECURE") is None:

@@ -116,6 +116,24 @@ def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]
             ).all()
         )
         done: dict[str, Any] = {"contacts": len(contact_ids)}
+
+        from planner.models import User
+        from planner.places.service import gazetteer_ready, geocode_contacts
+
+        placed_for = session.get(User, uuid.UUID(owner_id))
+        # Places once they exist (`planner geo build`, run by `make run`); plus Nominatim
+        # when configured.
+        if placed_for is not None and gazetteer_ready():
+            done["places"] = geocode_contacts(
+                session, owner=placed_for, contact_ids=contact_ids, online=True
+            ).to_json()
+
+        from planner.duplicates.service import find_suggestions
+        from planner.models import User
+
+        owner = session.get(User, uuid.UUID(owner_id))
+        if owner is not None:
+            done["suggestions"] = find_suggestions(session, owner=owner, contact_ids=contact_ids)
         return done
 
 

@@ -1,38 +1,62 @@
 """The web edge: blueprints, security headers, error pages, template helpers."""
 
-from flask import Flask, Response, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 from planner.extensions import login_manager
 
-# Scripts and styles only from our own origin: no inline code, so an injected
-# <script> cannot run even if escaping ever failed somewhere.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def content_security_policy(tile_url: str | None = None) -> str:
+    """Scripts and styles only from our own origin: no inline code, so an injected
+    <script> cannot run even if escaping ever failed somewhere. Images also from the map's
+    tile server (its origin, from ``MAP_TILE_URL``; a "{s}" subdomain becomes "*")."""
+    images = "img-src 'self' data:"
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "*"))
+        if parts.scheme in ("http", "https") and parts.hostname:
+            images += f" {parts.scheme}://{parts.netloc}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            images,
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def init_app(app: Flask) -> None:
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp
+    from planner.duplicates.views import bp as duplicates_bp
     from planner.home.views import bp as home_bp
     from planner.imports.views import bp as imports_bp
+    from planner.places.views import bp as places_bp
     from planner.settings.views import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, contacts_bp, imports_bp, settings_bp):
+    for bp in (
+        home_bp,
+        auth_bp,
+        contacts_bp,
+        imports_bp,
+        settings_bp,
+        places_bp,
+        duplicates_bp,
+    ):
         app.register_blueprint(bp)
+    app.extensions["planner.csp"] = content_security_policy(app.config.get("MAP_TILE_URL"))
 
     login_manager.login_message = _l("Please sign in to see this page.")
     app.after_request(_security_headers)
@@ -44,7 +68,10 @@ def init_app(app: Flask) -> None:
 
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault(
+        "Content-Security-Policy",
+        current_app.extensions.get("planner.csp", CONTENT_SECURITY_POLICY),
+    )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

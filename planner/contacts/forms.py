@@ -171,6 +171,7 @@ class ContactForm(FlaskForm):
             )
             if same_place:
                 data.lat, data.lon, data.location_text = base.lat, base.lon, base.location_text
+                data.location_source = base.location_source
         return data
 
     def fill_from(self, data: ContactInput) -> None:

@@ -19,6 +19,7 @@ from planner.models import (
     ContactPhone,
     ContactSource,
     ContactTopic,
+    LocationSource,
     Stage,
     User,
 )
@@ -48,6 +49,9 @@ class ContactInput:
     lat: float | None = None
     lon: float | None = None
     location_text: str | None = None
+    # Where lat/lon come from (LocationSource); None with coordinates means an import stated
+    # them. "user" keeps geocoding away; a changed place comes with None to be placed again.
+    location_source: str | None = None
     birthday: str | None = None
     topics: list[str] = field(default_factory=list)
     notes: str | None = None
@@ -164,6 +168,7 @@ def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput)
         owner_id=owner_id,
         display_name=display_name,
         country=data.country.upper() if data.country else None,
+        location_source=_location_source(data),
         stage=data.stage,
         sort_key=fold_text(display_name)[:300],
         search_text=_search_text(data, name),
@@ -192,6 +197,14 @@ def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput)
     topic_names = {fold_text(t)[:100]: t.strip()[:100] for t in data.topics if t.strip()}
     topics = [{**ids, "name": n, "key": k} for k, n in topic_names.items()]
     return ContactRows(contact, emails, phones, accounts, topics)
+
+
+def _location_source(data: ContactInput) -> str | None:
+    if data.location_source:
+        return data.location_source
+    if data.lat is not None and data.lon is not None:
+        return LocationSource.IMPORTED.value
+    return None
 
 
 def _apply(session: Session, contact: Contact, data: ContactInput) -> None:
@@ -302,6 +315,7 @@ def contact_to_input(contact: Contact) -> ContactInput:
         lat=contact.lat,
         lon=contact.lon,
         location_text=contact.location_text,
+        location_source=contact.location_source,
         birthday=contact.birthday,
         topics=[t.name for t in contact.topics],
         notes=contact.notes,

@@ -22,6 +22,7 @@ from planner.contacts import service
 from planner.contacts.forms import ContactForm, stage_choices
 from planner.db import get_owned
 from planner.models import Contact
+from planner.places import service as places
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -47,10 +48,19 @@ def new() -> ResponseReturnValue:
     form = ContactForm()
     if form.validate_on_submit():
         contact = service.create_contact(db.session(), owner=current_user, data=form.to_input())
+        _place(contact)
         db.session().commit()
         flash(_("%(name)s added.", name=contact.display_name), "success")
         return redirect(url_for(".show", contact_id=contact.id))
     return render_template("contacts/form.html", form=form, contact=None)
+
+
+def _place(contact: Contact) -> None:
+    """Put a new or changed place on the map (offline only: a request never waits on the
+    network), once places exist."""
+    if places.gazetteer_ready():
+        places.geocode_contacts(db.session(), owner=current_user, contact_ids=[contact.id])
+        db.session().refresh(contact)
 
 
 @bp.get("/<contact_id>")
@@ -71,6 +81,7 @@ def edit(contact_id: str) -> ResponseReturnValue:
         form.fill_from(stored)
     if form.validate_on_submit():
         service.update_contact(db.session(), contact=contact, data=form.to_input(base=stored))
+        _place(contact)
         db.session().commit()
         flash(_("Changes to %(name)s saved.", name=contact.display_name), "success")
         return redirect(url_for(".show", contact_id=contact.id))

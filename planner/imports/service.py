@@ -313,7 +313,7 @@ def _write_import(
             progress(done, total)
 
     flush_new()
-    _replace_contacts(
+    replace_contacts(
         session, [(cid, contact_rows(owner.id, cid, data)) for cid, data in updated.items()]
     )
     batch.status, batch.progress = ImportStatus.DONE.value, total
@@ -355,13 +355,13 @@ def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[st
     owned = set(_existing_ids(session, owner, [c.contact_id for c in changes]))
     created = [c.contact_id for c in changes if c.action == "created" and c.contact_id in owned]
     session.execute(delete(SOURCE).where(SOURCE.c.import_id == batch.id))
-    _delete_contacts(session, created)
+    delete_contacts(session, created)
     restored = [
         (c.contact_id, contact_rows(owner.id, c.contact_id, _from_json(c.before)))
         for c in changes
         if c.action == "merged" and c.contact_id in owned
     ]
-    _replace_contacts(session, restored)
+    replace_contacts(session, restored)
     batch.status, batch.undone_at = ImportStatus.UNDONE.value, utcnow()
     session.add(batch)
     session.flush()
@@ -417,6 +417,7 @@ _INPUT_COLUMNS = (
     "notes",
     "stage",
     "last_met",
+    "location_source",
 )
 
 
@@ -506,7 +507,7 @@ def insert_contacts(session: Session, rows: Sequence[Any], now: Any) -> None:
         bulk_insert(session, model, [child for r in rows for child in r.children()[model]])
 
 
-def _replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]) -> None:
+def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]) -> None:
     table = CONTACT
     for contact_id, rows in updates:
         values = {k: v for k, v in rows.contact.items() if k not in ("id", "owner_id")}
@@ -519,7 +520,7 @@ def _replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]
         bulk_insert(session, model, [child for _id, r in updates for child in r.children()[model]])
 
 
-def _delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
+def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
     for chunk in _chunks(list(ids)):
         for model in (*_CHILDREN, ContactSource):
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))

@@ -142,10 +142,10 @@ def test_two_records_merging_into_one_contact_both_count_and_undo_restores(
     )
     original = contacts.contact_to_dict(db.get(Contact, mine.id))
     csv = (
-        "Name,E-Mail,Telefon,Firma,Stadt\n"
-        "Jana Kraft,jana@example.org,,Elbwerk,\n"
-        "J. Kraft,,0151 23456789,,Hamburg\n"
-    ).encode()
+        b"Name,E-Mail,Telefon,Firma,Stadt\n"
+        b"Jana Kraft,jana@example.org,,Elbwerk,\n"
+        b"J. Kraft,,0151 23456789,,Hamburg\n"
+    )
     user = db.get(User, owner.id)
     parsed = service.parse_uploads([("liste.csv", csv)])
     batch = service.stage_import(db, owner=user, uploads=[("liste.csv", csv)])

@@ -4,6 +4,7 @@ import asyncio
 import json
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,9 @@ def test_geocode_with_an_async_adapter_returns_a_coroutine(gazetteer: Gazetteer)
             raise AssertionError("the gazetteer must not fetch anything")
 
     geocoder = GazetteerGeocoder(gazetteer, adapter_factory=OfflineAsyncAdapter)
-    location = asyncio.run(geocoder.geocode("Köln"))
+    # A thread of its own: another test (Playwright's sync API) may own this thread's loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        location = pool.submit(asyncio.run, geocoder.geocode("Köln")).result()
     assert location.raw["city"] == "Köln"
 
 
