@@ -1,5 +1,6 @@
 """Contacts: create, change, delete, search, export. Services flush; callers commit."""
 
+import dataclasses
 import math
 import uuid
 from collections.abc import Sequence
@@ -70,6 +71,12 @@ class ContactInput:
             if account.handle or account.url:
                 return account.handle or account.url or ""
         return self.emails[0] if self.emails else ""
+
+
+# ContactInput's single-valued fields (all but the lists), each a column of Contact.
+SCALAR_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(ContactInput) if f.default_factory is dataclasses.MISSING
+)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table, delete, insert, select, update
 from sqlmodel import Session
 
-from planner.contacts.service import ContactInput, contact_rows
+from planner.contacts.service import SCALAR_FIELDS, ContactInput, contact_rows
 from planner.identifiers import Account, account_keys
 from planner.importers import parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
@@ -399,26 +399,6 @@ def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
         yield ids[start : start + _CHUNK]
 
 
-_INPUT_COLUMNS = (
-    "first_name",
-    "last_name",
-    "display_name",
-    "nickname",
-    "organization",
-    "title",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "lat",
-    "lon",
-    "location_text",
-    "birthday",
-    "notes",
-    "stage",
-    "last_met",
-    "location_source",
-)
 
 
 def load_inputs(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContactInput]:
@@ -428,9 +408,9 @@ def load_inputs(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, C
     unique = list(dict.fromkeys(ids))
     for chunk in _chunks(unique):
         for row in session.execute(
-            select(table.c.id, *(table.c[n] for n in _INPUT_COLUMNS)).where(table.c.id.in_(chunk))
+            select(table.c.id, *(table.c[n] for n in SCALAR_FIELDS)).where(table.c.id.in_(chunk))
         ):
-            inputs[row.id] = ContactInput(**{n: getattr(row, n) for n in _INPUT_COLUMNS})
+            inputs[row.id] = ContactInput(**{n: getattr(row, n) for n in SCALAR_FIELDS})
         for cid, address in session.execute(
             select(EMAIL.c.contact_id, EMAIL.c.address)
             .where(EMAIL.c.contact_id.in_(chunk))
