@@ -399,8 +399,6 @@ def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
         yield ids[start : start + _CHUNK]
 
 
-
-
 def load_inputs(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContactInput]:
     """Contacts as ContactInput, read with plain row queries (fast for thousands)."""
     table = CONTACT
