@@ -140,6 +140,37 @@ def contacts_export(email: str, as_json: bool) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
 
 
+@contacts_group.command("import-json")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def contacts_import_json(file: str, email: str, as_json: bool) -> None:
+    """Read a `planner contacts export --json` document into an account (all or nothing)."""
+    from pathlib import Path
+
+    from planner.imports.portable import DocumentError, import_document
+
+    user = find_user_or_fail(email)
+    path = Path(file)
+    try:
+        document = json.loads(path.read_bytes())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        fail(f"{path.name}: not a JSON document ({error})")
+    session = db.session()
+    try:
+        batch = import_document(session, owner=user, document=document, name=path.name)
+    except DocumentError as error:
+        session.rollback()
+        fail(f"{path.name}: {error}")
+    session.commit()
+    count = batch.total
+    emit(
+        {"import_id": str(batch.id), "contacts": count, "created": count},
+        as_json,
+        f"{count} contacts imported (import {batch.id})",
+    )
+
+
 class _ImportGroup(AppGroup):
     """`planner import FILE...` imports; `planner import undo ID` undoes (CLI.md shapes)."""
 

@@ -174,3 +174,29 @@ def test_import_dry_run_and_usage_errors(planner: Any, make_user: Any) -> None:
         "import", str(SAMPLES / "broken/empty.csv"), "--user", "dry@example.org", "--json"
     )
     assert only_bad.exit_code == 1 and json.loads(only_bad.stdout)["files"][0]["error"]
+
+
+def test_export_then_import_json_into_a_fresh_account(
+    planner: Any, make_user: Any, make_contact: Any, tmp_path: Any
+) -> None:
+    alice, _bob = make_user("a-json@example.org"), make_user("b-json@example.org")
+    make_contact(
+        alice, first_name="Annegret", emails=["a@example.org"], topics=["Barcamps"], stage="met"
+    )
+    exported = planner("contacts", "export", "--user", "a-json@example.org", "--json").stdout
+    document = tmp_path / "contacts.json"
+    document.write_text(exported)
+    result = planner(
+        "contacts", "import-json", str(document), "--user", "b-json@example.org", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["created"] == 1
+    again = json.loads(
+        planner("contacts", "export", "--user", "b-json@example.org", "--json").stdout
+    )
+    strip = [{k: v for k, v in c.items() if k != "id"} for c in json.loads(exported)]
+    assert [{k: v for k, v in c.items() if k != "id"} for c in again] == strip
+    broken = tmp_path / "broken.json"
+    broken.write_text('[{"display_name": "X", "emails": "x@example.org"}]')
+    bad = planner("contacts", "import-json", str(broken), "--user", "b-json@example.org")
+    assert bad.exit_code == 1 and "contact 1: 'emails' must be a list" in bad.stderr
