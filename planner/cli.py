@@ -433,3 +433,13 @@ def contacts_near(place: str, email: str, radius_km: float, as_json: bool) -> No
         as_json,
         "\n".join(f"{d['distance_km']:8.1f} km  {d['display_name']}" for d in document),
     )
+
+
+def _feature_commands() -> None:
+    """Feature packages bring their own command groups (planner/<feature>/cli.py)."""
+    from planner.trips.cli import trips_group
+
+    main.add_command(trips_group)
+
+
+_feature_commands()

@@ -3,6 +3,7 @@
 Environment: DATABASE_URL, REDIS_URL, SECRET_KEY and any PLANNER_<NAME> (sets NAME).
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from planner.matching import Weights
 from planner.paths import INSTANCE_DIR
 
 
@@ -49,6 +51,9 @@ class Defaults:
     GEOCODER_USER_AGENT = "Treffpunkt/0.1 (self-hosted contact and trip planner)"
     GEOCODER_MIN_DELAY_SECONDS = 1.0  # Nominatim usage policy: at most one request a second
     GEOCODER_TIMEOUT = 10
+    # Trip suggestions: overrides of planner.matching.Weights by name, e.g. {"distance": 40}
+    # (environment: PLANNER_MATCH_WEIGHTS='{"distance": 40}').
+    MATCH_WEIGHTS: dict[str, float] = {}
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
@@ -73,6 +78,8 @@ def _coerce(value: str, default: Any) -> Any:
         return _BOOL.get(value.lower(), value)
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, dict):
+        return json.loads(value)
     return value
 
 
@@ -110,6 +117,7 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         secure = str(app.config["BASE_URL"]).startswith("https://")
         app.config["SESSION_COOKIE_SECURE"] = secure
         app.config["REMEMBER_COOKIE_SECURE"] = secure
+    Weights.from_config(app.config["MATCH_WEIGHTS"])  # a misspelt weight fails at start
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 

@@ -129,11 +129,13 @@ def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]
             ).to_json()
 
         from planner.duplicates.service import find_suggestions
-        from planner.models import User
+        from planner.trips.interests import refresh_interests
 
         owner = session.get(User, uuid.UUID(owner_id))
         if owner is not None:
             done["suggestions"] = find_suggestions(session, owner=owner, contact_ids=contact_ids)
+            # every stale contact, not only this import's: an undo or a merge leaves some too
+            done["interests"] = refresh_interests(session, owner=owner, locale=owner.locale or "en")
         return done
 
 
@@ -141,3 +143,23 @@ def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]
 def after_import(batch_id: str, owner_id: str) -> dict[str, Any]:
     """Run the follow-ups of an import in the background (in-process for the CLI)."""
     return import_followups(task_app(), batch_id, owner_id)
+
+
+@huey.task()
+def refresh_interests_task(owner_id: str, locale: str) -> int:
+    """Derive every stale contact's topics again (after the synonym table changed)."""
+    from planner.db import session_scope
+    from planner.models import User
+    from planner.trips.interests import refresh_interests
+
+    app = task_app()
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        owner = session.get(User, uuid.UUID(owner_id))
+        if owner is None:
+            return 0
+        return refresh_interests(session, owner=owner, locale=owner.locale or locale)
+
+
+def refresh_interests_later(owner_id: uuid.UUID, locale: str) -> None:
+    """Queue ``refresh_interests_task``; until it ran, matching derives stale topics itself."""
+    refresh_interests_task(str(owner_id), locale)

@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
     from planner.imports.views import bp as imports_bp
     from planner.places.views import bp as places_bp
     from planner.settings.views import bp as settings_bp
+    from planner.trips.views import bp as trips_bp
 
     for bp in (
         home_bp,
@@ -54,6 +55,7 @@ def init_app(app: Flask) -> None:
         settings_bp,
         places_bp,
         duplicates_bp,
+        trips_bp,
     ):
         app.register_blueprint(bp)
     app.extensions["planner.csp"] = content_security_policy(app.config.get("MAP_TILE_URL"))

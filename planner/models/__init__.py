@@ -13,23 +13,43 @@ from planner.models.contact import (
 from planner.models.duplicates import MergeSuggestion, SuggestionStatus
 from planner.models.imports import ImportBatch, ImportChange, ImportFile, ImportStatus
 from planner.models.places import GeocodeCache
+from planner.models.topics import ContactInterest, TopicVocabulary, UserTopic
+from planner.models.trip import (
+    Decision,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    SuggestionDecision,
+    Trip,
+    TripLeg,
+)
 from planner.models.user import User
 
 __all__ = [
     "Contact",
     "ContactAccount",
     "ContactEmail",
+    "ContactInterest",
     "ContactPhone",
     "ContactSource",
     "ContactTopic",
+    "Decision",
     "GeocodeCache",
     "ImportBatch",
     "ImportChange",
     "ImportFile",
     "ImportStatus",
     "LocationSource",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingStatus",
     "MergeSuggestion",
     "Stage",
+    "SuggestionDecision",
     "SuggestionStatus",
+    "TopicVocabulary",
+    "Trip",
+    "TripLeg",
     "User",
+    "UserTopic",
 ]

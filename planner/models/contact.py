@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Text, Uuid
+from sqlalchemy import Column, ForeignKey, Index, Text, Uuid, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from planner.models.types import UTCDateTime, utcnow
@@ -77,6 +77,8 @@ class Contact(SQLModel, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
     stage: str = Field(default=Stage.ONLINE.value, max_length=20)
     last_met: date | None = None
+    # When ``ContactInterest`` rows were last derived; older than ``updated_at``: stale.
+    interests_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Case- and accent-folded text, so ordering and search behave alike on both databases.
     sort_key: str = Field(default="", max_length=300)
     search_text: str = Field(default="", sa_type=Text)
@@ -140,6 +142,8 @@ class ContactAccount(SQLModel, table=True):
     handle: str | None = Field(default=None, max_length=200)
     url: str | None = Field(default=None, max_length=500)
     key: str = Field(max_length=600)  # the strongest normalised identity, for deduplication
+    # The user and the contact follow each other on this network.
+    mutual: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class ContactTopic(SQLModel, table=True):

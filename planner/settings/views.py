@@ -1,15 +1,25 @@
-"""Settings: language, home city, password, account deletion."""
+"""Settings: language, home city, own topics, the topic synonym table, password, account
+deletion."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 
 from planner import db
 from planner.auth import service
 from planner.auth.passwords import verify_password
-from planner.settings.forms import ChangePasswordForm, DeleteAccountForm, PreferencesForm
+from planner.contacts.fields import split_topics
+from planner.places.service import place_text
+from planner.settings.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    PreferencesForm,
+    VocabularyForm,
+)
+from planner.topics import VocabularyError
+from planner.trips import interests
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -19,9 +29,9 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def index() -> ResponseReturnValue:
     user = current_user
     form = PreferencesForm() if request.method == "POST" else _preferences_of(user)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _set_home(user, form):
         user.locale = form.locale.data or None
-        user.home_city = (form.home_city.data or "").strip() or None
+        interests.set_user_topics(db.session(), owner=user, names=split_topics(form.topics.data))
         db.session().add(user)
         db.session().commit()
         refresh()  # show the confirmation in the newly chosen language
@@ -83,7 +93,67 @@ def delete_account() -> ResponseReturnValue:
     ), 400
 
 
+def _set_home(user: object, form: PreferencesForm) -> bool:
+    """Place the home city with the gazetteer; False (with the field's error) if unknown."""
+    text = (form.home_city.data or "").strip()
+    if not text:
+        user.home_city = user.home_country = user.home_lat = user.home_lon = None  # type: ignore[attr-defined]
+        return True
+    place = place_text(text)
+    if place is None or place.city is None or place.lat is None:
+        form.home_city.errors.append(
+            _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
+        )
+        return False
+    user.home_city = text[:200]  # type: ignore[attr-defined]  # as the user writes it
+    user.home_country = place.country  # type: ignore[attr-defined]
+    user.home_lat, user.home_lon = place.lat, place.lon  # type: ignore[attr-defined]
+    return True
+
+
 def _preferences_of(user: object) -> PreferencesForm:
     form = PreferencesForm(formdata=None, obj=user)
     form.locale.data = getattr(user, "locale", None) or ""
+    form.topics.data = ", ".join(interests.user_topics(db.session(), owner=user))  # type: ignore[arg-type]
     return form
+
+
+@bp.route("/topics", methods=["GET", "POST"])
+@login_required
+def topics() -> ResponseReturnValue:
+    """The synonym table that makes topics comparable, as editable text."""
+    session = db.session()
+    form = VocabularyForm()
+    if form.validate_on_submit():
+        try:
+            interests.save_vocabulary(session, owner=current_user, text=form.text.data or "")
+        except VocabularyError as error:
+            form.text.errors.append(
+                _("Line %(line)s: %(message)s", line=error.line, message=error.message)
+            )
+        else:
+            session.commit()
+            from planner.tasks import refresh_interests_later
+
+            refresh_interests_later(current_user.id, str(get_locale() or "en"))
+            flash(_("Topic synonyms saved."), "success")
+            return redirect(url_for(".topics"))
+        return render_template("settings/topics.html", form=form), 400
+    vocabulary, changed = interests.vocabulary_of(
+        session, owner=current_user, locale=str(get_locale() or "en")
+    )
+    form.text.data = vocabulary.format()
+    return render_template("settings/topics.html", form=form, edited=changed is not None)
+
+
+@bp.post("/topics/reset")
+@login_required
+def reset_topics() -> ResponseReturnValue:
+    session = db.session()
+    interests.reset_vocabulary(session, owner=current_user)
+    session.commit()
+    from planner.tasks import refresh_interests_later
+
+    refresh_interests_later(current_user.id, str(get_locale() or "en"))
+    flash(_("Topic synonyms reset to the defaults."), "success")
+    return redirect(url_for(".topics"))

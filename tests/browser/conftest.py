@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from planner import create_app, migrate
 from tests.conftest import CHEAP_ARGON2, service_missing
+from tests.places_fixtures import built_gazetteer
 
 CHROMIUM = os.environ.get("PLANNER_TEST_CHROMIUM", "/usr/bin/chromium")
 
@@ -27,6 +28,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SECRET_KEY": "browser-test",
             "INSTANCE_PATH": str(folder),
             "RATELIMIT_ENABLED": False,
+            "GAZETTEER_PATH": str(built_gazetteer()),  # built once per test session
             **CHEAP_ARGON2,
         }
     )

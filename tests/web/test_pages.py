@@ -2,7 +2,10 @@
 
 from typing import Any
 
+from flask import Flask
+
 from tests.conftest import WebClient
+from tests.places_fixtures import with_gazetteer
 
 
 def test_security_headers_on_every_page(client: WebClient) -> None:
@@ -65,9 +68,12 @@ def test_unknown_pages_get_a_friendly_404(client: WebClient) -> None:
     assert "There is nothing here" in response.get_data(as_text=True)
 
 
-def test_settings_save_home_city(make_user: Any, login: Any) -> None:
+def test_settings_save_home_city(app: Flask, make_user: Any, login: Any) -> None:
+    with_gazetteer(app)
     user = make_user()
     web = login(user)
     response = web.submit("/settings/", {"locale": "", "home_city": "Köln"})
     assert response.status_code == 302
     assert 'value="Köln"' in web.get("/settings/").get_data(as_text=True)
+    unknown = web.submit("/settings/", {"locale": "", "home_city": "Xyzzyville"})
+    assert "is not a city we know" in unknown.get_data(as_text=True)

@@ -1,0 +1,169 @@
+"""Topics in comparable terms: the user's own topics, their synonym table, and each
+contact's canonical topic keys (``ContactInterest``), derived from the contact's topics,
+title and organisation.
+
+Interests are derived data. Rather than trusting every write path (forms, imports, merges,
+undo) to refresh them, a contact whose ``interests_at`` is older than its ``updated_at`` or
+than the vocabulary counts as stale: matching derives its topics on the spot, and
+``refresh_interests`` (after imports, on saving, in the background) stores them.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlmodel import Session, col
+
+from planner.models import Contact, ContactInterest, ContactTopic, TopicVocabulary, User, UserTopic
+from planner.models.types import utcnow
+from planner.topics import Vocabulary
+
+CONTACT = Contact.__table__  # type: ignore[attr-defined]
+TOPIC = ContactTopic.__table__  # type: ignore[attr-defined]
+INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
+CHUNK = 500
+MAX_USER_TOPICS = 50
+
+_vocabularies: dict[tuple[str, str], Vocabulary] = {}  # parsed once per (text or locale)
+
+
+def vocabulary_of(
+    session: Session, *, owner: User, locale: str
+) -> tuple[Vocabulary, datetime | None]:
+    """The user's synonym table (their edit, else the shipped defaults in ``locale``) and
+    when it was last changed (None: the defaults)."""
+    row = session.get(TopicVocabulary, owner.id)
+    if row is None:
+        key = ("default", locale)
+        if key not in _vocabularies:
+            _vocabularies[key] = Vocabulary.default(locale)
+        return _vocabularies[key], None
+    key = ("text", row.text)
+    if key not in _vocabularies:
+        if len(_vocabularies) > 256:  # one entry per edited table in use: keep it bounded
+            _vocabularies.clear()
+        _vocabularies[key] = Vocabulary.parse(row.text)
+    return _vocabularies[key], row.updated_at
+
+
+def save_vocabulary(session: Session, *, owner: User, text: str) -> Vocabulary:
+    """Store the user's edited table (``VocabularyError`` if it does not parse). Every
+    contact's interests become stale; the caller schedules ``refresh_interests``."""
+    vocabulary = Vocabulary.parse(text)
+    row = session.get(TopicVocabulary, owner.id)
+    if row is None:
+        row = TopicVocabulary(owner_id=owner.id, text=text)
+    row.text = text
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return vocabulary
+
+
+def reset_vocabulary(session: Session, *, owner: User) -> None:
+    """Back to the shipped defaults."""
+    session.execute(delete(TopicVocabulary).where(col(TopicVocabulary.owner_id) == owner.id))
+    session.flush()
+
+
+def user_topics(session: Session, *, owner: User) -> list[str]:
+    rows = session.execute(
+        select(col(UserTopic.name))
+        .where(col(UserTopic.owner_id) == owner.id)
+        .order_by(col(UserTopic.id))
+    )
+    return list(rows.scalars())
+
+
+def set_user_topics(session: Session, *, owner: User, names: Sequence[str]) -> list[str]:
+    """Replace the user's topics (trimmed, without duplicates, at most ``MAX_USER_TOPICS``)."""
+    unique: dict[str, str] = {}
+    for name in names:
+        clean = " ".join(name.split())[:100]
+        if clean:
+            unique.setdefault(clean.casefold(), clean)
+    kept = list(unique.values())[:MAX_USER_TOPICS]
+    session.execute(delete(UserTopic).where(col(UserTopic.owner_id) == owner.id))
+    session.add_all(UserTopic(owner_id=owner.id, name=n) for n in kept)
+    session.flush()
+    return kept
+
+
+def derive_interests(
+    vocabulary: Vocabulary, *, topics: Sequence[str], title: str | None, organization: str | None
+) -> frozenset[str]:
+    return vocabulary.topics_of(topics=topics, texts=(title, organization))
+
+
+def stale_condition(vocabulary_changed: datetime | None) -> object:
+    """SQL: the contact's stored interests cannot be trusted."""
+    stale = or_(CONTACT.c.interests_at.is_(None), CONTACT.c.interests_at < CONTACT.c.updated_at)
+    if vocabulary_changed is not None:
+        stale = or_(stale, CONTACT.c.interests_at < vocabulary_changed)
+    return stale
+
+
+def interests_of(
+    session: Session,
+    *,
+    owner: User,
+    vocabulary: Vocabulary,
+    contacts: Iterable[tuple[uuid.UUID, str | None, str | None]],
+) -> dict[uuid.UUID, frozenset[str]]:
+    """Derive interests now for ``(contact_id, title, organization)`` rows (stale ones)."""
+    rows = list(contacts)
+    names: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for chunk in _chunks([r[0] for r in rows]):
+        query = select(TOPIC.c.contact_id, TOPIC.c.name).where(
+            TOPIC.c.owner_id == owner.id, TOPIC.c.contact_id.in_(chunk)
+        )
+        for contact_id, name in session.execute(query):
+            names[contact_id].append(name)
+    return {
+        cid: derive_interests(vocabulary, topics=names.get(cid, []), title=title, organization=org)
+        for cid, title, org in rows
+    }
+
+
+def refresh_interests(
+    session: Session, *, owner: User, locale: str, contact_ids: Sequence[uuid.UUID] | None = None
+) -> int:
+    """Store the interests of the given contacts (None: every stale contact of the user).
+    Returns how many contacts were refreshed."""
+    vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
+    query = select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
+        CONTACT.c.owner_id == owner.id
+    )
+    rows: list[tuple[uuid.UUID, str | None, str | None]] = []
+    if contact_ids is None:
+        query = query.where(stale_condition(changed))  # type: ignore[arg-type]
+        rows.extend((r[0], r[1], r[2]) for r in session.execute(query))
+    else:
+        for chunk in _chunks(list(contact_ids)):
+            found = session.execute(query.where(CONTACT.c.id.in_(chunk)))
+            rows.extend((r[0], r[1], r[2]) for r in found)
+    if not rows:
+        return 0
+    derived = interests_of(session, owner=owner, vocabulary=vocabulary, contacts=rows)
+    now = utcnow()
+    ids = list(derived)
+    for chunk in _chunks(ids):
+        session.execute(delete(INTEREST).where(INTEREST.c.contact_id.in_(chunk)))
+        # updated_at stays as it is: deriving interests is not a change of the contact
+        session.execute(update(CONTACT).where(CONTACT.c.id.in_(chunk)).values(interests_at=now))
+    values = [
+        {"contact_id": cid, "owner_id": owner.id, "key": key[:100]}
+        for cid, keys in derived.items()
+        for key in sorted(keys)
+    ]
+    if values:
+        session.execute(insert(INTEREST), values)
+    session.flush()
+    return len(ids)
+
+
+def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]

@@ -1,0 +1,585 @@
+"""Trips, their legs, and the ranked suggestions of whom to meet there.
+
+A suggestion run reads only what the bounding box of a leg holds: contacts (a few columns),
+their interests restricted to the user's own topics, mutual follows and the earliest
+connection date; everything else (scoring, reasons) is ``planner.matching``.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col
+
+from planner.geo import Place
+from planner.geo.distance import bounding_box, longitude_ranges, within_radius
+from planner.matching import Candidate, Suggestion, Weights, rank, topic_rarity
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactInterest,
+    ContactSource,
+    Decision,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    Stage,
+    SuggestionDecision,
+    Trip,
+    TripLeg,
+    User,
+)
+from planner.models.types import utcnow
+from planner.topics import Vocabulary
+from planner.trips.interests import (
+    interests_of,
+    stale_condition,
+    user_topics,
+    vocabulary_of,
+)
+
+CONTACT = Contact.__table__  # type: ignore[attr-defined]
+INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
+ACCOUNT = ContactAccount.__table__  # type: ignore[attr-defined]
+SOURCE = ContactSource.__table__  # type: ignore[attr-defined]
+DECISION = SuggestionDecision.__table__  # type: ignore[attr-defined]
+MEETING = Meeting.__table__  # type: ignore[attr-defined]
+ATTENDEE = MeetingAttendee.__table__  # type: ignore[attr-defined]
+
+DEFAULT_RADIUS_KM = 30.0
+AROUND_RADIUS_KM = 50.0
+MAX_LEGS = 20
+SUGGESTIONS_PER_LEG = 20
+
+
+class TripError(ValueError):
+    """A trip or leg the user asked for cannot be: the message says why (translated)."""
+
+
+@dataclass(frozen=True)
+class LegInput:
+    """A leg as the user gives it: the place and wall-clock times at that place."""
+
+    place_text: str
+    place: Place
+    arrives: datetime  # naive: local time at the place
+    departs: datetime
+    radius_km: float = DEFAULT_RADIUS_KM
+
+
+def zone_of(place: Place) -> ZoneInfo:
+    try:
+        return ZoneInfo(place.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
+    """A wall-clock time at a place as a UTC instant. In the autumn hour that happens twice
+    the earlier one is meant (fold=0); a time skipped in spring moves forward by the gap."""
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    aware = local.replace(tzinfo=zone, fold=0)
+    # a time in the spring gap does not round-trip: take the instant it would have been
+    return aware.astimezone(UTC)
+
+
+def local_times(leg: TripLeg) -> tuple[datetime, datetime]:
+    """Arrival and departure as wall-clock times at the leg's place (aware)."""
+    zone = ZoneInfo(leg.timezone)
+    return leg.arrives_at.astimezone(zone), leg.departs_at.astimezone(zone)
+
+
+def _leg_values(owner: User, data: LegInput, gettext: Any) -> dict[str, Any]:
+    place = data.place
+    if place.lat is None or place.lon is None or not place.city:
+        raise TripError(gettext("'%(text)s' is not a city we know.", text=data.place_text))
+    zone = zone_of(place)
+    arrives, departs = to_utc(data.arrives, zone), to_utc(data.departs, zone)
+    if departs <= arrives:
+        raise TripError(gettext("The departure must be after the arrival."))
+    if not 1 <= data.radius_km <= 500:
+        raise TripError(gettext("The radius must be between 1 and 500 km."))
+    return {
+        "owner_id": owner.id,
+        "place_text": data.place_text.strip()[:300],
+        "city": place.city,
+        "region": place.region,
+        "country": place.country,
+        "lat": place.lat,
+        "lon": place.lon,
+        "timezone": zone.key,
+        "arrives_at": arrives,
+        "departs_at": departs,
+        "radius_km": float(data.radius_km),
+    }
+
+
+def _check_overlap(trip: Trip, values: dict[str, Any], gettext: Any, skip: Any = None) -> None:
+    for other in trip.legs:
+        if other.id == skip:
+            continue
+        if values["arrives_at"] < other.departs_at and other.arrives_at < values["departs_at"]:
+            raise TripError(
+                gettext(
+                    "This leg overlaps the leg in %(city)s: a trip is in one place at a time.",
+                    city=other.city or other.place_text,
+                )
+            )
+
+
+def default_title(legs: Sequence[LegInput]) -> str:
+    cities = list(dict.fromkeys(leg.place.city or leg.place_text for leg in legs))
+    return " – ".join(cities)[:200]
+
+
+def create_trip(
+    session: Session, *, owner: User, title: str | None, legs: Sequence[LegInput], gettext: Any
+) -> Trip:
+    """A trip with its first legs; caller commits."""
+    if not legs:
+        raise TripError(gettext("A trip needs at least one leg."))
+    trip = Trip(owner_id=owner.id, title=(title or "").strip()[:200] or default_title(legs))
+    session.add(trip)
+    for data in legs:
+        add_leg(session, trip=trip, owner=owner, data=data, gettext=gettext)
+    session.flush()
+    return trip
+
+
+def add_leg(session: Session, *, trip: Trip, owner: User, data: LegInput, gettext: Any) -> TripLeg:
+    if len(trip.legs) >= MAX_LEGS:
+        raise TripError(gettext("A trip has at most %(n)s legs.", n=MAX_LEGS))
+    values = _leg_values(owner, data, gettext)
+    _check_overlap(trip, values, gettext)
+    leg = TripLeg(trip_id=trip.id, **values)
+    trip.legs.append(leg)
+    trip.legs.sort(key=lambda leg: leg.arrives_at)
+    trip.updated_at = utcnow()
+    session.flush()
+    return leg
+
+
+def update_leg(
+    session: Session, *, trip: Trip, leg: TripLeg, owner: User, data: LegInput, gettext: Any
+) -> TripLeg:
+    values = _leg_values(owner, data, gettext)
+    _check_overlap(trip, values, gettext, skip=leg.id)
+    for name, value in values.items():
+        setattr(leg, name, value)
+    trip.legs.sort(key=lambda leg: leg.arrives_at)
+    trip.updated_at = utcnow()
+    session.flush()
+    return leg
+
+
+def delete_leg(session: Session, *, trip: Trip, leg: TripLeg) -> None:
+    trip.legs.remove(leg)
+    session.delete(leg)
+    trip.updated_at = utcnow()
+    session.flush()
+
+
+def delete_trip(session: Session, *, trip: Trip) -> None:
+    session.delete(trip)
+    session.flush()
+
+
+def list_trips(session: Session, *, owner: User) -> list[Trip]:
+    """The user's trips, the next or current one first, past ones last."""
+    trips = list(
+        session.scalars(
+            select(Trip).where(col(Trip.owner_id) == owner.id).options(selectinload(Trip.legs))  # type: ignore[arg-type]
+        )
+    )
+    now = utcnow()
+
+    def order(trip: Trip) -> tuple[int, datetime]:
+        if not trip.legs:
+            return (1, trip.created_at)
+        end = max(leg.departs_at for leg in trip.legs)
+        start = min(leg.arrives_at for leg in trip.legs)
+        return (0, start) if end >= now else (2, datetime.max.replace(tzinfo=UTC) - (now - end))
+
+    return sorted(trips, key=order)
+
+
+# --- matching -------------------------------------------------------------------------
+
+
+@dataclass
+class MatchContext:
+    """What every leg's ranking shares within one request."""
+
+    vocabulary: Vocabulary
+    vocabulary_changed: datetime | None
+    user_topics: frozenset[str]
+    # The user's own spelling of their topics: reasons name a topic as the user writes it.
+    user_labels: dict[str, str]
+    rarity: dict[str, float]
+    weights: Weights
+    today: date
+
+
+def match_context(
+    session: Session, *, owner: User, locale: str, weights: Weights, today: date | None = None
+) -> MatchContext:
+    vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
+    names = user_topics(session, owner=owner)
+    keys = vocabulary.topics_of(topics=names, texts=())
+    labels = {vocabulary.canonical(name): name for name in names}
+    frequencies = {key: 0 for key in keys}
+    if keys:
+        counts = session.execute(
+            select(INTEREST.c.key, func.count())
+            .where(INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(keys))
+            .group_by(INTEREST.c.key)
+        )
+        frequencies.update({key: n for key, n in counts})
+    total = session.execute(
+        select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner.id)
+    ).scalar_one()
+    return MatchContext(
+        vocabulary,
+        changed,
+        keys,
+        labels,
+        topic_rarity(frequencies, total),
+        weights,
+        today or utcnow().date(),
+    )
+
+
+def _box_conditions(owner: User, lat: float, lon: float, radius_km: float) -> list[Any]:
+    box = bounding_box(lat, lon, radius_km)
+    return [
+        CONTACT.c.owner_id == owner.id,
+        CONTACT.c.lat.between(box[0], box[1]),
+        or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+    ]
+
+
+def candidates_near(
+    session: Session,
+    *,
+    owner: User,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    context: MatchContext,
+    exclude: set[uuid.UUID],
+) -> list[Candidate]:
+    """Every contact within ``radius_km`` of (lat, lon) with what matching needs of it."""
+    box = _box_conditions(owner, lat, lon, radius_km)
+    stale = case((stale_condition(context.vocabulary_changed), True), else_=False)  # type: ignore[arg-type]
+    rows = session.execute(
+        select(
+            CONTACT.c.id,
+            CONTACT.c.display_name,
+            CONTACT.c.lat,
+            CONTACT.c.lon,
+            CONTACT.c.stage,
+            CONTACT.c.last_met,
+            CONTACT.c.title,
+            CONTACT.c.organization,
+            stale.label("stale"),
+        ).where(*box)
+    ).all()
+    by_id = {row.id: row for row in rows if row.id not in exclude}
+    hits = within_radius(((r.id, r.lat, r.lon) for r in by_id.values()), lat, lon, radius_km)
+    if not hits:
+        return []
+    topics: dict[uuid.UUID, set[str]] = defaultdict(set)
+    if context.user_topics:
+        query = (
+            select(INTEREST.c.contact_id, INTEREST.c.key)
+            .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
+            .where(*box, INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
+        )
+        for contact_id, key in session.execute(query):
+            topics[contact_id].add(key)
+        stale_rows = [(r.id, r.title, r.organization) for r in by_id.values() if r.stale]
+        if stale_rows:
+            fresh = interests_of(
+                session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows
+            )
+            for contact_id, keys in fresh.items():
+                topics[contact_id] = set(keys & context.user_topics)
+    mutual: dict[uuid.UUID, list[str]] = defaultdict(list)
+    query = (
+        select(ACCOUNT.c.contact_id, ACCOUNT.c.network)
+        .join(CONTACT, CONTACT.c.id == ACCOUNT.c.contact_id)
+        .where(*box, ACCOUNT.c.mutual == true())
+    )
+    for contact_id, network in session.execute(query):
+        if network not in mutual[contact_id]:
+            mutual[contact_id].append(network)
+    query = (
+        select(SOURCE.c.contact_id, func.min(SOURCE.c.connected_on))
+        .join(CONTACT, CONTACT.c.id == SOURCE.c.contact_id)
+        .where(*box, SOURCE.c.connected_on.is_not(None))
+        .group_by(SOURCE.c.contact_id)
+    )
+    connected: dict[uuid.UUID, date] = {cid: day for cid, day in session.execute(query)}
+    result = []
+    for contact_id, distance in hits:
+        row = by_id[contact_id]
+        result.append(
+            Candidate(
+                contact_id=contact_id,
+                display_name=row.display_name,
+                distance_km=distance,
+                topics=frozenset(topics.get(contact_id, ())),
+                stage=row.stage,
+                last_met=row.last_met,
+                connected_on=connected.get(contact_id),
+                mutual_networks=tuple(mutual.get(contact_id, ())),
+            )
+        )
+    return result
+
+
+def suggest_near(
+    session: Session,
+    *,
+    owner: User,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    place: str,
+    context: MatchContext,
+    exclude: set[uuid.UUID],
+    limit: int = SUGGESTIONS_PER_LEG,
+) -> list[Suggestion]:
+    candidates = candidates_near(
+        session,
+        owner=owner,
+        lat=lat,
+        lon=lon,
+        radius_km=radius_km,
+        context=context,
+        exclude=exclude,
+    )
+    return rank(
+        candidates,
+        place=place,
+        radius_km=radius_km,
+        user_topics=context.user_topics,
+        rarity=context.rarity,
+        today=context.today,
+        weights=context.weights,
+        limit=limit,
+    )
+
+
+def excluded_contacts(session: Session, *, owner: User, trip: Trip | None) -> set[uuid.UUID]:
+    """Dismissed everywhere; for a trip also "not now" there and whoever already has a
+    meeting on one of its legs."""
+    decided = (
+        or_(DECISION.c.trip_id.is_(None), DECISION.c.trip_id == trip.id)
+        if trip
+        else (DECISION.c.trip_id.is_(None))
+    )
+    query = select(DECISION.c.contact_id).where(DECISION.c.owner_id == owner.id, decided)
+    excluded = set(session.execute(query).scalars())
+    if trip is not None and trip.legs:
+        query = (
+            select(ATTENDEE.c.contact_id)
+            .join(MEETING, MEETING.c.id == ATTENDEE.c.meeting_id)
+            .where(
+                MEETING.c.owner_id == owner.id,
+                MEETING.c.trip_leg_id.in_([leg.id for leg in trip.legs]),
+                MEETING.c.status != MeetingStatus.CANCELLED.value,
+            )
+        )
+        excluded.update(session.execute(query).scalars())
+    return excluded
+
+
+@dataclass
+class LegPlan:
+    """One leg as the trip page shows it."""
+
+    leg: TripLeg
+    suggestions: list[Suggestion]
+    meetings: list[tuple[Meeting, list[tuple[uuid.UUID, str]]]] = field(default_factory=list)
+
+
+def plan_trip(
+    session: Session, *, owner: User, trip: Trip, context: MatchContext, limit: int
+) -> list[LegPlan]:
+    """Per leg: the meetings already proposed there and the best new suggestions."""
+    exclude = excluded_contacts(session, owner=owner, trip=trip)
+    meetings = meetings_on_legs(session, owner=owner, legs=trip.legs)
+    return [
+        LegPlan(
+            leg,
+            suggest_near(
+                session,
+                owner=owner,
+                lat=leg.lat,
+                lon=leg.lon,
+                radius_km=leg.radius_km,
+                place=leg.city or leg.place_text,
+                context=context,
+                exclude=exclude,
+                limit=limit,
+            ),
+            meetings.get(leg.id, []),
+        )
+        for leg in trip.legs
+    ]
+
+
+def suggest_trip(
+    session: Session, *, owner: User, trip: Trip, context: MatchContext, limit: int
+) -> list[tuple[TripLeg, Suggestion]]:
+    """The trip's suggestions over all legs, each contact once (at its best leg), best first."""
+    best: dict[uuid.UUID, tuple[TripLeg, Suggestion]] = {}
+    for plan in plan_trip(session, owner=owner, trip=trip, context=context, limit=limit):
+        for suggestion in plan.suggestions:
+            known = best.get(suggestion.contact_id)
+            if known is None or suggestion.score > known[1].score:
+                best[suggestion.contact_id] = (plan.leg, suggestion)
+    ordered = sorted(best.values(), key=lambda pair: (-pair[1].score, pair[1].distance_km))
+    return ordered[:limit]
+
+
+def meetings_on_legs(
+    session: Session, *, owner: User, legs: Sequence[TripLeg]
+) -> dict[uuid.UUID, list[tuple[Meeting, list[tuple[uuid.UUID, str]]]]]:
+    if not legs:
+        return {}
+    meetings = list(
+        session.scalars(
+            select(Meeting)
+            .where(
+                col(Meeting.owner_id) == owner.id,
+                col(Meeting.trip_leg_id).in_([leg.id for leg in legs]),
+                col(Meeting.status) != MeetingStatus.CANCELLED.value,
+            )
+            .order_by(col(Meeting.created_at))
+        )
+    )
+    if not meetings:
+        return {}
+    names: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = defaultdict(list)
+    query = (
+        select(ATTENDEE.c.meeting_id, CONTACT.c.id, CONTACT.c.display_name)
+        .join(CONTACT, CONTACT.c.id == ATTENDEE.c.contact_id)
+        .where(ATTENDEE.c.meeting_id.in_([m.id for m in meetings]))
+        .order_by(CONTACT.c.sort_key)
+    )
+    for meeting_id, contact_id, name in session.execute(query):
+        names[meeting_id].append((contact_id, name))
+    result: dict[uuid.UUID, list[tuple[Meeting, list[tuple[uuid.UUID, str]]]]] = defaultdict(list)
+    for meeting in meetings:
+        if meeting.trip_leg_id is not None:
+            result[meeting.trip_leg_id].append((meeting, names[meeting.id]))
+    return result
+
+
+def home_place(owner: User) -> tuple[float, float, str] | None:
+    if owner.home_lat is None or owner.home_lon is None:
+        return None
+    return owner.home_lat, owner.home_lon, owner.home_city or ""
+
+
+def who_is_around(
+    session: Session, *, owner: User, context: MatchContext, limit: int
+) -> list[Suggestion] | None:
+    """The same ranking around the user's home city (None: no home city set)."""
+    home = home_place(owner)
+    if home is None:
+        return None
+    lat, lon, city = home
+    return suggest_near(
+        session,
+        owner=owner,
+        lat=lat,
+        lon=lon,
+        radius_km=AROUND_RADIUS_KM,
+        place=city,
+        context=context,
+        exclude=excluded_contacts(session, owner=owner, trip=None),
+        limit=limit,
+    )
+
+
+# --- decisions ----------------------------------------------------------------------------
+
+
+def decide(
+    session: Session, *, owner: User, contact: Contact, trip: Trip | None, decision: Decision
+) -> None:
+    """Remember "dismissed" (everywhere) or "not now" (this trip)."""
+    trip_id = None if decision is Decision.DISMISSED else (trip.id if trip else None)
+    if decision is Decision.LATER and trip_id is None:
+        raise ValueError("'not now' belongs to a trip")
+    same = and_(
+        DECISION.c.owner_id == owner.id,
+        DECISION.c.contact_id == contact.id,
+        DECISION.c.trip_id.is_(None) if trip_id is None else DECISION.c.trip_id == trip_id,
+    )
+    session.execute(DECISION.delete().where(same))
+    session.add(
+        SuggestionDecision(
+            owner_id=owner.id, contact_id=contact.id, trip_id=trip_id, decision=decision.value
+        )
+    )
+    session.flush()
+
+
+def undo_decision(session: Session, *, owner: User, contact: Contact, trip: Trip | None) -> None:
+    """Suggest the contact again (a dismissal, or "not now" on ``trip``)."""
+    where = DECISION.c.trip_id.is_(None) if trip is None else DECISION.c.trip_id == trip.id
+    session.execute(
+        DECISION.delete().where(
+            DECISION.c.owner_id == owner.id, DECISION.c.contact_id == contact.id, where
+        )
+    )
+    session.flush()
+
+
+def dismissed_contacts(session: Session, *, owner: User) -> list[tuple[uuid.UUID, str]]:
+    query = (
+        select(CONTACT.c.id, CONTACT.c.display_name)
+        .join(DECISION, DECISION.c.contact_id == CONTACT.c.id)
+        .where(
+            DECISION.c.owner_id == owner.id,
+            DECISION.c.trip_id.is_(None),
+            DECISION.c.decision == Decision.DISMISSED.value,
+        )
+        .order_by(CONTACT.c.sort_key)
+    )
+    return [(cid, name) for cid, name in session.execute(query)]
+
+
+def accept(session: Session, *, owner: User, contact: Contact, leg: TripLeg | None) -> Meeting:
+    """Turn a suggestion into a proposed coffee meeting (time and venue come later); a
+    contact known only online is now "contacted"."""
+    meeting = Meeting(owner_id=owner.id, trip_leg_id=leg.id if leg else None)
+    meeting.attendees.append(
+        MeetingAttendee(meeting_id=meeting.id, owner_id=owner.id, contact_id=contact.id)
+    )
+    session.add(meeting)
+    if contact.stage == Stage.ONLINE.value:
+        contact.stage = Stage.CONTACTED.value
+        contact.updated_at = utcnow()
+        session.add(contact)
+    session.flush()
+    return meeting
+
+
+def withdraw(session: Session, *, meeting: Meeting) -> None:
+    """Take back a proposed meeting (it was never sent to anyone): it is deleted."""
+    if meeting.status != MeetingStatus.PROPOSED.value:
+        raise TripError("only a proposed meeting can be withdrawn")
+    session.delete(meeting)
+    session.flush()

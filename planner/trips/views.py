@@ -1,0 +1,419 @@
+"""Trip pages: the list, a new trip, a trip with its legs and whom to meet on each, "who is
+in town" at home, and the decisions on suggestions (accept, dismiss, not now)."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner import db
+from planner.db import get_owned
+from planner.matching import Weights, explain
+from planner.models import Contact, Decision, Meeting, Trip, TripLeg
+from planner.places.service import place_text
+from planner.trips import service
+from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
+from planner.trips.interests import refresh_interests
+from planner.trips.travel_calendar import TravelCalendarError, legs_from_calendar
+from planner.trips.wording import wording
+
+bp = Blueprint("trips", __name__, url_prefix="/trips")
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _context() -> service.MatchContext:
+    weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
+    return service.match_context(
+        db.session(), owner=current_user, locale=_locale(), weights=weights
+    )
+
+
+def _leg_input(form: LegForm) -> service.LegInput | None:
+    """The form as a leg, or None with the error on the place field."""
+    text = (form.place.data or "").strip()
+    place = place_text(text)
+    if place is None or place.city is None or place.lat is None:
+        form.place.errors.append(
+            _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
+        )
+        return None
+    return service.LegInput(
+        place_text=text,
+        place=place,
+        arrives=form.arrives.data,
+        departs=form.departs.data,
+        radius_km=float(form.radius.data or service.DEFAULT_RADIUS_KM),
+    )
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    trips = service.list_trips(db.session(), owner=current_user)
+    return render_template("trips/index.html", trips=trips, local_times=service.local_times)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    form = TripForm()
+    if form.validate_on_submit():
+        leg = _leg_input(form)
+        if leg is not None:
+            try:
+                trip = service.create_trip(
+                    db.session(), owner=current_user, title=form.title.data, legs=[leg], gettext=_
+                )
+            except service.TripError as error:
+                form.form_errors.append(str(error))
+            else:
+                db.session().commit()
+                flash(_("Trip created. Here is whom you could meet."), "success")
+                return redirect(url_for(".show", trip_id=trip.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("trips/new.html", form=form), status
+
+
+@bp.get("/<trip_id>")
+@login_required
+def show(trip_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    return _render_trip(trip, LegForm(formdata=None))
+
+
+def _render_trip(trip: Trip, leg_form: LegForm, status: int = 200) -> ResponseReturnValue:
+    session = db.session()
+    context = _context()
+    plans = service.plan_trip(
+        session, owner=current_user, trip=trip, context=context, limit=service.SUGGESTIONS_PER_LEG
+    )
+    words = wording(context.vocabulary, context.user_labels)
+    return render_template(
+        "trips/show.html",
+        trip=trip,
+        plans=plans,
+        reasons=lambda s: explain(s, words),
+        local_times=service.local_times,
+        leg_form=leg_form,
+        button=ButtonForm(),
+        has_topics=bool(context.user_topics),
+        legs_json=[
+            {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
+            for leg in trip.legs
+        ],
+    ), status
+
+
+@bp.post("/<trip_id>/legs")
+@login_required
+def add_leg(trip_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    form = LegForm()
+    if form.validate_on_submit():
+        leg = _leg_input(form)
+        if leg is not None:
+            try:
+                service.add_leg(session, trip=trip, owner=current_user, data=leg, gettext=_)
+            except service.TripError as error:
+                form.form_errors.append(str(error))
+            else:
+                session.commit()
+                flash(_("Leg added."), "success")
+                return redirect(url_for(".show", trip_id=trip.id))
+    session.rollback()
+    return _render_trip(trip, form, 400)
+
+
+def _owned_leg(trip: Trip, leg_id: str) -> TripLeg:
+    leg = get_owned(db.session(), TripLeg, leg_id, owner=current_user)
+    if leg.trip_id != trip.id:
+        abort(404)
+    return leg
+
+
+@bp.route("/<trip_id>/legs/<leg_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_leg(trip_id: str, leg_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    leg = _owned_leg(trip, leg_id)
+    if request.method == "GET":
+        arrives, departs = service.local_times(leg)
+        form = LegForm(
+            formdata=None,
+            data={
+                "place": leg.place_text,
+                "arrives": arrives.replace(tzinfo=None),
+                "departs": departs.replace(tzinfo=None),
+                "radius": int(leg.radius_km),
+            },
+        )
+        return render_template("trips/edit_leg.html", trip=trip, leg=leg, form=form)
+    form = LegForm()
+    if form.validate_on_submit():
+        data = _leg_input(form)
+        if data is not None:
+            try:
+                service.update_leg(
+                    session, trip=trip, leg=leg, owner=current_user, data=data, gettext=_
+                )
+            except service.TripError as error:
+                form.form_errors.append(str(error))
+            else:
+                session.commit()
+                flash(_("Leg saved."), "success")
+                return redirect(url_for(".show", trip_id=trip.id))
+    session.rollback()
+    return render_template("trips/edit_leg.html", trip=trip, leg=leg, form=form), 400
+
+
+@bp.post("/<trip_id>/legs/<leg_id>/delete")
+@login_required
+def delete_leg(trip_id: str, leg_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    leg = _owned_leg(trip, leg_id)
+    if ButtonForm().validate_on_submit():
+        service.delete_leg(session, trip=trip, leg=leg)
+        session.commit()
+        flash(_("Leg removed."), "info")
+    return redirect(url_for(".show", trip_id=trip.id))
+
+
+@bp.post("/<trip_id>/delete")
+@login_required
+def delete(trip_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        service.delete_trip(session, trip=trip)
+        session.commit()
+        flash(_("Trip deleted."), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<trip_id>/legs/<leg_id>/accept/<contact_id>")
+@login_required
+def accept(trip_id: str, leg_id: str, contact_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    leg = _owned_leg(trip, leg_id)
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        service.accept(session, owner=current_user, contact=contact, leg=leg)
+        refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
+        session.commit()
+        flash(
+            _(
+                "Coffee with %(name)s proposed in %(city)s.",
+                name=contact.display_name,
+                city=leg.city,
+            ),
+            "success",
+        )
+    return redirect(url_for(".show", trip_id=trip.id, _anchor=f"leg-{leg.id}"))
+
+
+@bp.post("/<trip_id>/meetings/<meeting_id>/withdraw")
+@login_required
+def withdraw(trip_id: str, meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    meeting = get_owned(session, Meeting, meeting_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        try:
+            service.withdraw(session, meeting=meeting)
+        except service.TripError:
+            flash(_("Only a proposed meeting can be withdrawn."), "error")
+        else:
+            session.commit()
+            flash(_("Meeting withdrawn."), "info")
+    return redirect(url_for(".show", trip_id=trip.id))
+
+
+def _decide(trip: Trip | None, contact_id: str, decision: Decision) -> None:
+    session = db.session()
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        service.decide(session, owner=current_user, contact=contact, trip=trip, decision=decision)
+        session.commit()
+        if decision is Decision.DISMISSED:
+            flash(_("%(name)s will not be suggested again.", name=contact.display_name), "info")
+        else:
+            flash(_("%(name)s: not on this trip.", name=contact.display_name), "info")
+
+
+@bp.post("/<trip_id>/dismiss/<contact_id>")
+@login_required
+def dismiss(trip_id: str, contact_id: str) -> ResponseReturnValue:
+    trip = get_owned(db.session(), Trip, trip_id, owner=current_user)
+    _decide(trip, contact_id, Decision.DISMISSED)
+    return redirect(url_for(".show", trip_id=trip.id))
+
+
+@bp.post("/<trip_id>/later/<contact_id>")
+@login_required
+def later(trip_id: str, contact_id: str) -> ResponseReturnValue:
+    trip = get_owned(db.session(), Trip, trip_id, owner=current_user)
+    _decide(trip, contact_id, Decision.LATER)
+    return redirect(url_for(".show", trip_id=trip.id))
+
+
+@bp.get("/around")
+@login_required
+def around() -> ResponseReturnValue:
+    """Who is in town: the trip ranking around the home city, for get-togethers."""
+    session = db.session()
+    context = _context()
+    suggestions = service.who_is_around(session, owner=current_user, context=context, limit=50)
+    words = wording(context.vocabulary, context.user_labels)
+    return render_template(
+        "trips/around.html",
+        suggestions=suggestions,
+        reasons=lambda s: explain(s, words),
+        dismissed=service.dismissed_contacts(session, owner=current_user),
+        button=ButtonForm(),
+        has_topics=bool(context.user_topics),
+        radius=int(service.AROUND_RADIUS_KM),
+    )
+
+
+@bp.post("/around/accept/<contact_id>")
+@login_required
+def accept_around(contact_id: str) -> ResponseReturnValue:
+    session = db.session()
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        service.accept(session, owner=current_user, contact=contact, leg=None)
+        refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
+        session.commit()
+        flash(_("Coffee with %(name)s proposed.", name=contact.display_name), "success")
+    return redirect(url_for(".around"))
+
+
+@bp.post("/around/dismiss/<contact_id>")
+@login_required
+def dismiss_around(contact_id: str) -> ResponseReturnValue:
+    _decide(None, contact_id, Decision.DISMISSED)
+    return redirect(url_for(".around"))
+
+
+@bp.post("/dismissed/<contact_id>/restore")
+@login_required
+def restore(contact_id: str) -> ResponseReturnValue:
+    session = db.session()
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    if ButtonForm().validate_on_submit():
+        service.undo_decision(session, owner=current_user, contact=contact, trip=None)
+        session.commit()
+        flash(_("%(name)s will be suggested again.", name=contact.display_name), "success")
+    return redirect(url_for(".around", _anchor="dismissed"))
+
+
+@bp.app_template_filter("at_place")
+def at_place(moment: datetime, zone: str, format: str = "EEE d MMM, HH:mm") -> str:
+    """A UTC instant as wall-clock time at a place (not in the viewer's zone), e.g. a leg's
+    arrival in Vienna's local time."""
+    return format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=_locale())
+
+
+MAX_CALENDAR_BYTES = 5_000_000
+LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+@bp.route("/import-calendar", methods=["GET", "POST"])
+@login_required
+def import_calendar() -> ResponseReturnValue:
+    """Upload a travel calendar (.ics): its away-from-home events become proposed legs,
+    shown for a check; nothing is stored until "Create trip"."""
+    form = CalendarUploadForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("trips/import_calendar.html", form=form), status
+    upload = form.file.data
+    data = upload.read(MAX_CALENDAR_BYTES + 1)
+    home = service.home_place(current_user)
+    try:
+        legs, notices = legs_from_calendar(
+            data,
+            place_of=place_text,
+            home=home[:2] if home else None,
+            max_bytes=MAX_CALENDAR_BYTES,
+        )
+    except TravelCalendarError as error:
+        form.file.errors.append(
+            _("%(file)s: %(reason)s", file=upload.filename or "calendar.ics", reason=str(error))
+        )
+        return render_template("trips/import_calendar.html", form=form), 400
+    proposed = [
+        {
+            "place": leg.place_text,
+            "city": leg.place.city,
+            "timezone": leg.timezone,
+            "arrives": leg.arrives_at.astimezone(ZoneInfo(leg.timezone)).strftime(LOCAL),
+            "departs": leg.departs_at.astimezone(ZoneInfo(leg.timezone)).strftime(LOCAL),
+            "summaries": leg.summaries,
+        }
+        for leg in legs
+    ]
+    return render_template(
+        "trips/import_calendar.html",
+        form=form,
+        proposed=proposed,
+        notices=notices,
+        filename=upload.filename,
+        home_set=home is not None,
+    )
+
+
+@bp.post("/import-calendar/confirm")
+@login_required
+def confirm_calendar() -> ResponseReturnValue:
+    """Create a trip from the legs the user kept (every value is checked again)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    legs: list[service.LegInput] = []
+    errors: list[str] = []
+    for index in request.form.getlist("keep")[: service.MAX_LEGS]:
+        text = request.form.get(f"place-{index}", "")[:200]
+        place = place_text(text)
+        try:
+            arrives = datetime.strptime(request.form.get(f"arrives-{index}", ""), LOCAL)
+            departs = datetime.strptime(request.form.get(f"departs-{index}", ""), LOCAL)
+        except ValueError:
+            errors.append(_("Leg %(n)s: the dates are not valid.", n=int(index) + 1))
+            continue
+        if place is None or place.city is None or place.lat is None:
+            errors.append(_("'%(text)s' is not a city we know.", text=text))
+            continue
+        legs.append(service.LegInput(text, place, arrives, departs))
+    if not legs and not errors:
+        errors.append(_("Choose at least one leg."))
+    if not errors:
+        try:
+            trip = service.create_trip(
+                db.session(),
+                owner=current_user,
+                title=request.form.get("title"),
+                legs=legs,
+                gettext=_,
+            )
+        except service.TripError as error:
+            errors.append(str(error))
+        else:
+            db.session().commit()
+            flash(_("Trip created from your calendar."), "success")
+            return redirect(url_for(".show", trip_id=trip.id))
+    for message in errors:
+        flash(message, "error")
+    return redirect(url_for(".import_calendar"))

@@ -1,0 +1,257 @@
+"""Trips and matching on a realistic network: ranked, explained, private, decided."""
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_babel import gettext
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
+
+from planner.geo import Place
+from planner.matching import Weights, explain
+from planner.models import Contact, ContactInterest, Decision, Meeting, Stage, User
+from planner.models.types import utcnow
+from planner.trips import service
+from planner.trips.interests import refresh_interests, set_user_topics
+from planner.trips.wording import wording
+from tests.trips_fixtures import Network, build_network, other_user_contact_in_munich
+
+MUNICH = Place("München", "DE", 48.1374, 11.5755, "Bavaria", 2867714, "Europe/Berlin", 1260391)
+BERLIN = Place("Berlin", "DE", 52.5244, 13.4105, "Berlin", 2950159, "Europe/Berlin", 3426354)
+VIENNA = Place("Wien", "AT", 48.2085, 16.3721, "Vienna", 2761369, "Europe/Vienna", 1691468)
+
+
+def leg(place: Place, start: str, end: str, radius_km: float = 30) -> service.LegInput:
+    return service.LegInput(
+        place.city or "",
+        place,
+        datetime.fromisoformat(start),
+        datetime.fromisoformat(end),
+        radius_km,
+    )
+
+
+@pytest.fixture
+def owner(db: Session, make_user: Any) -> User:
+    user = make_user()
+    return db.get(User, user.id)  # type: ignore[return-value]
+
+
+@pytest.fixture
+def network(db: Session, owner: User) -> Network:
+    set_user_topics(db, owner=owner, names=["Employer Branding", "Barcamps", "Open Data"])
+    built = build_network(db, owner)
+    refresh_interests(db, owner=owner, locale="en")  # what the import follow-ups do
+    db.commit()
+    return built
+
+
+def context(db: Session, owner: User) -> service.MatchContext:
+    return service.match_context(db, owner=owner, locale="en", weights=Weights())
+
+
+def munich_trip(db: Session, owner: User) -> Any:
+    trip = service.create_trip(
+        db,
+        owner=owner,
+        title=None,
+        legs=[leg(MUNICH, "2026-12-03T09:00", "2026-12-05T18:00")],
+        gettext=gettext,
+    )
+    db.commit()
+    return trip
+
+
+def test_a_leg_keeps_the_places_zone_and_utc_instants(db: Session, owner: User) -> None:
+    trip = service.create_trip(
+        db,
+        owner=owner,
+        title=None,
+        legs=[leg(VIENNA, "2026-03-28T10:00", "2026-03-30T10:00")],
+        gettext=gettext,
+    )
+    stored = trip.legs[0]
+    assert stored.timezone == "Europe/Vienna" and trip.title == "Wien"
+    # the clocks change in between: +01:00 on arrival, +02:00 on departure
+    assert stored.arrives_at.isoformat() == "2026-03-28T09:00:00+00:00"
+    assert stored.departs_at.isoformat() == "2026-03-30T08:00:00+00:00"
+    arrives, departs = service.local_times(stored)
+    assert (arrives.hour, departs.hour) == (10, 10)
+
+
+def test_a_departure_before_the_arrival_is_refused(db: Session, owner: User) -> None:
+    with pytest.raises(service.TripError, match="after the arrival"):
+        service.create_trip(
+            db,
+            owner=owner,
+            title="x",
+            legs=[leg(MUNICH, "2026-12-05T09:00", "2026-12-03T18:00")],
+            gettext=gettext,
+        )
+
+
+def test_overlapping_legs_are_refused(db: Session, owner: User) -> None:
+    trip = munich_trip(db, owner)
+    with pytest.raises(service.TripError, match="overlaps the leg in München"):
+        service.add_leg(
+            db,
+            trip=trip,
+            owner=owner,
+            data=leg(BERLIN, "2026-12-05T12:00", "2026-12-07T12:00"),
+            gettext=gettext,
+        )
+    service.add_leg(
+        db,
+        trip=trip,
+        owner=owner,
+        data=leg(BERLIN, "2026-12-05T19:00", "2026-12-07T12:00"),
+        gettext=gettext,
+    )
+    assert [x.city for x in trip.legs] == ["München", "Berlin"]
+
+
+def test_suggestions_are_ranked_and_explained(
+    app: Flask, db: Session, owner: User, network: Network
+) -> None:
+    trip = munich_trip(db, owner)
+    ctx = context(db, owner)
+    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=ctx, limit=20)
+    assert plan.suggestions[0].contact_id == network.planted["mara"].id
+    with app.test_request_context():
+        reasons = explain(plan.suggestions[0], wording(ctx.vocabulary, ctx.user_labels))
+    assert reasons[0].startswith("shares ")
+    assert "open data" in reasons[0].lower() and "barcamps" in reasons[0].lower()
+    assert "connected since 2019, never met" in reasons
+    assert "you follow each other on X" in reasons
+    assert any(r.endswith("km from München") or r.startswith("in München") for r in reasons)
+    ids = [s.contact_id for s in plan.suggestions]
+    assert network.planted["otto"].id not in ids  # 55 km: outside the leg's 30 km
+    assert all(s.distance_km <= 30 for s in plan.suggestions)
+    scores = [s.score for s in plan.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_met_regularly_ranks_below_never_met_nearby(
+    db: Session, owner: User, network: Network
+) -> None:
+    trip = munich_trip(db, owner)
+    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    rank = {s.contact_id: i for i, s in enumerate(plan.suggestions)}
+    assert rank[network.planted["max"].id] > len(rank) // 2
+
+
+def test_other_users_contacts_are_never_suggested(
+    app: Flask, db: Session, owner: User, network: Network, make_user: Any
+) -> None:
+    other = db.get(User, make_user().id)
+    stranger = other_user_contact_in_munich(db, other)  # type: ignore[arg-type]
+    db.commit()
+    trip = munich_trip(db, owner)
+    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    assert stranger.id not in {s.contact_id for s in plan.suggestions}
+    assert len(plan.suggestions) > 20
+
+
+def test_stale_topics_are_derived_on_the_spot_and_stored_by_refresh(
+    db: Session, owner: User, network: Network
+) -> None:
+    def topics_near_munich() -> dict[Any, frozenset[str]]:
+        found = service.candidates_near(
+            db,
+            owner=owner,
+            lat=MUNICH.lat,
+            lon=MUNICH.lon,
+            radius_km=30,  # type: ignore[arg-type]
+            context=context(db, owner),
+            exclude=set(),
+        )
+        return {c.contact_id: c.topics for c in found}
+
+    stored = topics_near_munich()
+    assert stored[network.planted["mara"].id] == {"barcamps", "open-data", "employer-branding"}
+    # an edit (or an import) makes interests stale: they are derived on the spot
+    db.execute(update(Contact).where(Contact.owner_id == owner.id).values(updated_at=utcnow()))
+    db.execute(delete(ContactInterest))
+    db.commit()
+    assert topics_near_munich() == stored
+    assert refresh_interests(db, owner=owner, locale="en") == network.contacts
+    assert refresh_interests(db, owner=owner, locale="en") == 0  # nothing stale any more
+    db.commit()
+    assert topics_near_munich() == stored
+
+
+def test_dismissed_is_gone_everywhere_not_now_only_on_this_trip(
+    db: Session, owner: User, network: Network
+) -> None:
+    mara, bea = network.planted["mara"], network.planted["bea"]
+    trip = munich_trip(db, owner)
+    other_trip = munich_trip(db, owner)
+    service.decide(db, owner=owner, contact=mara, trip=trip, decision=Decision.LATER)
+    db.commit()
+
+    def suggested(t: Any) -> set[Any]:
+        plans = service.plan_trip(db, owner=owner, trip=t, context=context(db, owner), limit=500)
+        return {s.contact_id for p in plans for s in p.suggestions}
+
+    assert mara.id not in suggested(trip)
+    assert mara.id in suggested(other_trip)
+    service.decide(db, owner=owner, contact=mara, trip=trip, decision=Decision.DISMISSED)
+    db.commit()
+    assert mara.id not in suggested(other_trip)
+    assert service.dismissed_contacts(db, owner=owner) == [(mara.id, mara.display_name)]
+    service.undo_decision(db, owner=owner, contact=mara, trip=None)
+    db.commit()
+    assert mara.id in suggested(other_trip)
+    assert bea.id not in suggested(trip)  # Berlin is not on this trip
+
+
+def test_accepting_proposes_a_meeting_and_moves_the_stage(
+    db: Session, owner: User, network: Network
+) -> None:
+    mara = network.planted["mara"]
+    trip = munich_trip(db, owner)
+    meeting = service.accept(db, owner=owner, contact=mara, leg=trip.legs[0])
+    db.commit()
+    assert meeting.status == "proposed" and meeting.uid.endswith("@treffpunkt")
+    assert db.get(Contact, mara.id).stage == Stage.CONTACTED.value  # type: ignore[union-attr]
+    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    assert mara.id not in {s.contact_id for s in plan.suggestions}
+    assert [(m.id, people) for m, people in plan.meetings] == [
+        (meeting.id, [(mara.id, mara.display_name)])
+    ]
+    service.withdraw(db, meeting=meeting)
+    db.commit()
+    assert db.exec(select(Meeting)).all() == []
+
+
+def test_a_multi_leg_trip_lists_each_contact_once_at_its_best_leg(
+    db: Session, owner: User, network: Network
+) -> None:
+    trip = munich_trip(db, owner)
+    service.add_leg(
+        db,
+        trip=trip,
+        owner=owner,
+        data=leg(BERLIN, "2026-12-06T09:00", "2026-12-08T18:00"),
+        gettext=gettext,
+    )
+    db.commit()
+    pairs = service.suggest_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    ids = [s.contact_id for _, s in pairs]
+    assert len(ids) == len(set(ids))
+    cities = {s.contact_id: leg.city for leg, s in pairs}
+    assert cities[network.planted["mara"].id] == "München"
+    assert cities[network.planted["bea"].id] == "Berlin"
+
+
+def test_who_is_in_town_ranks_around_the_home_city(
+    db: Session, owner: User, network: Network
+) -> None:
+    assert service.who_is_around(db, owner=owner, context=context(db, owner), limit=5) is None
+    owner.home_city, owner.home_lat, owner.home_lon = "Berlin, DE", 52.5244, 13.4105
+    db.add(owner)
+    db.commit()
+    around = service.who_is_around(db, owner=owner, context=context(db, owner), limit=5)
+    assert around and around[0].contact_id == network.planted["bea"].id
