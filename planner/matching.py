@@ -95,6 +95,26 @@ def topic_rarity(frequencies: Mapping[str, int], total: int) -> dict[str, float]
     return {k: math.log((1 + total) / (1 + n)) + 0.1 for k, n in frequencies.items()}
 
 
+def nearness_points(distance_km: float, radius_km: float, weights: Weights) -> float:
+    nearness = max(0.0, 1.0 - distance_km / radius_km) if radius_km > 0 else 0.0
+    return weights.distance * nearness
+
+
+def topic_points(shared: Iterable[str], rarity: Mapping[str, float], weights: Weights) -> float:
+    total = sum(rarity.get(k, 0.0) for k in shared)
+    return weights.topics * min(1.0, total / weights.topics_full)
+
+
+def relationship_points(stage: str, last_met: date | None, today: date, weights: Weights) -> float:
+    return _relationship(stage, last_met, None, today=today, weights=weights).points
+
+
+def open_points(weights: Weights) -> float:
+    """The most a contact can gain from what ranking reads last (mutual follows, when it
+    connected): distance, topics and relationship plus this bound the final score."""
+    return weights.mutual + weights.recent_connection
+
+
 def score(
     candidate: Candidate,
     *,
@@ -106,22 +126,27 @@ def score(
     weights: Weights,
 ) -> Suggestion:
     """Score one contact for a place within ``radius_km`` and explain every point of it."""
-    reasons: list[Reason] = []
-    nearness = max(0.0, 1.0 - candidate.distance_km / radius_km) if radius_km > 0 else 0.0
-    reasons.append(
+    reasons: list[Reason] = [
         Reason(
             "distance",
-            weights.distance * nearness,
+            nearness_points(candidate.distance_km, radius_km, weights),
             {"km": candidate.distance_km, "place": place},
         )
-    )
+    ]
     shared = candidate.topics & user_topics
     if shared:
         ordered = sorted(shared, key=lambda k: (-rarity.get(k, 0.0), k))
-        total = sum(rarity.get(k, 0.0) for k in shared)
-        points = weights.topics * min(1.0, total / weights.topics_full)
+        points = topic_points(shared, rarity, weights)
         reasons.append(Reason("topics", points, {"topics": tuple(ordered)}))
-    reasons.extend(_relationship(candidate, today=today, weights=weights))
+    reasons.append(
+        _relationship(
+            candidate.stage,
+            candidate.last_met,
+            candidate.connected_on,
+            today=today,
+            weights=weights,
+        )
+    )
     if candidate.mutual_networks:
         reasons.append(
             Reason("mutual", weights.mutual, {"networks": tuple(candidate.mutual_networks)})
@@ -147,20 +172,20 @@ def score(
     )
 
 
-def _relationship(candidate: Candidate, *, today: date, weights: Weights) -> list[Reason]:
-    stage = candidate.stage
+def _relationship(
+    stage: str, last_met: date | None, connected_on: date | None, *, today: date, weights: Weights
+) -> Reason:
     if stage == "online":
-        return [Reason("never_met", weights.never_met, {"since": candidate.connected_on})]
+        return Reason("never_met", weights.never_met, {"since": connected_on})
     if stage == "contacted":
-        return [Reason("contacted", weights.regular, {})]
+        return Reason("contacted", weights.regular, {})
     if stage == "regular":
-        return [Reason("regular", weights.regular, {"last_met": candidate.last_met})]
-    if candidate.last_met is None:  # met, date unknown: count it as overdue, say so
-        return [Reason("overdue", weights.overdue, {"last_met": None})]
-    days = (today - candidate.last_met).days
-    if days > weights.overdue_after_days:
-        return [Reason("overdue", weights.overdue, {"last_met": candidate.last_met})]
-    return [Reason("recently_met", 0.0, {"last_met": candidate.last_met})]
+        return Reason("regular", weights.regular, {"last_met": last_met})
+    if last_met is None:  # met, date unknown: count it as overdue, say so
+        return Reason("overdue", weights.overdue, {"last_met": None})
+    if (today - last_met).days > weights.overdue_after_days:
+        return Reason("overdue", weights.overdue, {"last_met": last_met})
+    return Reason("recently_met", 0.0, {"last_met": last_met})
 
 
 def rank(

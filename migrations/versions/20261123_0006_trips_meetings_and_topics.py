@@ -139,6 +139,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.add_column(sa.Column('interests_at', planner.models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_contact_owner_updated', ['owner_id', 'updated_at'], unique=False)
 
     with op.batch_alter_table('contact_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('mutual', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -152,6 +153,7 @@ def downgrade() -> None:
         batch_op.drop_column('mutual')
 
     with op.batch_alter_table('contact', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_owner_updated')
         batch_op.drop_column('interests_at')
 
     with op.batch_alter_table('meeting_attendee', schema=None) as batch_op:

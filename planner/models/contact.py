@@ -54,6 +54,8 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_owner_sort_id", "owner_id", "sort_key", "id"),
         # Radius search: a bounding box on latitude narrows by index, longitude filters.
         Index("ix_contact_owner_lat_lon", "owner_id", "lat", "lon"),
+        # The newest change of a user's contacts, by index: what cached trip plans check.
+        Index("ix_contact_owner_updated", "owner_id", "updated_at"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)

@@ -5,21 +5,33 @@ their interests restricted to the user's own topics, mutual follows and the earl
 connection date; everything else (scoring, reasons) is ``planner.matching``.
 """
 
+import math
+import threading
 import uuid
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy import String, and_, case, func, or_, select, true, type_coerce
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from planner.geo import Place
-from planner.geo.distance import bounding_box, longitude_ranges, within_radius
-from planner.matching import Candidate, Suggestion, Weights, rank, topic_rarity
+from planner.geo.distance import EARTH_RADIUS_KM, bounding_box, longitude_ranges
+from planner.matching import (
+    Candidate,
+    Suggestion,
+    Weights,
+    nearness_points,
+    open_points,
+    rank,
+    relationship_points,
+    topic_points,
+    topic_rarity,
+)
 from planner.models import (
     Contact,
     ContactAccount,
@@ -222,9 +234,12 @@ class MatchContext:
     user_topics: frozenset[str]
     # The user's own spelling of their topics: reasons name a topic as the user writes it.
     user_labels: dict[str, str]
-    rarity: dict[str, float]
     weights: Weights
     today: date
+    locale: str
+    # How rare each of the user's topics is among their contacts: read on first need (a
+    # cached trip page never needs it).
+    rarity: dict[str, float] | None = None
 
 
 def match_context(
@@ -234,26 +249,26 @@ def match_context(
     names = user_topics(session, owner=owner)
     keys = vocabulary.topics_of(topics=names, texts=())
     labels = {vocabulary.canonical(name): name for name in names}
-    frequencies = {key: 0 for key in keys}
-    if keys:
-        counts = session.execute(
-            select(INTEREST.c.key, func.count())
-            .where(INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(keys))
-            .group_by(INTEREST.c.key)
-        )
-        frequencies.update({key: n for key, n in counts})
-    total = session.execute(
-        select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner.id)
-    ).scalar_one()
     return MatchContext(
-        vocabulary,
-        changed,
-        keys,
-        labels,
-        topic_rarity(frequencies, total),
-        weights,
-        today or utcnow().date(),
+        vocabulary, changed, keys, labels, weights, today or utcnow().date(), locale
     )
+
+
+def _rarity(session: Session, *, owner: User, context: MatchContext) -> dict[str, float]:
+    if context.rarity is None:
+        frequencies = {key: 0 for key in context.user_topics}
+        if context.user_topics:
+            counts = session.execute(
+                select(INTEREST.c.key, func.count())
+                .where(INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
+                .group_by(INTEREST.c.key)
+            )
+            frequencies.update({key: n for key, n in counts})
+        total = session.execute(
+            select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner.id)
+        ).scalar_one()
+        context.rarity = topic_rarity(frequencies, total)
+    return context.rarity
 
 
 def _box_conditions(owner: User, lat: float, lon: float, radius_km: float) -> list[Any]:
@@ -262,6 +277,143 @@ def _box_conditions(owner: User, lat: float, lon: float, radius_km: float) -> li
         CONTACT.c.owner_id == owner.id,
         CONTACT.c.lat.between(box[0], box[1]),
         or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+    ]
+
+
+@dataclass
+class _InReach:
+    """A contact within the radius, before its name, follows and connection date are read."""
+
+    raw_id: Any  # as the driver returns it (hex text on SQLite, UUID on PostgreSQL)
+    distance_km: float
+    stage: str
+    last_met: date | None
+    topics: frozenset[str]
+    bound: float  # the most its final score can be
+
+
+def _uuid(raw: Any) -> uuid.UUID:
+    return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
+
+
+def _in_reach(
+    session: Session,
+    *,
+    owner: User,
+    lat: float,
+    lon: float,
+    radius_km: float,
+    context: MatchContext,
+    exclude: set[uuid.UUID],
+) -> list[_InReach]:
+    """Everyone within ``radius_km``, with the points known from a narrow read (distance,
+    relationship, shared topics) and the bound of the rest. The id stays as the driver
+    gives it: converting tens of thousands of ids costs more than the whole ranking."""
+    box = _box_conditions(owner, lat, lon, radius_km)
+    stale = case((stale_condition(context.vocabulary_changed), 1), else_=0)  # type: ignore[arg-type]
+    rows = session.execute(
+        select(
+            type_coerce(CONTACT.c.id, String()),
+            CONTACT.c.lat,
+            CONTACT.c.lon,
+            CONTACT.c.stage,
+            CONTACT.c.last_met,
+            stale,
+        ).where(*box)
+    ).all()
+    if not rows:
+        return []
+    topics: dict[Any, set[str]] = defaultdict(set)
+    if context.user_topics:
+        query = (
+            select(type_coerce(INTEREST.c.contact_id, String()), INTEREST.c.key)
+            .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
+            .where(*box, INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
+        )
+        for raw_id, key in session.execute(query):
+            topics[raw_id].add(key)
+        stale_ids = [_uuid(row[0]) for row in rows if row[5]]
+        if stale_ids:
+            stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
+            for chunk in _chunks(stale_ids):
+                found = session.execute(
+                    select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
+                        CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
+                    )
+                )
+                stale_rows.extend((r[0], r[1], r[2]) for r in found)
+            fresh = interests_of(
+                session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows
+            )
+            by_text = {str(row[0]): row[0] for row in rows if row[5]}  # driver's id form
+            for contact_id, keys in fresh.items():
+                raw = by_text.get(str(contact_id), by_text.get(contact_id.hex, contact_id))
+                topics[raw] = set(keys & context.user_topics)
+    excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
+    weights, today = context.weights, context.today
+    rarity = _rarity(session, owner=owner, context=context)
+    extra = open_points(weights)
+    relationship: dict[tuple[str, date | None], float] = {}
+    # haversine inlined over thousands of rows: constants hoisted, compared before the arcsine
+    phi0, lam0 = math.radians(lat), math.radians(lon)
+    cos0 = math.cos(phi0)
+    limit_a = math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
+    sin, cos, rad = math.sin, math.cos, math.radians
+    result: list[_InReach] = []
+    for raw_id, p_lat, p_lon, stage, last_met, _stale in rows:
+        phi = rad(p_lat)
+        a = sin((phi - phi0) / 2) ** 2 + cos0 * cos(phi) * sin((rad(p_lon) - lam0) / 2) ** 2
+        if a > limit_a or raw_id in excluded:
+            continue
+        distance = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+        known = relationship.get((stage, last_met))
+        if known is None:
+            known = relationship_points(stage, last_met, today, weights)
+            relationship[(stage, last_met)] = known
+        shared = frozenset(topics.get(raw_id, ()))
+        bound = nearness_points(distance, radius_km, weights) + known + extra
+        if shared:
+            bound += topic_points(shared, rarity, weights)
+        result.append(_InReach(raw_id, distance, stage, last_met, shared, bound))
+    return result
+
+
+def _complete(session: Session, *, owner: User, reach: Sequence[_InReach]) -> list[Candidate]:
+    """Read names, mutual follows and first connection dates of these contacts."""
+    ids = [_uuid(r.raw_id) for r in reach]
+    names: dict[uuid.UUID, str] = {}
+    mutual: dict[uuid.UUID, list[str]] = defaultdict(list)
+    connected: dict[uuid.UUID, date] = {}
+    for chunk in _chunks(ids):
+        query = select(CONTACT.c.id, CONTACT.c.display_name).where(
+            CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
+        )
+        names.update({cid: name for cid, name in session.execute(query)})
+        query = select(ACCOUNT.c.contact_id, ACCOUNT.c.network).where(
+            ACCOUNT.c.contact_id.in_(chunk), ACCOUNT.c.mutual == true()
+        )
+        for contact_id, network in session.execute(query):
+            if network not in mutual[contact_id]:
+                mutual[contact_id].append(network)
+        query = (
+            select(SOURCE.c.contact_id, func.min(SOURCE.c.connected_on))
+            .where(SOURCE.c.contact_id.in_(chunk), SOURCE.c.connected_on.is_not(None))
+            .group_by(SOURCE.c.contact_id)
+        )
+        connected.update({cid: day for cid, day in session.execute(query)})
+    return [
+        Candidate(
+            contact_id=contact_id,
+            display_name=names[contact_id],
+            distance_km=r.distance_km,
+            topics=r.topics,
+            stage=r.stage,
+            last_met=r.last_met,
+            connected_on=connected.get(contact_id),
+            mutual_networks=tuple(mutual.get(contact_id, ())),
+        )
+        for contact_id, r in zip(ids, reach, strict=True)
+        if contact_id in names
     ]
 
 
@@ -275,74 +427,17 @@ def candidates_near(
     context: MatchContext,
     exclude: set[uuid.UUID],
 ) -> list[Candidate]:
-    """Every contact within ``radius_km`` of (lat, lon) with what matching needs of it."""
-    box = _box_conditions(owner, lat, lon, radius_km)
-    stale = case((stale_condition(context.vocabulary_changed), True), else_=False)  # type: ignore[arg-type]
-    rows = session.execute(
-        select(
-            CONTACT.c.id,
-            CONTACT.c.display_name,
-            CONTACT.c.lat,
-            CONTACT.c.lon,
-            CONTACT.c.stage,
-            CONTACT.c.last_met,
-            CONTACT.c.title,
-            CONTACT.c.organization,
-            stale.label("stale"),
-        ).where(*box)
-    ).all()
-    by_id = {row.id: row for row in rows if row.id not in exclude}
-    hits = within_radius(((r.id, r.lat, r.lon) for r in by_id.values()), lat, lon, radius_km)
-    if not hits:
-        return []
-    topics: dict[uuid.UUID, set[str]] = defaultdict(set)
-    if context.user_topics:
-        query = (
-            select(INTEREST.c.contact_id, INTEREST.c.key)
-            .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
-            .where(*box, INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
-        )
-        for contact_id, key in session.execute(query):
-            topics[contact_id].add(key)
-        stale_rows = [(r.id, r.title, r.organization) for r in by_id.values() if r.stale]
-        if stale_rows:
-            fresh = interests_of(
-                session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows
-            )
-            for contact_id, keys in fresh.items():
-                topics[contact_id] = set(keys & context.user_topics)
-    mutual: dict[uuid.UUID, list[str]] = defaultdict(list)
-    query = (
-        select(ACCOUNT.c.contact_id, ACCOUNT.c.network)
-        .join(CONTACT, CONTACT.c.id == ACCOUNT.c.contact_id)
-        .where(*box, ACCOUNT.c.mutual == true())
+    """Every contact within ``radius_km`` of (lat, lon) with all that matching needs of it."""
+    reach = _in_reach(
+        session,
+        owner=owner,
+        lat=lat,
+        lon=lon,
+        radius_km=radius_km,
+        context=context,
+        exclude=exclude,
     )
-    for contact_id, network in session.execute(query):
-        if network not in mutual[contact_id]:
-            mutual[contact_id].append(network)
-    query = (
-        select(SOURCE.c.contact_id, func.min(SOURCE.c.connected_on))
-        .join(CONTACT, CONTACT.c.id == SOURCE.c.contact_id)
-        .where(*box, SOURCE.c.connected_on.is_not(None))
-        .group_by(SOURCE.c.contact_id)
-    )
-    connected: dict[uuid.UUID, date] = {cid: day for cid, day in session.execute(query)}
-    result = []
-    for contact_id, distance in hits:
-        row = by_id[contact_id]
-        result.append(
-            Candidate(
-                contact_id=contact_id,
-                display_name=row.display_name,
-                distance_km=distance,
-                topics=frozenset(topics.get(contact_id, ())),
-                stage=row.stage,
-                last_met=row.last_met,
-                connected_on=connected.get(contact_id),
-                mutual_networks=tuple(mutual.get(contact_id, ())),
-            )
-        )
-    return result
+    return _complete(session, owner=owner, reach=reach)
 
 
 def suggest_near(
@@ -357,7 +452,10 @@ def suggest_near(
     exclude: set[uuid.UUID],
     limit: int = SUGGESTIONS_PER_LEG,
 ) -> list[Suggestion]:
-    candidates = candidates_near(
+    """The ``limit`` best contacts near (lat, lon), exactly as scoring all of them would give:
+    contacts are completed in order of the most they could score, until the last of the
+    best ``limit`` scores more than the next one could."""
+    reach = _in_reach(
         session,
         owner=owner,
         lat=lat,
@@ -366,16 +464,27 @@ def suggest_near(
         context=context,
         exclude=exclude,
     )
-    return rank(
-        candidates,
-        place=place,
-        radius_km=radius_km,
-        user_topics=context.user_topics,
-        rarity=context.rarity,
-        today=context.today,
-        weights=context.weights,
-        limit=limit,
-    )
+    reach.sort(key=lambda r: -r.bound)
+    size = max(4 * limit, 40)
+    while True:
+        ranked = rank(
+            _complete(session, owner=owner, reach=reach[:size]),
+            place=place,
+            radius_km=radius_km,
+            user_topics=context.user_topics,
+            rarity=_rarity(session, owner=owner, context=context),
+            today=context.today,
+            weights=context.weights,
+            limit=limit,
+        )
+        if size >= len(reach) or (len(ranked) == limit and ranked[-1].score > reach[size].bound):
+            return ranked
+        size *= 4
+
+
+def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
+    for start in range(0, len(ids), 500):
+        yield ids[start : start + 500]
 
 
 def excluded_contacts(session: Session, *, owner: User, trip: Trip | None) -> set[uuid.UUID]:
@@ -409,18 +518,72 @@ class LegPlan:
     leg: TripLeg
     suggestions: list[Suggestion]
     meetings: list[tuple[Meeting, list[tuple[uuid.UUID, str]]]] = field(default_factory=list)
+    # Identifies what the suggestions were computed from: equal versions, equal suggestions
+    # (the page caches their HTML by it).
+    version: int = 0
+
+
+# Ranked suggestions per trip, per worker process: the trip page is read far more often
+# than anything it depends on changes (see ``_plan_version``).
+_PLANS: OrderedDict[tuple[Any, ...], dict[uuid.UUID, list[Suggestion]]] = OrderedDict()
+_PLANS_LOCK = threading.Lock()
+PLAN_CACHE_SIZE = 256
+
+
+def _plan_version(
+    session: Session, *, owner: User, trip: Trip, context: MatchContext, limit: int
+) -> tuple[Any, ...]:
+    """Everything a trip's suggestions depend on, read in one statement by indexes: the
+    newest contact change (edits, imports, merges, stage changes), decisions and meetings
+    (count and newest), the user's topics, the synonym table, the trip's legs, the weights
+    and the day. A deleted contact is caught when the cached plan is used."""
+    owned = CONTACT.c.owner_id == owner.id
+    decided = DECISION.c.owner_id == owner.id
+    met = MEETING.c.owner_id == owner.id
+    version = session.execute(
+        select(
+            select(func.max(CONTACT.c.updated_at)).where(owned).scalar_subquery(),
+            select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
+            select(func.max(DECISION.c.id)).where(decided).scalar_subquery(),
+            select(func.count()).select_from(MEETING).where(met).scalar_subquery(),
+            select(func.max(MEETING.c.updated_at)).where(met).scalar_subquery(),
+        )
+    ).one()
+    return (
+        owner.id,
+        trip.id,
+        trip.updated_at,
+        limit,
+        context.locale,
+        context.vocabulary_changed,
+        context.user_topics,
+        context.weights,
+        context.today,
+        *version,
+    )
+
+
+def _still_there(session: Session, *, owner: User, plan: dict[uuid.UUID, list[Suggestion]]) -> bool:
+    ids = list({s.contact_id for suggestions in plan.values() for s in suggestions})
+    found = 0
+    for chunk in _chunks(ids):
+        found += session.execute(
+            select(func.count()).where(CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk))
+        ).scalar_one()
+    return found == len(ids)
 
 
 def plan_trip(
     session: Session, *, owner: User, trip: Trip, context: MatchContext, limit: int
 ) -> list[LegPlan]:
     """Per leg: the meetings already proposed there and the best new suggestions."""
-    exclude = excluded_contacts(session, owner=owner, trip=trip)
-    meetings = meetings_on_legs(session, owner=owner, legs=trip.legs)
-    return [
-        LegPlan(
-            leg,
-            suggest_near(
+    key = _plan_version(session, owner=owner, trip=trip, context=context, limit=limit)
+    with _PLANS_LOCK:
+        plan = _PLANS.get(key)
+    if plan is None or not _still_there(session, owner=owner, plan=plan):
+        exclude = excluded_contacts(session, owner=owner, trip=trip)
+        plan = {
+            leg.id: suggest_near(
                 session,
                 owner=owner,
                 lat=leg.lat,
@@ -430,11 +593,16 @@ def plan_trip(
                 context=context,
                 exclude=exclude,
                 limit=limit,
-            ),
-            meetings.get(leg.id, []),
-        )
-        for leg in trip.legs
-    ]
+            )
+            for leg in trip.legs
+        }
+        with _PLANS_LOCK:
+            _PLANS[key] = plan
+            while len(_PLANS) > PLAN_CACHE_SIZE:
+                _PLANS.popitem(last=False)
+    meetings = meetings_on_legs(session, owner=owner, legs=trip.legs)
+    version = hash(key)
+    return [LegPlan(leg, plan[leg.id], meetings.get(leg.id, []), version) for leg in trip.legs]
 
 
 def suggest_trip(

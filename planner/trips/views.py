@@ -1,7 +1,10 @@
 """Trip pages: the list, a new trip, a trip with its legs and whom to meet on each, "who is
 in town" at home, and the decisions on suggestions (accept, dismiss, not now)."""
 
+import threading
+from collections import OrderedDict
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -10,10 +13,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from planner import db
 from planner.db import get_owned
-from planner.matching import Weights, explain
+from planner.matching import Weights, Wording, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import place_text
 from planner.trips import service
@@ -90,6 +95,33 @@ def show(trip_id: str) -> ResponseReturnValue:
     return _render_trip(trip, LegForm(formdata=None))
 
 
+# The suggestion cards of a leg as HTML, per worker: the same plan in the same language
+# renders the same cards, apart from the CSRF token, which is put in on every request.
+_CARDS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_CARDS_LOCK = threading.Lock()
+CARDS_CACHE_SIZE = 512
+CSRF_PLACEHOLDER = "__csrf_token__"
+
+
+def _cards(trip: Trip, plan: service.LegPlan, words: Wording) -> Markup:
+    key = (trip.id, plan.leg.id, plan.version, _locale())
+    with _CARDS_LOCK:
+        html = _CARDS.get(key)
+    if html is None:
+        html = render_template(
+            "trips/_leg_suggestions.html",
+            trip=trip,
+            plan=plan,
+            reasons=lambda s: explain(s, words),
+            csrf=CSRF_PLACEHOLDER,
+        )
+        with _CARDS_LOCK:
+            _CARDS[key] = html
+            while len(_CARDS) > CARDS_CACHE_SIZE:
+                _CARDS.popitem(last=False)
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
+
+
 def _render_trip(trip: Trip, leg_form: LegForm, status: int = 200) -> ResponseReturnValue:
     session = db.session()
     context = _context()
@@ -101,10 +133,8 @@ def _render_trip(trip: Trip, leg_form: LegForm, status: int = 200) -> ResponseRe
         "trips/show.html",
         trip=trip,
         plans=plans,
-        reasons=lambda s: explain(s, words),
-        local_times=service.local_times,
+        cards={plan.leg.id: _cards(trip, plan, words) for plan in plans},
         leg_form=leg_form,
-        button=ButtonForm(),
         has_topics=bool(context.user_topics),
         legs_json=[
             {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}

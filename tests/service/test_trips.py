@@ -255,3 +255,30 @@ def test_who_is_in_town_ranks_around_the_home_city(
     db.commit()
     around = service.who_is_around(db, owner=owner, context=context(db, owner), limit=5)
     assert around and around[0].contact_id == network.planted["bea"].id
+
+
+def test_a_cached_plan_follows_every_change(db: Session, owner: User, network: Network) -> None:
+    from planner.contacts.service import delete_contact
+
+    trip = munich_trip(db, owner)
+
+    def first() -> Any:
+        [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
+        return plan.suggestions[0]
+
+    mara = db.get(Contact, network.planted["mara"].id)
+    assert first().display_name == "Mara Barcamp"
+    assert first().display_name == "Mara Barcamp"  # from the cache
+    mara.display_name = "Mara Renamed"  # type: ignore[union-attr]
+    mara.updated_at = utcnow()  # type: ignore[union-attr]
+    db.commit()
+    assert first().display_name == "Mara Renamed"
+    service.decide(db, owner=owner, contact=mara, trip=trip, decision=Decision.LATER)  # type: ignore[arg-type]
+    db.commit()
+    assert first().contact_id != mara.id  # type: ignore[union-attr]
+    service.undo_decision(db, owner=owner, contact=mara, trip=trip)  # type: ignore[arg-type]
+    db.commit()
+    assert first().contact_id == mara.id  # type: ignore[union-attr]
+    delete_contact(db, contact=mara)  # type: ignore[arg-type]
+    db.commit()
+    assert first().contact_id != network.planted["mara"].id
