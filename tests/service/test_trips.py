@@ -282,3 +282,34 @@ def test_a_cached_plan_follows_every_change(db: Session, owner: User, network: N
     delete_contact(db, contact=mara)  # type: ignore[arg-type]
     db.commit()
     assert first().contact_id != network.planted["mara"].id
+
+
+def test_completing_only_the_best_ranks_exactly_like_scoring_everyone(
+    db: Session, owner: User, network: Network
+) -> None:
+    from planner.matching import rank
+
+    ctx = context(db, owner)
+    for place, limit in ((MUNICH, 1), (MUNICH, 7), (BERLIN, 3), (BERLIN, 25)):
+        args = {"lat": place.lat, "lon": place.lon, "radius_km": 30.0}
+        quick = service.suggest_near(
+            db,
+            owner=owner,
+            place="x",
+            context=ctx,
+            exclude=set(),
+            limit=limit,
+            **args,  # type: ignore[arg-type]
+        )
+        everyone = service.candidates_near(db, owner=owner, context=ctx, exclude=set(), **args)  # type: ignore[arg-type]
+        full = rank(
+            everyone,
+            place="x",
+            radius_km=30.0,
+            user_topics=ctx.user_topics,
+            rarity=ctx.rarity or {},
+            today=ctx.today,
+            weights=ctx.weights,
+            limit=limit,
+        )
+        assert [(s.contact_id, s.score) for s in quick] == [(s.contact_id, s.score) for s in full]
