@@ -49,7 +49,7 @@ _FEDI_RE = re.compile(r"^@?([A-Za-z0-9_.\-]+)@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+
 _X_RESERVED = {"intent", "i", "home", "search", "share", "hashtag", "settings"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Account:
     """An account on a network; at least one of ``id``, ``handle`` and ``url`` is set."""
 
@@ -65,12 +65,20 @@ _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u
 _UNDECOMPOSED = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "\u0131": "i", "æ": "ae", "œ": "oe"})
 
 
-@lru_cache(maxsize=1 << 16)  # names, organisations and cities repeat across a network
 def fold_text(text: str) -> str:
     """Casefold, strip diacritics and map ß to ss: the key for search and name comparison."""
     if text.isascii():
         return " ".join(text.casefold().split())
-    stripped = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", text.casefold()))
+    # Word by word: the words of names, organisations and cities repeat across a network,
+    # whole texts (a contact's search text) do not. Whitespace survives every step below.
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    if word.isascii():
+        return word.casefold()
+    stripped = _COMBINING_MARKS.sub("", unicodedata.normalize("NFKD", word.casefold()))
     return " ".join(unicodedata.normalize("NFC", stripped.translate(_UNDECOMPOSED)).split())
 
 
@@ -81,6 +89,7 @@ _PLAIN_EMAIL = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # an import asks up to three times per address (plan, merge, rows)
 def normalize_email(text: str) -> str | None:
     """Trimmed, ``mailto:``-less, lower-cased address, or None if ``text`` is not an e-mail."""
     value = text.strip()
@@ -153,18 +162,35 @@ def parse_account(text: str, network: str | None = None) -> Account | None:
     return None
 
 
-def _account_from_url(url: str, hint: str | None) -> Account | None:
+# A URL that urlsplit would take apart the plain way: an http(s) scheme, a host without
+# user, port or brackets, a path of characters percent-encoding leaves as they are, no
+# query or fragment. Matched directly: urlsplit costs more than the rest of an import row.
+_PLAIN_URL = re.compile(r"https?://([A-Za-z0-9.\-]+)(/[A-Za-z0-9/:@!$&'()*+,;=\-._~]*)?")
+
+
+def _split_url(url: str) -> tuple[str, str, str] | None:
+    """Lower-case host, path and query as urlsplit gives them; None when it refuses."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        return plain.group(1).lower(), plain.group(2) or "", ""
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
-    host = (parts.hostname or "").lower()
+    return (parts.hostname or "").lower(), parts.path, parts.query
+
+
+def _account_from_url(url: str, hint: str | None) -> Account | None:
+    split = _split_url(url)
+    if split is None:
+        return None
+    host, path, query_text = split
     if not host or "." not in host:
         return None
-    segments = [s for s in parts.path.split("/") if s]
+    segments = [s for s in path.split("/") if s]
     network = _host_network(host)
     if network == "x":
-        query = parse_qs(parts.query)
+        query = parse_qs(query_text)
         if "user_id" in query:
             return Account("x", id=query["user_id"][0], url=url)
         if "screen_name" in query:
@@ -181,7 +207,7 @@ def _account_from_url(url: str, hint: str | None) -> Account | None:
             return Account("xing", handle=segments[1], url=url)
         return Account("xing", url=url)
     if network == "facebook":
-        query = parse_qs(parts.query)
+        query = parse_qs(query_text)
         if segments and segments[0] == "profile.php" and "id" in query:
             return Account("facebook", id=query["id"][0], url=url)
         if segments:
@@ -203,6 +229,10 @@ def normalize_url(url: str) -> str:
     value = url.strip()
     if "://" not in value:
         value = "https://" + value
+    plain = _PLAIN_URL.fullmatch(value)
+    if plain is not None:  # nothing to decode or re-encode
+        host = plain.group(1).lower().removeprefix("www.")
+        return host + (plain.group(2) or "").rstrip("/")
     parts = urlsplit(value)
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~")
@@ -213,11 +243,12 @@ def normalize_url(url: str) -> str:
 
 def account_keys(account: Account) -> list[str]:
     """Strong-evidence keys for deduplication, e.g. ``x:id:1234`` or ``x:handle:jane``."""
-    return list(_account_keys(account))
+    return list(account_key_tuple(account))
 
 
 @lru_cache(maxsize=1 << 16)  # an import asks twice per account (plan, then rows)
-def _account_keys(account: Account) -> tuple[str, ...]:
+def account_key_tuple(account: Account) -> tuple[str, ...]:
+    """``account_keys`` as a shared tuple, for bulk work that only reads them."""
     network = account.network.lower()
     keys: list[str] = []
     if account.id:

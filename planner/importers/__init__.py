@@ -210,7 +210,7 @@ def _parse_zip(
             results.append(parsed)
     except ArchiveRejected as exc:
         return [rejected(filename, str(exc))]
-    _link_x_archive(results)
+    link_x_archive(results)
     contact_files = [r for r in results if r.format is not None]
     owners = [r for r in contact_files if r.owner is not None and not r.records]
     contact_files = [r for r in contact_files if r not in owners]
@@ -225,8 +225,9 @@ def _parse_zip(
     return contact_files
 
 
-def _link_x_archive(results: list[ParsedFile]) -> None:
-    """Mark mutual follows and drop the owner, using every X member of the archive."""
+def link_x_archive(results: list[ParsedFile]) -> None:
+    """Mark mutual follows and drop the owner, using every X member of the archive (a zip,
+    or the archive's files uploaded together)."""
     x_files = [r for r in results if r.format == "x_archive_js"]
     owner_ids = {str(r.owner.get("accountId")) for r in x_files if r.owner}
     by_list: dict[str, set[str]] = {"following": set(), "follower": set()}

@@ -8,7 +8,7 @@ from planner.importers.decode import Decoded
 from planner.importers.detect import is_linkedin_header
 from planner.importers.records import ContactRecord, Limits, ParsedFile, SourceRecord
 from planner.importers.tabular import Row, Table, cell, index_of
-from planner.importers.values import english_date, none_if_blank
+from planner.importers.values import english_date
 
 FORMAT = "linkedin_connections_csv"
 
@@ -44,10 +44,10 @@ def _builder(table: Table) -> RowBuilder:
         return ContactRecord(
             row=row.line,
             source=source,
-            first_name=none_if_blank(cell(row, first)),
-            last_name=none_if_blank(cell(row, last)),
-            organization=none_if_blank(cell(row, company)),
-            title=none_if_blank(cell(row, position)),
+            first_name=cell(row, first) or None,  # cells come trimmed
+            last_name=cell(row, last) or None,
+            organization=cell(row, company) or None,
+            title=cell(row, position) or None,
             emails=[e for e in [cell(row, email)] if e],
             accounts=accounts,
         )

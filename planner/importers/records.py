@@ -21,7 +21,7 @@ class Limits:
     max_records: int = 100_000
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRecord:
     """Where a record came from; ``file`` is a zip member as ``archive.zip/Connections.csv``."""
 
@@ -30,7 +30,7 @@ class SourceRecord:
     connected_on: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactRecord:
     """One contact as a source file describes it, nothing invented.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _
 
@@ -55,6 +56,7 @@ def country_code(text: str | None) -> str | None:
     return code if code in _ISO_CODES else None
 
 
+@lru_cache(maxsize=4096)  # connections come in by the day: a few thousand distinct dates
 def english_date(text: str) -> date | None:
     """``12 Nov 2023`` (LinkedIn's ``Connected On``), independent of the process locale."""
     match = re.fullmatch(r"\s*(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{4})\s*", text)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import quopri
 import re
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from flask_babel import lazy_gettext as _
 
@@ -22,30 +25,42 @@ from planner.importers.values import birthday, country_code, none_if_blank, skip
 FORMAT = "vcard"
 _PHONE_LIKE = re.compile(r"^[\d\s+()/.\-]+$")
 _GEO = re.compile(r"(-?\d+(?:\.\d+)?)\s*[,;]\s*(-?\d+(?:\.\d+)?)")
-_SKIPPED = {"PHOTO", "LOGO", "SOUND", "KEY"}
+_NEWLINE = re.compile(r"\r\n|\r|\n")
 _SOCIAL_NETWORKS = {"twitter": "x", "x": "x"}
+# The properties card_to_record reads: others (VERSION, PHOTO, UID, REV ...) are not parsed.
+_READ = frozenset(
+    (
+        "FN", "N", "NICKNAME", "X-ANDROID-CUSTOM", "ORG", "TITLE", "EMAIL", "TEL", "ADR", "GEO",
+        "BDAY", "CATEGORIES", "NOTE", "URL", "X-SOCIALPROFILE",
+    )
+)  # fmt: skip
 
 
-@dataclass
+# Shared, read-only, by the many properties that have no parameters.
+_NO_PARAMS: Mapping[str, list[str]] = MappingProxyType({})
+_NO_TYPES: AbstractSet[str] = frozenset()
+
+
+@dataclass(slots=True)
 class Prop:
     name: str  # upper case, without group
     group: str | None
-    params: dict[str, list[str]]  # keys upper case, values unquoted
-    types: set[str]  # lower case TYPE values, including 2.1's bare parameters
+    params: Mapping[str, list[str]]  # keys upper case, values unquoted
+    types: AbstractSet[str]  # lower case TYPE values, including 2.1's bare parameters
     value: str  # raw value (quoted-printable already decoded), escapes still in place
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
     number: int
-    props: list[Prop] = field(default_factory=list)
+    props: dict[str, list[Prop]] = field(default_factory=dict)  # by name, in file order
     closed: bool = False
 
     def all(self, name: str) -> list[Prop]:
-        return [p for p in self.props if p.name == name]
+        return self.props.get(name) or []
 
     def first(self, name: str) -> Prop | None:
-        found = self.all(name)
+        found = self.props.get(name)
         return found[0] if found else None
 
 
@@ -125,39 +140,63 @@ def _is_qp(name_part: str) -> bool:
     return "QUOTED-PRINTABLE" in name_part.upper()
 
 
-def _logical_lines(text: str) -> list[str]:
+def _physical_lines(text: str) -> Iterator[str]:
+    """The lines between CR LF, CR or LF, one at a time (a list of them all would double
+    the file in memory)."""
+    start = 0
+    for newline in _NEWLINE.finditer(text):
+        yield text[start : newline.start()]
+        start = newline.end()
+    yield text[start:]
+
+
+def _is_soft_break(line: str) -> bool:
+    """A quoted-printable value that continues on the next line."""
+    if not line.endswith("="):
+        return False
+    colon = _colon_index(line)
+    return colon >= 0 and _is_qp(line[:colon])
+
+
+def _logical_lines(text: str) -> Iterator[str]:
     """Unfold continuation lines and quoted-printable soft breaks."""
-    physical = re.split(r"\r\n|\r|\n", text)
-    lines: list[str] = []
-    for raw in physical:
-        if lines:
-            previous = lines[-1]
-            colon = _colon_index(previous)
-            name_part = previous[:colon] if colon >= 0 else ""
-            if colon >= 0 and _is_qp(name_part) and previous.endswith("="):
-                lines[-1] = previous[:-1] + raw  # soft break: the "=" goes, nothing else
+    previous: str | None = None
+    for raw in _physical_lines(text):
+        if previous is not None:
+            if _is_soft_break(previous):
+                previous = previous[:-1] + raw  # soft break: the "=" goes, nothing else
                 continue
             if raw[:1] in (" ", "\t"):
-                lines[-1] = previous + raw[1:]
+                previous += raw[1:]
                 continue
         if raw.strip():
-            lines.append(raw)
-    return lines
+            if previous is not None:
+                yield previous
+            previous = raw
+    if previous is not None:
+        yield previous
 
 
-def _first(params: dict[str, list[str]], key: str) -> str | None:
+def _first(params: Mapping[str, list[str]], key: str) -> str | None:
     values = params.get(key)
     return values[0] if values else None
 
 
 def _parse_prop(line: str) -> Prop | None:
+    """The property on ``line``; None when it has no name or is one card_to_record ignores."""
     colon = _colon_index(line)
     if colon <= 0:
         return None
     name_part, value = line[:colon], line[colon + 1 :]
+    if ";" not in name_part:  # most lines: no parameters, nothing to decode
+        group, _dot, name = name_part.strip().rpartition(".")
+        name = name.upper()
+        return Prop(name, group or None, _NO_PARAMS, _NO_TYPES, value) if name in _READ else None
     pieces = _split_unquoted(name_part, ";")
-    full_name = pieces[0].strip()
-    group, _dot, name = full_name.rpartition(".")
+    group, _dot, name = pieces[0].strip().rpartition(".")
+    name = name.upper()
+    if name not in _READ:
+        return None
     params: dict[str, list[str]] = {}
     types: set[str] = set()
     for piece in pieces[1:]:
@@ -174,41 +213,38 @@ def _parse_prop(line: str) -> Prop | None:
         params.setdefault(key, []).extend(values)
         if key == "TYPE":
             types.update(v.lower() for v in values)
-    encoding = {e.upper() for e in params.get("ENCODING", [])}
-    if "QUOTED-PRINTABLE" in encoding:
+    if "ENCODING" in params and any(e.upper() == "QUOTED-PRINTABLE" for e in params["ENCODING"]):
         charset = _first(params, "CHARSET")
         value = decode_charset(quopri.decodestring(value.encode("utf-8")), charset)
-    return Prop(name.upper(), group or None, params, types, value)
+    return Prop(name, group or None, params, types, value)
 
 
-def read_cards(text: str) -> tuple[list[Card], list[Card]]:
-    """Complete cards and cards that were never closed (cut off, or a BEGIN inside a card)."""
-    complete: list[Card] = []
-    broken: list[Card] = []
+def read_cards(text: str) -> Iterator[Card]:
+    """The cards in file order, each as soon as it ends: closed by END:VCARD, or not closed
+    (cut off by the next BEGIN:VCARD, or by the end of the file)."""
     current: Card | None = None
     count = 0
     for line in _logical_lines(text):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if current is not None:
-                broken.append(current)
+                yield current
             count += 1
             current = Card(count)
             continue
         if upper == "END:VCARD":
             if current is not None:
                 current.closed = True
-                complete.append(current)
+                yield current
             current = None
             continue
         if current is None:
             continue
         prop = _parse_prop(line)
-        if prop is not None and prop.name not in _SKIPPED:
-            current.props.append(prop)
+        if prop is not None:
+            current.props.setdefault(prop.name, []).append(prop)
     if current is not None:
-        broken.append(current)
-    return complete, broken
+        yield current
 
 
 def _preferred(props: list[Prop]) -> Prop | None:
@@ -316,23 +352,25 @@ def card_to_record(card: Card, source: SourceRecord) -> ContactRecord:
 
 
 def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
-    complete, broken = read_cards(decoded.text)
     result = ParsedFile(file=file, format=FORMAT, encoding=decoded.encoding)
     notice = encoding_notice(decoded)
     if notice:
         result.problems.append(Problem(row=None, message=notice, skipped=False))
-    cards = sorted(complete + broken, key=lambda c: c.number)
-    last = cards[-1].number if cards else 0
-    for card in cards:
+    cards = read_cards(decoded.text)
+    card = next(cards, None)
+    if card is None:
+        result.error = str(_("no vCard in the file (no BEGIN:VCARD … END:VCARD)"))
+        return result
+    while card is not None:
+        following = next(cards, None)  # a card not closed is cut off by this one, or the end
         record = card_to_record(card, SourceRecord(format=FORMAT, file=file))
-        if not card.closed and card.number < last:
+        if not card.closed and following is not None:
             message = _(
                 "card not closed: the next card begins before its END:VCARD; %(name)s was "
                 "not imported"
             ) % {"name": record.label or "?"}
             result.problems.append(Problem(row=card.number, message=message, malformed=True))
-            continue
-        if not card.closed:
+        elif not card.closed:
             message = str(_("card not closed: the file ends inside it (no END:VCARD)"))
             if record.label:
                 message = _(
@@ -340,15 +378,13 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
                     "%(name)s was not imported"
                 ) % {"name": record.label}
             result.problems.append(Problem(row=card.number, message=message, malformed=True))
-            continue
-        if not record.is_contact():
+        elif not record.is_contact():
             result.problems.append(Problem(row=card.number, message=skip_reason(record)))
-            continue
-        result.records.append(record)
-        if len(result.records) > limits.max_records:
-            return ParsedFile(file=file, format=FORMAT, error=str(_("too many cards")))
-    if not complete and not broken:
-        result.error = str(_("no vCard in the file (no BEGIN:VCARD … END:VCARD)"))
-    elif not result.records and any(p.malformed for p in result.problems):
+        else:
+            result.records.append(record)
+            if len(result.records) > limits.max_records:
+                return ParsedFile(file=file, format=FORMAT, error=str(_("too many cards")))
+        card = following
+    if not result.records and any(p.malformed for p in result.problems):
         result.error = str(_("no complete vCard in the file"))
     return result

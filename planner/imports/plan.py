@@ -6,22 +6,39 @@ other become one contact; a group that shares a key with an existing contact mer
 """
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from planner.contacts.service import ContactInput
-from planner.identifiers import account_keys, normalize_email, normalize_phone
+from planner.identifiers import Account, account_key_tuple, normalize_email, normalize_phone
 from planner.importers.records import ContactRecord
+
+_FILLED = (
+    "first_name",
+    "last_name",
+    "display_name",
+    "nickname",
+    "organization",
+    "title",
+    "birthday",
+)
+_LOCATION = ("city", "region", "postal_code", "country", "lat", "lon", "location_text")
 
 
 def record_keys(
-    emails: Iterable[str], phones: Iterable[str], accounts: Iterable[object]
+    emails: Iterable[str], phones: Iterable[str], accounts: Iterable[Account]
 ) -> set[str]:
     """The strong-evidence keys of a contact or record."""
-    keys = {f"email:{n}" for n in map(normalize_email, emails) if n}
-    keys |= {f"phone:{n}" for n in map(normalize_phone, phones) if n}
+    keys: set[str] = set()
+    for email in emails:
+        if normalized := normalize_email(email):
+            keys.add("email:" + normalized)
+    for phone in phones:
+        if e164 := normalize_phone(phone):
+            keys.add("phone:" + e164)
     for account in accounts:
-        keys.update(account_keys(account))  # type: ignore[arg-type]
+        keys.update(account_key_tuple(account))
     return keys
 
 
@@ -37,6 +54,7 @@ def record_input(record: ContactRecord) -> ContactInput:
         emails=list(record.emails),
         phones=list(record.phones),
         accounts=list(record.accounts),
+        mutual_networks=sorted({a.network for a in record.accounts}) if record.mutual else [],
         city=record.city,
         region=record.region,
         postal_code=record.postal_code,
@@ -52,50 +70,59 @@ def record_input(record: ContactRecord) -> ContactInput:
 
 def merge_inputs(base: ContactInput, new: ContactInput) -> ContactInput:
     """``base`` completed by ``new``: what the user has stays, empty fields are filled,
-    multi-valued fields are united, a different note is appended."""
-    merged = replace(base)
-    for name in (
-        "first_name",
-        "last_name",
-        "display_name",
-        "nickname",
-        "organization",
-        "title",
-        "birthday",
-    ):
-        if not getattr(merged, name) and getattr(new, name):
-            setattr(merged, name, getattr(new, name))
+    multi-valued fields are united, a different note is appended. ``base`` itself when
+    ``new`` adds nothing (re-importing the same export is mostly that)."""
+    changes: dict[str, Any] = {}
+    for name in _FILLED:
+        if not getattr(base, name) and (value := getattr(new, name)):
+            changes[name] = value
     if not (base.city or base.country or base.lat is not None) and (
         new.city or new.country or new.location_text or new.lat is not None
     ):
-        for name in ("city", "region", "postal_code", "country", "lat", "lon", "location_text"):
-            setattr(merged, name, getattr(new, name))
+        for name in _LOCATION:
+            if getattr(base, name) != (value := getattr(new, name)):
+                changes[name] = value
     elif not base.location_text and new.location_text:
-        merged.location_text = new.location_text
-    merged.emails = _union(base.emails, new.emails, normalize_email)
-    merged.phones = _union(base.phones, new.phones, normalize_phone)
-    known = {k for a in base.accounts for k in account_keys(a)}
-    merged.accounts = list(base.accounts) + [
-        a for a in dict.fromkeys(new.accounts) if not (set(account_keys(a)) & known)
-    ]
-    merged.topics = _union(base.topics, new.topics, lambda t: t.casefold())
+        changes["location_text"] = new.location_text
+    for name, norm in _UNITED:
+        old = getattr(base, name)
+        if (united := _union(old, getattr(new, name), norm)) is not old:
+            changes[name] = united
+    known = {k for a in base.accounts for k in account_key_tuple(a)}
+    added = [a for a in dict.fromkeys(new.accounts) if known.isdisjoint(account_key_tuple(a))]
+    if added:
+        changes["accounts"] = [*base.accounts, *added]
     if new.notes and new.notes not in (base.notes or ""):
-        merged.notes = f"{base.notes}\n\n{new.notes}" if base.notes else new.notes
-    return merged
+        changes["notes"] = f"{base.notes}\n\n{new.notes}" if base.notes else new.notes
+    return replace(base, **changes) if changes else base
 
 
-def _union(old: list[str], new: list[str], norm: object) -> list[str]:
-    seen = {norm(v) or v for v in old}  # type: ignore[operator]
-    out = list(old)
+def _union(old: list[str], new: list[str], norm: Callable[[str], str | None]) -> list[str]:
+    """``old`` and the values of ``new`` it lacks (compared by ``norm``); ``old`` itself when
+    it lacks none."""
+    seen = {norm(v) or v for v in old}
+    added: list[str] = []
     for value in new:
-        key = norm(value) or value  # type: ignore[operator]
+        key = norm(value) or value
         if key not in seen:
             seen.add(key)
-            out.append(value)
-    return out
+            added.append(value)
+    return [*old, *added] if added else old
 
 
-@dataclass
+def _casefold(text: str) -> str:
+    return text.casefold()
+
+
+_UNITED: tuple[tuple[str, Callable[[str], str | None]], ...] = (
+    ("emails", normalize_email),
+    ("phones", normalize_phone),
+    ("topics", _casefold),
+    ("mutual_networks", _casefold),
+)
+
+
+@dataclass(slots=True)
 class Group:
     """Records that are one person; ``target`` is the existing contact they merge into."""
 
@@ -106,32 +133,38 @@ class Group:
 def plan_groups(files: list[list[ContactRecord]], existing: Mapping[str, uuid.UUID]) -> list[Group]:
     """Group the records of all files by shared keys (union-find) and attach each group to
     the existing contact one of its keys points at (the first such key in record order)."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    refs: list[tuple[int, int]] = []  # record number -> (file index, record index)
+    parent: list[int] = []
+    targets: list[uuid.UUID | None] = []  # per record: the existing contact its keys name
 
-    def find(x: tuple[int, int]) -> tuple[int, int]:
+    def find(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    owner_of_key: dict[str, tuple[int, int]] = {}
-    keys_of: dict[tuple[int, int], set[str]] = {}
+    owner_of_key: dict[str, int] = {}
     for f, records in enumerate(files):
         for r, record in enumerate(records):
-            ref = (f, r)
-            parent[ref] = ref
+            ref = len(refs)
+            refs.append((f, r))
+            parent.append(ref)
             keys = record_keys(record.emails, record.phones, record.accounts)
-            keys_of[ref] = keys
+            known = [k for k in keys if k in existing]
+            targets.append(existing[min(known)] if known else None)  # the first key, sorted
             for key in keys:
                 other = owner_of_key.setdefault(key, ref)
                 if other != ref:
                     a, b = find(other), find(ref)
                     if a != b:
                         parent[max(a, b)] = min(a, b)  # the earliest record leads the group
-    groups: dict[tuple[int, int], Group] = {}
-    for ref in parent:  # insertion order = file order, record order
-        group = groups.setdefault(find(ref), Group())
-        group.records.append(ref)
+    groups: dict[int, Group] = {}
+    for ref, (record_ref, target) in enumerate(zip(refs, targets, strict=True)):
+        root = find(ref)
+        group = groups.get(root)
+        if group is None:
+            group = groups[root] = Group()
+        group.records.append(record_ref)
         if group.target is None:
-            group.target = next((existing[k] for k in sorted(keys_of[ref]) if k in existing), None)
+            group.target = target
     return list(groups.values())

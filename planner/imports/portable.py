@@ -82,6 +82,8 @@ def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, An
         emails=_strings(entry, "emails", where),
         phones=_strings(entry, "phones", where),
         topics=_strings(entry, "topics", where),
+        # mutual follows are not part of the export shape (../shared/CLI.md): none here
+        mutual_networks=[],
         accounts=accounts,
         lat=coordinates[0],
         lon=coordinates[1],

@@ -7,20 +7,22 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, update
 from sqlmodel import Session
 
-from planner.contacts.service import SCALAR_FIELDS, ContactInput, contact_rows
-from planner.identifiers import Account, account_keys
-from planner.importers import parse_file
+from planner.contacts.service import SCALAR_FIELDS, ContactInput, ContactRows, contact_rows
+from planner.identifiers import Account, account_key_tuple
+from planner.importers import link_x_archive, parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
 from planner.importers.generic_csv import FORMAT as GENERIC_CSV
 from planner.importers.generic_csv import IDENTITY_FIELDS, map_columns
 from planner.importers.records import ContactRecord, ParsedFile
+from planner.imports.bulk import insert_rows
 from planner.imports.plan import Group, merge_inputs, plan_groups, record_input
 from planner.models import (
     Contact,
@@ -93,7 +95,9 @@ def parse_uploads(
     uploads: Iterable[tuple[str, bytes]], format: str | None = None
 ) -> list[ParsedFile]:
     with paused_gc():
-        return [p for name, data in uploads for p in parse_file(name, data, format=format)]
+        parsed = [p for name, data in uploads for p in parse_file(name, data, format=format)]
+    link_x_archive(parsed)
+    return parsed
 
 
 def _outcomes(parsed: Sequence[ParsedFile]) -> list[FileOutcome]:
@@ -248,10 +252,11 @@ def _write_import(
     batch.status, batch.total = ImportStatus.RUNNING.value, total
     now = utcnow()
     targets = [g.target for g in groups if g.target is not None]
-    stored = load_inputs(session, targets)
-    stored_sources = _source_keys(session, targets)
+    stored = load_inputs(session, targets, owner_id=owner.id)
+    known_sources = _source_keys(session, targets, owner_id=owner.id)
 
-    new_rows: list[Any] = []
+    owner_id, batch_id = owner.id, batch.id  # ORM attribute reads cost, once per row
+    new_rows: list[ContactRows] = []
     updated: dict[uuid.UUID, ContactInput] = {}  # existing contacts, as merged so far
     changes: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
@@ -260,7 +265,7 @@ def _write_import(
         """Write what is built so far: bounded memory however large the file."""
         insert_contacts(session, new_rows, now)
         bulk_insert(session, ContactSource, sources)
-        bulk_insert(session, ImportChange, [{**c, "import_id": batch.id} for c in changes])
+        bulk_insert(session, ImportChange, changes)
         new_rows.clear()
         sources.clear()
         changes.clear()
@@ -272,38 +277,45 @@ def _write_import(
             data = inputs[0]
             for more in inputs[1:]:
                 data = merge_inputs(data, more)
-            new_rows.append(contact_rows(owner.id, contact_id, data))
-            changes.append({"contact_id": contact_id, "action": "created", "before": None})
+            new_rows.append(contact_rows(owner_id, contact_id, data))
+            changes.append(
+                {
+                    "import_id": batch_id,
+                    "contact_id": contact_id,
+                    "action": "created",
+                    "before": None,
+                }
+            )
         else:
             contact_id = group.target
             before = updated.get(contact_id, stored[contact_id])
             data = before
             for more in inputs:
                 data = merge_inputs(data, more)
-            if data != before:
+            if data is not before and data != before:
                 if contact_id not in updated:  # the state before this import, once
                     changes.append(
                         {
+                            "import_id": batch_id,
                             "contact_id": contact_id,
                             "action": "merged",
                             "before": _to_json(stored[contact_id]),
                         }
                     )
                 updated[contact_id] = data
-        known = stored_sources.setdefault(contact_id, set())
         for f, r in group.records:
             source = records[f][r].source
-            key = (source.format, source.file, source.connected_on)
-            if key not in known:
-                known.add(key)
+            key = (contact_id, source.format, source.file, source.connected_on)
+            if key not in known_sources:
+                known_sources.add(key)
                 sources.append(
                     {
                         "contact_id": contact_id,
-                        "owner_id": owner.id,
+                        "owner_id": owner_id,
                         "format": source.format,
                         "file": source.file[:300],
                         "connected_on": source.connected_on,
-                        "import_id": batch.id,
+                        "import_id": batch_id,
                         "created_at": now,
                     }
                 )
@@ -314,7 +326,7 @@ def _write_import(
 
     flush_new()
     replace_contacts(
-        session, [(cid, contact_rows(owner.id, cid, data)) for cid, data in updated.items()]
+        session, [(cid, contact_rows(owner_id, cid, data)) for cid, data in updated.items()]
     )
     batch.status, batch.progress = ImportStatus.DONE.value, total
     batch.summary = {"files": [o.to_json() for o in outcomes]}
@@ -389,7 +401,7 @@ def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
             ACCOUNT.c.contact_id,
         ).where(ACCOUNT.c.owner_id == owner.id)
     ):
-        for key in account_keys(Account(network, account_id, handle, url)):
+        for key in account_key_tuple(Account(network, account_id, handle, url)):
             index.setdefault(key, contact_id)
     return index
 
@@ -399,64 +411,82 @@ def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
         yield ids[start : start + _CHUNK]
 
 
-def load_inputs(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ContactInput]:
-    """Contacts as ContactInput, read with plain row queries (fast for thousands)."""
-    table = CONTACT
-    inputs: dict[uuid.UUID, ContactInput] = {}
+def _most_of_owner(session: Session, owner_id: uuid.UUID, count: int) -> bool:
+    """Whether ``count`` contacts are at least half of the owner's: then one pass over the
+    owner's rows beats looking them up by id, chunk by chunk (a re-import merges them all)."""
+    total = session.execute(
+        select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner_id)
+    ).scalar_one()
+    return 2 * count >= total
+
+
+def _matching(
+    session: Session,
+    query: Select[Any],
+    ids: Sequence[uuid.UUID],
+    key: ColumnElement[Any],
+    whole: ColumnElement[bool] | None,
+) -> Iterator[Any]:
+    """The rows of ``query`` whose ``key`` (its first column) is one of ``ids``: by chunks of
+    ids, or in one pass over the rows ``whole`` selects, filtered here."""
+    if whole is None:
+        for chunk in _chunks(ids):
+            yield from session.execute(query.where(key.in_(chunk)))
+        return
+    wanted = set(ids)
+    rows = session.execute(query.where(whole), execution_options={"yield_per": _CHUNK})
+    yield from (row for row in rows if row[0] in wanted)
+
+
+def load_inputs(
+    session: Session, ids: Sequence[uuid.UUID], *, owner_id: uuid.UUID | None = None
+) -> dict[uuid.UUID, ContactInput]:
+    """Contacts as ContactInput, read with plain row queries (fast for thousands); with
+    ``owner_id``, the owner's rows are read in one pass when ``ids`` are most of them."""
     unique = list(dict.fromkeys(ids))
-    for chunk in _chunks(unique):
-        for row in session.execute(
-            select(table.c.id, *(table.c[n] for n in SCALAR_FIELDS)).where(table.c.id.in_(chunk))
-        ):
-            inputs[row.id] = ContactInput(**{n: getattr(row, n) for n in SCALAR_FIELDS})
-        for cid, address in session.execute(
-            select(EMAIL.c.contact_id, EMAIL.c.address)
-            .where(EMAIL.c.contact_id.in_(chunk))
-            .order_by(EMAIL.c.position)
-        ):
-            inputs[cid].emails.append(address)
-        for cid, number in session.execute(
-            select(PHONE.c.contact_id, PHONE.c.number)
-            .where(PHONE.c.contact_id.in_(chunk))
-            .order_by(PHONE.c.position)
-        ):
-            inputs[cid].phones.append(number)
-        for cid, network, account_id, handle, url in session.execute(
-            select(
-                ACCOUNT.c.contact_id,
-                ACCOUNT.c.network,
-                ACCOUNT.c.account_id,
-                ACCOUNT.c.handle,
-                ACCOUNT.c.url,
-            )
-            .where(ACCOUNT.c.contact_id.in_(chunk))
-            .order_by(ACCOUNT.c.id)
-        ):
-            inputs[cid].accounts.append(Account(network, account_id, handle, url))
-        for cid, name in session.execute(
-            select(TOPIC.c.contact_id, TOPIC.c.name)
-            .where(TOPIC.c.contact_id.in_(chunk))
-            .order_by(TOPIC.c.name)
-        ):
-            inputs[cid].topics.append(name)
+    whole = bool(unique) and owner_id is not None and _most_of_owner(session, owner_id, len(unique))
+
+    def rows(
+        table: Table, *names: str, key: str = "contact_id", order: str | None = None
+    ) -> Iterator[Any]:
+        query = select(table.c[key], *(table.c[n] for n in names))
+        if order is not None:
+            query = query.order_by(table.c[order])
+        return _matching(
+            session, query, unique, table.c[key], table.c.owner_id == owner_id if whole else None
+        )
+
+    inputs = {
+        row[0]: ContactInput(**dict(zip(SCALAR_FIELDS, row[1:], strict=True)))
+        for row in rows(CONTACT, *SCALAR_FIELDS, key="id")
+    }
+    for cid, address in rows(EMAIL, "address", order="position"):
+        inputs[cid].emails.append(address)
+    for cid, number in rows(PHONE, "number", order="position"):
+        inputs[cid].phones.append(number)
+    for cid, network, account_id, handle, url, mutual in rows(
+        ACCOUNT, "network", "account_id", "handle", "url", "mutual", order="id"
+    ):
+        inputs[cid].accounts.append(Account(network, account_id, handle, url))
+        if mutual and network not in inputs[cid].mutual_networks:
+            inputs[cid].mutual_networks.append(network)
+    for cid, name in rows(TOPIC, "name", order="name"):
+        inputs[cid].topics.append(name)
     return inputs
 
 
 def _source_keys(
-    session: Session, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, set[tuple[str, str | None, date | None]]]:
-    found: dict[uuid.UUID, set[tuple[str, str | None, date | None]]] = {}
-    for chunk in _chunks(list(dict.fromkeys(ids))):
-        for cid, fmt, file, connected_on in session.execute(
-            select(
-                SOURCE.c.contact_id,
-                SOURCE.c.format,
-                SOURCE.c.file,
-                SOURCE.c.connected_on,
-            ).where(SOURCE.c.contact_id.in_(chunk))
-        ):
-            found.setdefault(cid, set()).add((fmt, file, connected_on))
-    return found
+    session: Session, ids: Sequence[uuid.UUID], *, owner_id: uuid.UUID
+) -> set[tuple[uuid.UUID, str, str | None, date | None]]:
+    """(contact, format, file, connected on) of every source of these contacts."""
+    unique = list(dict.fromkeys(ids))
+    query = select(SOURCE.c.contact_id, SOURCE.c.format, SOURCE.c.file, SOURCE.c.connected_on)
+    whole = None
+    if unique and _most_of_owner(session, owner_id, len(unique)):
+        # Sources have no owner index: reach them through the owner's contacts.
+        query = query.join_from(SOURCE, CONTACT, CONTACT.c.id == SOURCE.c.contact_id)
+        whole = CONTACT.c.owner_id == owner_id
+    return {tuple(row) for row in _matching(session, query, unique, SOURCE.c.contact_id, whole)}
 
 
 def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
@@ -474,28 +504,47 @@ def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> li
 
 
 def bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One executemany INSERT (Core, not the ORM: tens of thousands of rows)."""
+    """One bulk INSERT (``insert_rows``) of rows that all have the keys of the first."""
     if rows:
-        session.execute(insert(_table(model)), rows)
+        columns = tuple(rows[0])
+        pick = itemgetter(*columns)
+        values = [pick(r) for r in rows] if len(columns) > 1 else [(pick(r),) for r in rows]
+        insert_rows(session, _table(model), columns, values)
 
 
-def insert_contacts(session: Session, rows: Sequence[Any], now: Any) -> None:
-    bulk_insert(session, Contact, [{**r.contact, "created_at": now} for r in rows])
+def insert_contacts(session: Session, rows: Sequence[ContactRows], now: datetime) -> None:
+    if not rows:
+        return
+    columns = tuple(rows[0].contact)
+    pick = itemgetter(*columns)
+    insert_rows(session, CONTACT, (*columns, "created_at"), [(*pick(r.contact), now) for r in rows])
+    _insert_children(session, rows)
+
+
+def _insert_children(session: Session, rows: Sequence[ContactRows]) -> None:
+    children = [r.children() for r in rows]
     for model in _CHILDREN:
-        bulk_insert(session, model, [child for r in rows for child in r.children()[model]])
+        bulk_insert(session, model, [child for c in children for child in c[model]])
 
 
-def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Any]]) -> None:
-    table = CONTACT
-    for contact_id, rows in updates:
-        values = {k: v for k, v in rows.contact.items() if k not in ("id", "owner_id")}
-        session.execute(update(table).where(table.c.id == contact_id).values(**values))
+def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, ContactRows]]) -> None:
+    """Store ``updates`` over existing contacts: one executemany UPDATE (SET from the keys),
+    their children deleted and inserted again."""
+    if not updates:
+        return
+    names = [k for k in updates[0][1].contact if k not in ("id", "owner_id")]
+    session.execute(
+        update(CONTACT).where(CONTACT.c.id == bindparam("_id")),
+        [
+            {"_id": contact_id, **{n: rows.contact[n] for n in names}}
+            for contact_id, rows in updates
+        ],
+    )
     ids = [contact_id for contact_id, _rows in updates]
     for chunk in _chunks(ids):
         for model in _CHILDREN:
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
-    for model in _CHILDREN:
-        bulk_insert(session, model, [child for _id, r in updates for child in r.children()[model]])
+    _insert_children(session, [r for _id, r in updates])
 
 
 def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:

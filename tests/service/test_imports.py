@@ -7,7 +7,14 @@ from sqlmodel import Session, select
 
 from planner.contacts import service as contacts
 from planner.imports import service
-from planner.models import Contact, ContactSource, ImportBatch, User
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactEmail,
+    ContactSource,
+    ImportBatch,
+    User,
+)
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
@@ -158,3 +165,94 @@ def test_two_records_merging_into_one_contact_both_count_and_undo_restores(
     db.commit()
     db.expire_all()
     assert contacts.contact_to_dict(db.get(Contact, mine.id)) == original
+
+
+def _connections(count: int, *, with_email: bool = False) -> bytes:
+    lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
+    for i in range(count):
+        email = f"person{i}@example.org" if with_email else ""
+        lines.append(
+            f"Jörg,Straßmann {i},https://www.linkedin.com/in/person-{i},{email},"
+            f"Elbwerk GmbH,Consultant,{i % 28 + 1:02d} Mar 2021"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _write(db: Session, owner: Any, name: str, data: bytes) -> tuple[ImportBatch, Any]:
+    user = db.get(User, owner.id)
+    parsed = service.parse_uploads([(name, data)])
+    batch = service.stage_import(db, owner=user, uploads=[(name, data)])
+    [outcome] = service.write_import(db, owner=user, batch=batch, parsed=parsed)
+    db.commit()
+    return batch, outcome
+
+
+def test_a_large_reimport_merges_every_contact_once_and_undo_restores_them(
+    db: Session, make_user: Any, make_contact: Any
+) -> None:
+    """More contacts than one chunk of ids: the existing ones are read in one pass over
+    the owner's rows, another user's contacts are never touched."""
+    owner, other = make_user(), make_user()
+    _write(db, other, "Connections.csv", _connections(30))
+    _batch, first = _write(db, owner, "Connections.csv", _connections(1200))
+    assert first.created == 1200
+    before = contacts.export_contacts(db, owner=owner)
+    _batch, again = _write(db, owner, "Connections.csv", _connections(1200))
+    assert (again.created, again.merged) == (0, 1200)
+    assert contacts.export_contacts(db, owner=owner) == before  # one source each, still
+    batch, richer = _write(db, owner, "Connections.csv", _connections(1200, with_email=True))
+    assert (richer.created, richer.merged) == (0, 1200)
+    people = _by_name(db, owner)
+    assert people["Jörg Straßmann 7"]["emails"] == ["person7@example.org"]
+    assert len(people["Jörg Straßmann 7"]["sources"]) == 1
+    user = db.get(User, owner.id)
+    assert service.undo_import(db, owner=user, batch=batch) == {"removed": 0, "restored": 1200}
+    db.commit()
+    db.expire_all()
+    assert contacts.export_contacts(db, owner=owner) == before
+    assert len(contacts.export_contacts(db, owner=other)) == 30
+
+
+def test_bulk_written_rows_get_the_column_defaults(db: Session, make_user: Any) -> None:
+    owner = make_user()
+    _write(db, owner, "Connections.csv", _connections(3, with_email=True))
+    account = db.exec(select(ContactAccount)).first()
+    email = db.exec(select(ContactEmail)).first()
+    assert account is not None and account.mutual is False
+    assert email is not None and email.position == 0 and email.label is None
+    assert all(c.created_at and c.stage == "online" for c in db.exec(select(Contact)).all())
+
+
+MUTUAL_X_IDS = {
+    "1459203381746528257",
+    "1620917735510667264",
+    "1337580442171383811",
+    "1553021647928807424",
+    "1264097158813581313",
+}
+
+
+def _mutual_ids(db: Session) -> set[str | None]:
+    query = select(ContactAccount.account_id).where(ContactAccount.mutual == True)  # noqa: E712
+    return set(db.exec(query).all())
+
+
+def test_mutual_follows_are_kept_and_survive_a_merge_and_an_edit(
+    db: Session, make_user: Any
+) -> None:
+    owner = make_user()
+    _import(db, owner, "x/account.js", "x/following.js", "x/following-part1.js", "x/follower.js")
+    assert _mutual_ids(db) == MUTUAL_X_IDS
+    _import(db, owner, "x/follower.js")  # merging again keeps the flag
+    assert _mutual_ids(db) == MUTUAL_X_IDS
+    account = db.exec(
+        select(ContactAccount).where(ContactAccount.account_id == min(MUTUAL_X_IDS))
+    ).one()
+    contact = db.get(Contact, account.contact_id)
+    stored = contacts.contact_to_input(contact)  # type: ignore[arg-type]
+    contacts.update_contact(db, contact=contact, data=stored)  # type: ignore[arg-type]
+    db.commit()
+    rewritten = db.exec(
+        select(ContactAccount).where(ContactAccount.account_id == min(MUTUAL_X_IDS))
+    ).one()  # an edit writes the accounts anew
+    assert rewritten.mutual is True
