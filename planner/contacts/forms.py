@@ -159,6 +159,12 @@ class ContactForm(FlaskForm):
             country=(clean(self.country.data) or "").upper() or None,
             birthday=parse_birthday(self.birthday.data or ""),
             topics=split_topics(self.topics.data),
+            # not shown in the form: kept for the networks the contact still has
+            mutual_networks=[
+                n
+                for n in (base.mutual_networks if base else [])
+                if n in {a.network for a in accounts}
+            ],
             notes=clean(self.notes.data),
             stage=self.stage.data or Stage.ONLINE.value,
             last_met=self.last_met.data,

@@ -55,6 +55,8 @@ class ContactInput:
     location_source: str | None = None
     birthday: str | None = None
     topics: list[str] = field(default_factory=list)
+    # Networks where the user and the contact follow each other (the X archive says so).
+    mutual_networks: list[str] = field(default_factory=list)
     notes: str | None = None
     stage: str = Stage.ONLINE.value
     last_met: date | None = None
@@ -198,6 +200,7 @@ def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput)
             "handle": a.handle,
             "url": a.url,
             "key": (account_keys(a) or [a.network])[0],
+            "mutual": a.network in data.mutual_networks,
         }
         for a in dict.fromkeys(data.accounts)
     ]
@@ -325,6 +328,7 @@ def contact_to_input(contact: Contact) -> ContactInput:
         location_source=contact.location_source,
         birthday=contact.birthday,
         topics=[t.name for t in contact.topics],
+        mutual_networks=sorted({a.network for a in contact.accounts if a.mutual}),
         notes=contact.notes,
         stage=contact.stage,
         last_met=contact.last_met,
