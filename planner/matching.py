@@ -109,10 +109,35 @@ def relationship_points(stage: str, last_met: date | None, today: date, weights:
     return _relationship(stage, last_met, None, today=today, weights=weights).points
 
 
-def open_points(weights: Weights) -> float:
-    """The most a contact can gain from what ranking reads last (mutual follows, when it
-    connected): distance, topics and relationship plus this bound the final score."""
-    return weights.mutual + weights.recent_connection
+def recency_points(
+    connected_on: date | None, stage: str, today: date, weights: Weights
+) -> tuple[float, int]:
+    """Points for a fresh connection (fading with its age) and the age in days."""
+    if connected_on is None or stage != "online":
+        return 0.0, 0
+    age = max(0, (today - connected_on).days)
+    return weights.recent_connection * 0.5 ** (age / weights.recent_half_life_days), age
+
+
+def total_points(
+    candidate: Candidate,
+    *,
+    radius_km: float,
+    user_topics: frozenset[str],
+    rarity: Mapping[str, float],
+    today: date,
+    weights: Weights,
+) -> float:
+    """``score(...).score`` without building the reasons: for ranking thousands."""
+    points = nearness_points(candidate.distance_km, radius_km, weights)
+    shared = candidate.topics & user_topics
+    if shared:
+        points += topic_points(shared, rarity, weights)
+    points += relationship_points(candidate.stage, candidate.last_met, today, weights)
+    if candidate.mutual_networks:
+        points += weights.mutual
+    points += recency_points(candidate.connected_on, candidate.stage, today, weights)[0]
+    return round(points, 1)
 
 
 def score(
@@ -152,15 +177,8 @@ def score(
             Reason("mutual", weights.mutual, {"networks": tuple(candidate.mutual_networks)})
         )
     if candidate.connected_on is not None and candidate.stage == "online":
-        age = max(0, (today - candidate.connected_on).days)
-        fresh = 0.5 ** (age / weights.recent_half_life_days)
-        reasons.append(
-            Reason(
-                "connected",
-                weights.recent_connection * fresh,
-                {"since": candidate.connected_on, "days": age},
-            )
-        )
+        points, age = recency_points(candidate.connected_on, candidate.stage, today, weights)
+        reasons.append(Reason("connected", points, {"since": candidate.connected_on, "days": age}))
     total_points = sum(r.points for r in reasons)
     reasons.sort(key=lambda r: -r.points)
     return Suggestion(

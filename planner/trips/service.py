@@ -10,8 +10,9 @@ import threading
 import uuid
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from heapq import nlargest
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -25,12 +26,9 @@ from planner.matching import (
     Candidate,
     Suggestion,
     Weights,
-    nearness_points,
-    open_points,
     rank,
-    relationship_points,
-    topic_points,
     topic_rarity,
+    total_points,
 )
 from planner.models import (
     Contact,
@@ -280,18 +278,6 @@ def _box_conditions(owner: User, lat: float, lon: float, radius_km: float) -> li
     ]
 
 
-@dataclass
-class _InReach:
-    """A contact within the radius, before its name, follows and connection date are read."""
-
-    raw_id: Any  # as the driver returns it (hex text on SQLite, UUID on PostgreSQL)
-    distance_km: float
-    stage: str
-    last_met: date | None
-    topics: frozenset[str]
-    bound: float  # the most its final score can be
-
-
 def _uuid(raw: Any) -> uuid.UUID:
     return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
 
@@ -305,20 +291,18 @@ def _in_reach(
     radius_km: float,
     context: MatchContext,
     exclude: set[uuid.UUID],
-) -> list[_InReach]:
-    """Everyone within ``radius_km``, with the points known from a narrow read (distance,
-    relationship, shared topics) and the bound of the rest. The id stays as the driver
-    gives it: converting tens of thousands of ids costs more than the whole ranking."""
+) -> list[Candidate]:
+    """Everyone within ``radius_km`` with all that scoring needs except the name (read for
+    the best few only). Four statements over the bounding box: contacts (a few columns),
+    their interests among the user's topics, mutual follows, earliest connection. Ids stay
+    as the driver gives them (hex text on SQLite, UUID on PostgreSQL): converting tens of
+    thousands of them costs more than the scoring."""
     box = _box_conditions(owner, lat, lon, radius_km)
+    raw_id = type_coerce(CONTACT.c.id, String())
     stale = case((stale_condition(context.vocabulary_changed), 1), else_=0)  # type: ignore[arg-type]
     rows = session.execute(
         select(
-            type_coerce(CONTACT.c.id, String()),
-            CONTACT.c.lat,
-            CONTACT.c.lon,
-            CONTACT.c.stage,
-            CONTACT.c.last_met,
-            stale,
+            raw_id, CONTACT.c.lat, CONTACT.c.lon, CONTACT.c.stage, CONTACT.c.last_met, stale
         ).where(*box)
     ).all()
     if not rows:
@@ -330,90 +314,93 @@ def _in_reach(
             .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
             .where(*box, INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
         )
-        for raw_id, key in session.execute(query):
-            topics[raw_id].add(key)
-        stale_ids = [_uuid(row[0]) for row in rows if row[5]]
-        if stale_ids:
-            stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
-            for chunk in _chunks(stale_ids):
-                found = session.execute(
-                    select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
-                        CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
-                    )
-                )
-                stale_rows.extend((r[0], r[1], r[2]) for r in found)
-            fresh = interests_of(
-                session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows
-            )
-            by_text = {str(row[0]): row[0] for row in rows if row[5]}  # driver's id form
-            for contact_id, keys in fresh.items():
-                raw = by_text.get(str(contact_id), by_text.get(contact_id.hex, contact_id))
-                topics[raw] = set(keys & context.user_topics)
+        for contact_id, key in session.execute(query):
+            topics[contact_id].add(key)
+        _stale_topics(session, owner=owner, context=context, rows=rows, topics=topics)
+    mutual: dict[Any, list[str]] = defaultdict(list)
+    query = (
+        select(type_coerce(ACCOUNT.c.contact_id, String()), ACCOUNT.c.network)
+        .join(CONTACT, CONTACT.c.id == ACCOUNT.c.contact_id)
+        .where(*box, ACCOUNT.c.mutual == true())
+    )
+    for contact_id, network in session.execute(query):
+        if network not in mutual[contact_id]:
+            mutual[contact_id].append(network)
+    query = (
+        select(type_coerce(SOURCE.c.contact_id, String()), func.min(SOURCE.c.connected_on))
+        .join(CONTACT, CONTACT.c.id == SOURCE.c.contact_id)
+        .where(*box, SOURCE.c.connected_on.is_not(None))
+        .group_by(SOURCE.c.contact_id)
+    )
+    connected = {contact_id: day for contact_id, day in session.execute(query)}
     excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
-    weights, today = context.weights, context.today
-    rarity = _rarity(session, owner=owner, context=context)
-    extra = open_points(weights)
-    relationship: dict[tuple[str, date | None], float] = {}
     # haversine inlined over thousands of rows: constants hoisted, compared before the arcsine
     phi0, lam0 = math.radians(lat), math.radians(lon)
     cos0 = math.cos(phi0)
     limit_a = math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
     sin, cos, rad = math.sin, math.cos, math.radians
-    result: list[_InReach] = []
-    for raw_id, p_lat, p_lon, stage, last_met, _stale in rows:
+    no_topics: frozenset[str] = frozenset()
+    result: list[Candidate] = []
+    for contact_id, p_lat, p_lon, stage, last_met, _stale in rows:
         phi = rad(p_lat)
         a = sin((phi - phi0) / 2) ** 2 + cos0 * cos(phi) * sin((rad(p_lon) - lam0) / 2) ** 2
-        if a > limit_a or raw_id in excluded:
+        if a > limit_a or contact_id in excluded:
             continue
-        distance = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-        known = relationship.get((stage, last_met))
-        if known is None:
-            known = relationship_points(stage, last_met, today, weights)
-            relationship[(stage, last_met)] = known
-        shared = frozenset(topics.get(raw_id, ()))
-        bound = nearness_points(distance, radius_km, weights) + known + extra
-        if shared:
-            bound += topic_points(shared, rarity, weights)
-        result.append(_InReach(raw_id, distance, stage, last_met, shared, bound))
+        shared = topics.get(contact_id)
+        result.append(
+            Candidate(
+                contact_id=contact_id,
+                display_name="",
+                distance_km=2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))),
+                topics=frozenset(shared) if shared else no_topics,
+                stage=stage,
+                last_met=last_met,
+                connected_on=connected.get(contact_id),
+                mutual_networks=tuple(mutual.get(contact_id, ())),
+            )
+        )
     return result
 
 
-def _complete(session: Session, *, owner: User, reach: Sequence[_InReach]) -> list[Candidate]:
-    """Read names, mutual follows and first connection dates of these contacts."""
-    ids = [_uuid(r.raw_id) for r in reach]
+def _stale_topics(
+    session: Session,
+    *,
+    owner: User,
+    context: MatchContext,
+    rows: Sequence[Any],
+    topics: dict[Any, set[str]],
+) -> None:
+    """Derive on the spot the topics of contacts whose stored interests are stale."""
+    by_text = {str(row[0]): row[0] for row in rows if row[5]}  # the driver's id form
+    if not by_text:
+        return
+    stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
+    for chunk in _chunks([_uuid(raw) for raw in by_text.values()]):
+        found = session.execute(
+            select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
+                CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
+            )
+        )
+        stale_rows.extend((r[0], r[1], r[2]) for r in found)
+    fresh = interests_of(session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows)
+    for contact_id, keys in fresh.items():
+        raw = by_text.get(str(contact_id), by_text.get(contact_id.hex, contact_id))
+        topics[raw] = set(keys & context.user_topics)
+
+
+def _named(session: Session, *, owner: User, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates with real ids and their names (a deleted one drops out)."""
+    ids = [_uuid(c.contact_id) for c in candidates]
     names: dict[uuid.UUID, str] = {}
-    mutual: dict[uuid.UUID, list[str]] = defaultdict(list)
-    connected: dict[uuid.UUID, date] = {}
     for chunk in _chunks(ids):
         query = select(CONTACT.c.id, CONTACT.c.display_name).where(
             CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
         )
         names.update({cid: name for cid, name in session.execute(query)})
-        query = select(ACCOUNT.c.contact_id, ACCOUNT.c.network).where(
-            ACCOUNT.c.contact_id.in_(chunk), ACCOUNT.c.mutual == true()
-        )
-        for contact_id, network in session.execute(query):
-            if network not in mutual[contact_id]:
-                mutual[contact_id].append(network)
-        query = (
-            select(SOURCE.c.contact_id, func.min(SOURCE.c.connected_on))
-            .where(SOURCE.c.contact_id.in_(chunk), SOURCE.c.connected_on.is_not(None))
-            .group_by(SOURCE.c.contact_id)
-        )
-        connected.update({cid: day for cid, day in session.execute(query)})
     return [
-        Candidate(
-            contact_id=contact_id,
-            display_name=names[contact_id],
-            distance_km=r.distance_km,
-            topics=r.topics,
-            stage=r.stage,
-            last_met=r.last_met,
-            connected_on=connected.get(contact_id),
-            mutual_networks=tuple(mutual.get(contact_id, ())),
-        )
-        for contact_id, r in zip(ids, reach, strict=True)
-        if contact_id in names
+        replace(c, contact_id=cid, display_name=names[cid])
+        for cid, c in zip(ids, candidates, strict=True)
+        if cid in names
     ]
 
 
@@ -437,7 +424,7 @@ def candidates_near(
         context=context,
         exclude=exclude,
     )
-    return _complete(session, owner=owner, reach=reach)
+    return _named(session, owner=owner, candidates=reach)
 
 
 def suggest_near(
@@ -452,9 +439,8 @@ def suggest_near(
     exclude: set[uuid.UUID],
     limit: int = SUGGESTIONS_PER_LEG,
 ) -> list[Suggestion]:
-    """The ``limit`` best contacts near (lat, lon), exactly as scoring all of them would give:
-    contacts are completed in order of the most they could score, until the last of the
-    best ``limit`` scores more than the next one could."""
+    """The ``limit`` best contacts near (lat, lon): everyone is scored (numbers only), the
+    best and whoever ties with the last of them are named and explained."""
     reach = _in_reach(
         session,
         owner=owner,
@@ -464,22 +450,21 @@ def suggest_near(
         context=context,
         exclude=exclude,
     )
-    reach.sort(key=lambda r: -r.bound)
-    size = max(4 * limit, 40)
-    while True:
-        ranked = rank(
-            _complete(session, owner=owner, reach=reach[:size]),
-            place=place,
-            radius_km=radius_km,
-            user_topics=context.user_topics,
-            rarity=_rarity(session, owner=owner, context=context),
-            today=context.today,
-            weights=context.weights,
-            limit=limit,
-        )
-        if size >= len(reach) or (len(ranked) == limit and ranked[-1].score > reach[size].bound):
-            return ranked
-        size *= 4
+    rarity = _rarity(session, owner=owner, context=context)
+    options: dict[str, Any] = {
+        "radius_km": radius_km,
+        "user_topics": context.user_topics,
+        "rarity": rarity,
+        "today": context.today,
+        "weights": context.weights,
+    }
+    keyed = [((total_points(c, **options), -c.distance_km), c) for c in reach]
+    best = nlargest(limit, keyed, key=lambda pair: pair[0])
+    if best:
+        last = best[-1][0]
+        best += [pair for pair in keyed if pair[0] == last and pair not in best]
+    named = _named(session, owner=owner, candidates=[c for _, c in best])
+    return rank(named, place=place, limit=limit, **options)
 
 
 def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
