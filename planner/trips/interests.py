@@ -116,9 +116,9 @@ def interests_of(
     rows = list(contacts)
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for chunk in _chunks([r[0] for r in rows]):
-        query = select(TOPIC.c.contact_id, TOPIC.c.name).where(
-            TOPIC.c.owner_id == owner.id, TOPIC.c.contact_id.in_(chunk)
-        )
+        # the ids are the owner's (read owner-scoped by the callers): by contact_id alone, so
+        # the contact_id index answers, not the (owner_id, key) one
+        query = select(TOPIC.c.contact_id, TOPIC.c.name).where(TOPIC.c.contact_id.in_(chunk))
         for contact_id, name in session.execute(query):
             names[contact_id].append(name)
     return {
@@ -133,17 +133,17 @@ def refresh_interests(
     """Store the interests of the given contacts (None: every stale contact of the user).
     Returns how many contacts were refreshed."""
     vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
-    query = select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
-        CONTACT.c.owner_id == owner.id
-    )
+    query = select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization, CONTACT.c.owner_id)
     rows: list[tuple[uuid.UUID, str | None, str | None]] = []
     if contact_ids is None:
-        query = query.where(stale_condition(changed))  # type: ignore[arg-type]
+        query = query.where(CONTACT.c.owner_id == owner.id, stale_condition(changed))  # type: ignore[arg-type]
         rows.extend((r[0], r[1], r[2]) for r in session.execute(query))
     else:
         for chunk in _chunks(list(contact_ids)):
+            # by primary key, the owner checked here (an owner_id condition makes SQLite walk
+            # the owner's whole index)
             found = session.execute(query.where(CONTACT.c.id.in_(chunk)))
-            rows.extend((r[0], r[1], r[2]) for r in found)
+            rows.extend((r[0], r[1], r[2]) for r in found if r[3] == owner.id)
     if not rows:
         return 0
     derived = interests_of(session, owner=owner, vocabulary=vocabulary, contacts=rows)

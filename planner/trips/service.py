@@ -377,11 +377,11 @@ def _stale_topics(
     stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
     for chunk in _chunks([_uuid(raw) for raw in by_text.values()]):
         found = session.execute(
-            select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization).where(
-                CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
-            )
+            select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization, CONTACT.c.owner_id).where(
+                CONTACT.c.id.in_(chunk)
+            )  # by primary key, owner checked below (see _still_there)
         )
-        stale_rows.extend((r[0], r[1], r[2]) for r in found)
+        stale_rows.extend((r[0], r[1], r[2]) for r in found if r[3] == owner.id)
     fresh = interests_of(session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows)
     for contact_id, keys in fresh.items():
         raw = by_text.get(str(contact_id), by_text.get(contact_id.hex, contact_id))
@@ -393,10 +393,10 @@ def _named(session: Session, *, owner: User, candidates: Sequence[Candidate]) ->
     ids = [_uuid(c.contact_id) for c in candidates]
     names: dict[uuid.UUID, str] = {}
     for chunk in _chunks(ids):
-        query = select(CONTACT.c.id, CONTACT.c.display_name).where(
-            CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk)
+        query = select(CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.owner_id).where(
+            CONTACT.c.id.in_(chunk)  # by primary key, owner checked below (see _still_there)
         )
-        names.update({cid: name for cid, name in session.execute(query)})
+        names.update({cid: name for cid, name, oid in session.execute(query) if oid == owner.id})
     return [
         replace(c, contact_id=cid, display_name=names[cid])
         for cid, c in zip(ids, candidates, strict=True)
@@ -552,9 +552,10 @@ def _still_there(session: Session, *, owner: User, plan: dict[uuid.UUID, list[Su
     ids = list({s.contact_id for suggestions in plan.values() for s in suggestions})
     found = 0
     for chunk in _chunks(ids):
-        found += session.execute(
-            select(func.count()).where(CONTACT.c.owner_id == owner.id, CONTACT.c.id.in_(chunk))
-        ).scalar_one()
+        # By primary key, the owner checked here: with "owner_id = ? AND id IN (...)" SQLite
+        # walks the owner's whole index instead (30 ms at 100k contacts, not 0.1 ms).
+        query = select(CONTACT.c.owner_id).where(CONTACT.c.id.in_(chunk))
+        found += sum(1 for (oid,) in session.execute(query) if oid == owner.id)
     return found == len(ids)
 
 
