@@ -1,7 +1,7 @@
 """Database access: one engine per app, one Session per request (on ``g``), closed on teardown."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -12,6 +12,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from werkzeug.exceptions import NotFound
 
 T = TypeVar("T", bound=SQLModel)
+K = TypeVar("K")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -81,3 +82,12 @@ def get_owned(db: Session, model: type[T], key: uuid.UUID | str, *, owner: Any) 
     if row is None or row.owner_id != owner.id:  # type: ignore[attr-defined]
         raise NotFound()
     return row
+
+
+IN_CHUNK = 500  # ids per IN (...): far below either database's parameter limit
+
+
+def in_chunks(ids: Sequence[K], size: int = IN_CHUNK) -> Iterator[Sequence[K]]:
+    """``ids`` in slices small enough for one ``IN (...)`` each."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

@@ -158,8 +158,3 @@ def refresh_interests_task(owner_id: str, locale: str) -> int:
         if owner is None:
             return 0
         return refresh_interests(session, owner=owner, locale=owner.locale or locale)
-
-
-def refresh_interests_later(owner_id: uuid.UUID, locale: str) -> None:
-    """Queue ``refresh_interests_task``; until it ran, matching derives stale topics itself."""
-    refresh_interests_task(str(owner_id), locale)

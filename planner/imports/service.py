@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, se
 from sqlmodel import Session
 
 from planner.contacts.service import SCALAR_FIELDS, ContactInput, ContactRows, contact_rows
+from planner.db import in_chunks
 from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
@@ -406,11 +407,6 @@ def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
     return index
 
 
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 def _most_of_owner(session: Session, owner_id: uuid.UUID, count: int) -> bool:
     """Whether ``count`` contacts are at least half of the owner's: then one pass over the
     owner's rows beats looking them up by id, chunk by chunk (a re-import merges them all)."""
@@ -430,7 +426,7 @@ def _matching(
     """The rows of ``query`` whose ``key`` (its first column) is one of ``ids``: by chunks of
     ids, or in one pass over the rows ``whole`` selects, filtered here."""
     if whole is None:
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             yield from session.execute(query.where(key.in_(chunk)))
         return
     wanted = set(ids)
@@ -491,7 +487,7 @@ def _source_keys(
 
 def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
     found: list[uuid.UUID] = []
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids)):
         found.extend(
             session.execute(
                 select(CONTACT.c.id).where(
@@ -541,14 +537,14 @@ def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Contac
         ],
     )
     ids = [contact_id for contact_id, _rows in updates]
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         for model in _CHILDREN:
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
     _insert_children(session, [r for _id, r in updates])
 
 
 def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids)):
         for model in (*_CHILDREN, ContactSource):
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
         session.execute(delete(CONTACT).where(CONTACT.c.id.in_(chunk)))

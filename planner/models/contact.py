@@ -10,10 +10,10 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Text, Uuid, false
+from sqlalchemy import Index, Text, false
 from sqlmodel import Field, Relationship, SQLModel
 
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
 
 
 class Stage(StrEnum):
@@ -33,18 +33,6 @@ class LocationSource(StrEnum):
     USER = "user"  # set by the user: never overwritten by geocoding
 
 
-def _owner_fk() -> uuid.UUID:
-    return Field(sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
-
-
-def _contact_fk() -> uuid.UUID:
-    return Field(
-        sa_column=Column(
-            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
-
-
 _CHILDREN = {"cascade": "all, delete-orphan", "passive_deletes": True}
 
 
@@ -59,7 +47,7 @@ class Contact(SQLModel, table=True):
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = _owner_fk()
+    owner_id: uuid.UUID = owner_fk()
     display_name: str = Field(max_length=300)
     first_name: str | None = Field(default=None, max_length=200)
     last_name: str | None = Field(default=None, max_length=200)
@@ -109,8 +97,8 @@ class ContactEmail(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_email_owner_norm", "owner_id", "normalized"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = _contact_fk()
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     address: str = Field(max_length=320)
     normalized: str = Field(max_length=320)
     label: str | None = Field(default=None, max_length=50)
@@ -122,8 +110,8 @@ class ContactPhone(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_phone_owner_e164", "owner_id", "e164"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = _contact_fk()
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     number: str = Field(max_length=64)  # as written
     e164: str | None = Field(default=None, max_length=20)
     label: str | None = Field(default=None, max_length=50)
@@ -137,8 +125,8 @@ class ContactAccount(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_account_owner_key", "owner_id", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = _contact_fk()
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     network: str = Field(max_length=40)
     account_id: str | None = Field(default=None, max_length=100)  # X ids exceed 2**53: text
     handle: str | None = Field(default=None, max_length=200)
@@ -153,8 +141,8 @@ class ContactTopic(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_topic_owner_key", "owner_id", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = _contact_fk()
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     name: str = Field(max_length=100)
     key: str = Field(max_length=100)  # folded name
 
@@ -165,8 +153,8 @@ class ContactSource(SQLModel, table=True):
     __tablename__ = "contact_source"
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = _contact_fk()
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     format: str = Field(max_length=40)  # importer format name, or "manual"
     file: str | None = Field(default=None, max_length=300)
     connected_on: date | None = None

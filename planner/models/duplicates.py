@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, Uuid
 from sqlmodel import Field, SQLModel
 
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import UTCDateTime, owner_fk, utcnow
 
 
 class SuggestionStatus(StrEnum):
@@ -27,9 +27,7 @@ class MergeSuggestion(SQLModel, table=True):
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
-    )
+    owner_id: uuid.UUID = owner_fk()
     # The pair in a fixed order (a < b) so each pair exists once; no foreign keys: a merged
     # or deleted contact leaves the suggestion as history.
     contact_a: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))

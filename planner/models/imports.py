@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
-from planner.models.types import UTCDateTime, utcnow
+from planner.models.types import UTCDateTime, owner_fk, utcnow
 
 
 class ImportStatus(StrEnum):
@@ -23,11 +23,7 @@ class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batch"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = Field(
-        sa_column=Column(
-            Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    owner_id: uuid.UUID = owner_fk(index=True)
     status: str = Field(default=ImportStatus.PREVIEW.value, max_length=20)
     format: str | None = Field(default=None, max_length=40)  # the user's override, if any
     # Per-file results as in the CLI contract: {"files": [...]}; set when parsed / written.

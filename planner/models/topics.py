@@ -7,15 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, Index, Text, Uuid
 from sqlmodel import Field, SQLModel
 
-from planner.models.types import UTCDateTime, utcnow
-
-
-def _owner_fk(*, index: bool = False) -> uuid.UUID:
-    return Field(
-        sa_column=Column(
-            Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=index
-        )
-    )
+from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
 
 
 class UserTopic(SQLModel, table=True):
@@ -24,7 +16,7 @@ class UserTopic(SQLModel, table=True):
     __tablename__ = "user_topic"
 
     id: int | None = Field(default=None, primary_key=True)
-    owner_id: uuid.UUID = _owner_fk(index=True)
+    owner_id: uuid.UUID = owner_fk(index=True)
     name: str = Field(max_length=100)
 
 
@@ -50,10 +42,6 @@ class ContactInterest(SQLModel, table=True):
     __table_args__ = (Index("ix_contact_interest_owner_key", "owner_id", "key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    contact_id: uuid.UUID = Field(
-        sa_column=Column(
-            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
-    owner_id: uuid.UUID = _owner_fk()
+    contact_id: uuid.UUID = contact_fk()
+    owner_id: uuid.UUID = owner_fk()
     key: str = Field(max_length=100)

@@ -13,11 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, Text, UniqueConstraint, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
-from planner.models.types import UTCDateTime, utcnow
-
-
-def _owner_fk() -> uuid.UUID:
-    return Field(sa_column=Column(Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
 
 
 def new_meeting_uid() -> str:
@@ -30,7 +26,7 @@ class Trip(SQLModel, table=True):
     __table_args__ = (Index("ix_trip_owner_created", "owner_id", "created_at"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = _owner_fk()
+    owner_id: uuid.UUID = owner_fk()
     title: str = Field(max_length=200)
     notes: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -56,7 +52,7 @@ class TripLeg(SQLModel, table=True):
             Uuid, ForeignKey("trip.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    owner_id: uuid.UUID = _owner_fk()
+    owner_id: uuid.UUID = owner_fk()
     place_text: str = Field(max_length=300)  # as the user typed it
     city: str | None = Field(default=None, max_length=200)
     region: str | None = Field(default=None, max_length=200)
@@ -85,12 +81,8 @@ class SuggestionDecision(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    owner_id: uuid.UUID = _owner_fk()
-    contact_id: uuid.UUID = Field(
-        sa_column=Column(
-            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    owner_id: uuid.UUID = owner_fk()
+    contact_id: uuid.UUID = contact_fk()
     trip_id: uuid.UUID | None = Field(
         default=None,
         sa_column=Column(Uuid, ForeignKey("trip.id", ondelete="CASCADE"), nullable=True),
@@ -114,7 +106,7 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (Index("ix_meeting_owner_status", "owner_id", "status"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = _owner_fk()
+    owner_id: uuid.UUID = owner_fk()
     trip_leg_id: uuid.UUID | None = Field(
         default=None,
         sa_column=Column(
@@ -144,9 +136,5 @@ class MeetingAttendee(SQLModel, table=True):
     meeting_id: uuid.UUID = Field(
         sa_column=Column(Uuid, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False)
     )
-    owner_id: uuid.UUID = _owner_fk()
-    contact_id: uuid.UUID = Field(
-        sa_column=Column(
-            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
-        )
-    )
+    owner_id: uuid.UUID = owner_fk()
+    contact_id: uuid.UUID = contact_fk()

@@ -1,11 +1,13 @@
-"""Column types shared by the models."""
+"""Column types and foreign keys shared by the models."""
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime, ForeignKey, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -33,3 +35,21 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def owner_fk(*, index: bool = False) -> uuid.UUID:
+    """The owning user: every row of a user's data goes with the account."""
+    return Field(
+        sa_column=Column(
+            Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=index
+        )
+    )
+
+
+def contact_fk() -> uuid.UUID:
+    """The contact a detail row belongs to (deleted with it)."""
+    return Field(
+        sa_column=Column(
+            Uuid, ForeignKey("contact.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )

@@ -9,7 +9,7 @@ Services flush; callers commit.
 import math
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
+from planner.db import in_chunks
 from planner.geo import (
     BuildStats,
     Gazetteer,
@@ -31,7 +32,7 @@ from planner.geo import (
     parse_location,
     suggest,
 )
-from planner.geo.distance import EARTH_RADIUS_KM
+from planner.geo.distance import points_within
 from planner.geo.gazetteer import fold
 from planner.identifiers import fold_text
 from planner.models import Contact, ContactTopic, GeocodeCache, LocationSource, User
@@ -91,6 +92,15 @@ def gazetteer() -> Gazetteer:
 def place_text(text: str) -> Place | None:
     """The place a free text names (offline): a city, a country only, or None."""
     return parse_location(text, gazetteer())
+
+
+def city_of(text: str) -> Place | None:
+    """The city a free text names, with coordinates (None for no place or a country alone):
+    what a trip leg or a home city needs."""
+    place = place_text(text)
+    if place is None or place.city is None or place.lat is None or place.lon is None:
+        return None
+    return place
 
 
 def suggest_places(prefix: str, limit: int = 8) -> list[Place]:
@@ -173,11 +183,6 @@ def _candidates_where(owner: User, force: bool) -> list[Any]:
     ]
 
 
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
 def geocode_contacts(
     session: Session,
     *,
@@ -202,7 +207,7 @@ def geocode_contacts(
         unique = list(dict.fromkeys(contact_ids))
         rows = [
             row
-            for chunk in _chunks(unique)
+            for chunk in in_chunks(unique, _CHUNK)
             for row in session.execute(select(*_READ).where(*where, CONTACT.c.id.in_(chunk)))
         ]
     if not rows:
@@ -299,11 +304,11 @@ def _geocode_online(
     keys = {text: fold(text)[:500] for text in texts}
     cached: dict[str, dict[str, Any] | None] = {}
     distinct = list(dict.fromkeys(k for k in keys.values() if k))
-    for start in range(0, len(distinct), _CHUNK):
+    for chunk in in_chunks(distinct, _CHUNK):
         for query, result in session.execute(
             select(CACHE.c.query, CACHE.c.result).where(
                 CACHE.c.provider == NOMINATIM,
-                CACHE.c.query.in_(distinct[start : start + _CHUNK]),
+                CACHE.c.query.in_(chunk),
             )
         ):
             cached[query] = result
@@ -409,7 +414,7 @@ def contacts_near(
     contacts: dict[uuid.UUID, Contact] = {}
     ids = [row.id for row, _ in hits]
     options = [selectinload(rel) for rel in _DETAILS] if with_details else []
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids, _CHUNK):
         query = select(Contact).where(CONTACT.c.id.in_(chunk)).options(*options)
         for contact in session.execute(query).scalars():
             contacts[contact.id] = contact
@@ -428,9 +433,6 @@ def near_rows(
     """Like ``contacts_near``, as plain rows (id, display_name, city): one query, for JSON."""
     columns = (CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.city)
     return _near(session, owner, lat, lon, radius_km, columns, limit)
-
-
-_RADIANS = math.pi / 180
 
 
 def _near(
@@ -469,30 +471,24 @@ def _within(
     radius_km: float,
     columns: Sequence[Any],
 ) -> list[tuple[Any, float]]:
-    box = bounding_box(lat, lon, radius_km)
     query = select(*columns, CONTACT.c.lat.label("p_lat"), CONTACT.c.lon.label("p_lon")).where(
-        CONTACT.c.owner_id == owner.id,
-        CONTACT.c.lat.between(box[0], box[1]),
-        or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+        *box_conditions(owner.id, lat, lon, radius_km)
     )
     rows = session.execute(query).all()
-    # haversine_km inlined (tens of thousands of rows): the same formula, constants hoisted,
-    # compared before the arcsine
-    phi0, lam0 = lat * _RADIANS, lon * _RADIANS
-    cos0 = math.cos(phi0)
-    limit_a = math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
-    sin, cos = math.sin, math.cos
-    hits: list[tuple[Any, float]] = []
-    for row in rows:
-        phi = row.p_lat * _RADIANS
-        a = (
-            sin((phi - phi0) / 2) ** 2
-            + cos0 * cos(phi) * sin((row.p_lon * _RADIANS - lam0) / 2) ** 2
-        )
-        if a <= limit_a:
-            hits.append((row, 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))))
+    hits = points_within(((row, row.p_lat, row.p_lon) for row in rows), lat, lon, radius_km)
     hits.sort(key=lambda hit: hit[1])
     return hits
+
+
+def box_conditions(owner_id: uuid.UUID, lat: float, lon: float, radius_km: float) -> list[Any]:
+    """SQL: the owner's contacts inside the bounding box of the circle (latitude narrows by
+    the (owner_id, lat, lon) index; a box across the antimeridian is two longitude ranges)."""
+    box = bounding_box(lat, lon, radius_km)
+    return [
+        CONTACT.c.owner_id == owner_id,
+        CONTACT.c.lat.between(box[0], box[1]),
+        or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+    ]
 
 
 # --- the map and the list of contacts without a place -----------------------------------

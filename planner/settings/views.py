@@ -7,11 +7,11 @@ from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from planner import db
+from planner import db, tasks
 from planner.auth import service
 from planner.auth.passwords import verify_password
 from planner.contacts.fields import split_topics
-from planner.places.service import place_text
+from planner.places.service import city_of
 from planner.settings.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -99,8 +99,8 @@ def _set_home(user: object, form: PreferencesForm) -> bool:
     if not text:
         user.home_city = user.home_country = user.home_lat = user.home_lon = None  # type: ignore[attr-defined]
         return True
-    place = place_text(text)
-    if place is None or place.city is None or place.lat is None:
+    place = city_of(text)
+    if place is None:
         form.home_city.errors.append(
             _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
         )
@@ -133,9 +133,8 @@ def topics() -> ResponseReturnValue:
             )
         else:
             session.commit()
-            from planner.tasks import refresh_interests_later
-
-            refresh_interests_later(current_user.id, str(get_locale() or "en"))
+            # until the task ran, matching derives the now stale topics itself
+            tasks.refresh_interests_task(str(current_user.id), str(get_locale() or "en"))
             flash(_("Topic synonyms saved."), "success")
             return redirect(url_for(".topics"))
         return render_template("settings/topics.html", form=form), 400
@@ -152,8 +151,6 @@ def reset_topics() -> ResponseReturnValue:
     session = db.session()
     interests.reset_vocabulary(session, owner=current_user)
     session.commit()
-    from planner.tasks import refresh_interests_later
-
-    refresh_interests_later(current_user.id, str(get_locale() or "en"))
+    tasks.refresh_interests_task(str(current_user.id), str(get_locale() or "en"))
     flash(_("Topic synonyms reset to the defaults."), "success")
     return redirect(url_for(".topics"))

@@ -42,12 +42,12 @@ def trips_create(
     email: str, city: str, start: str, end: str, title: str | None, radius_km: float, as_json: bool
 ) -> None:
     """Create a trip with one leg in CITY from --from to --to (local times there)."""
-    from planner.places.service import place_text
+    from planner.places.service import city_of
     from planner.trips import service
 
     user = find_user_or_fail(email)
-    place = place_text(city)
-    if place is None or place.city is None or place.lat is None:
+    place = city_of(city)
+    if place is None:
         fail(f"{city!r} is not a city we know (name a city)")
     leg = service.LegInput(
         place_text=city,

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, insert, or_, select, update
 from sqlmodel import Session, col
 
+from planner.db import in_chunks
 from planner.models import Contact, ContactInterest, ContactTopic, TopicVocabulary, User, UserTopic
 from planner.models.types import utcnow
 from planner.topics import Vocabulary
@@ -23,29 +24,19 @@ from planner.topics import Vocabulary
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 TOPIC = ContactTopic.__table__  # type: ignore[attr-defined]
 INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
-CHUNK = 500
 MAX_USER_TOPICS = 50
-
-_vocabularies: dict[tuple[str, str], Vocabulary] = {}  # parsed once per (text or locale)
 
 
 def vocabulary_of(
     session: Session, *, owner: User, locale: str
 ) -> tuple[Vocabulary, datetime | None]:
     """The user's synonym table (their edit, else the shipped defaults in ``locale``) and
-    when it was last changed (None: the defaults)."""
+    when it was last changed (None: the defaults). Parsed tables are cached by
+    ``planner.topics`` (by text), so this costs one primary-key read."""
     row = session.get(TopicVocabulary, owner.id)
     if row is None:
-        key = ("default", locale)
-        if key not in _vocabularies:
-            _vocabularies[key] = Vocabulary.default(locale)
-        return _vocabularies[key], None
-    key = ("text", row.text)
-    if key not in _vocabularies:
-        if len(_vocabularies) > 256:  # one entry per edited table in use: keep it bounded
-            _vocabularies.clear()
-        _vocabularies[key] = Vocabulary.parse(row.text)
-    return _vocabularies[key], row.updated_at
+        return Vocabulary.default(locale), None
+    return Vocabulary.parse(row.text), row.updated_at
 
 
 def save_vocabulary(session: Session, *, owner: User, text: str) -> Vocabulary:
@@ -115,7 +106,7 @@ def interests_of(
     """Derive interests now for ``(contact_id, title, organization)`` rows (stale ones)."""
     rows = list(contacts)
     names: dict[uuid.UUID, list[str]] = defaultdict(list)
-    for chunk in _chunks([r[0] for r in rows]):
+    for chunk in in_chunks([r[0] for r in rows]):
         # the ids are the owner's (read owner-scoped by the callers): by contact_id alone, so
         # the contact_id index answers, not the (owner_id, key) one
         query = select(TOPIC.c.contact_id, TOPIC.c.name).where(TOPIC.c.contact_id.in_(chunk))
@@ -139,7 +130,7 @@ def refresh_interests(
         query = query.where(CONTACT.c.owner_id == owner.id, stale_condition(changed))  # type: ignore[arg-type]
         rows.extend((r[0], r[1], r[2]) for r in session.execute(query))
     else:
-        for chunk in _chunks(list(contact_ids)):
+        for chunk in in_chunks(list(contact_ids)):
             # by primary key, the owner checked here (an owner_id condition makes SQLite walk
             # the owner's whole index)
             found = session.execute(query.where(CONTACT.c.id.in_(chunk)))
@@ -149,7 +140,7 @@ def refresh_interests(
     derived = interests_of(session, owner=owner, vocabulary=vocabulary, contacts=rows)
     now = utcnow()
     ids = list(derived)
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         session.execute(delete(INTEREST).where(INTEREST.c.contact_id.in_(chunk)))
         # updated_at stays as it is: deriving interests is not a change of the contact
         session.execute(update(CONTACT).where(CONTACT.c.id.in_(chunk)).values(interests_at=now))
@@ -162,8 +153,3 @@ def refresh_interests(
         session.execute(insert(INTEREST), values)
     session.flush()
     return len(ids)
-
-
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]

@@ -5,11 +5,10 @@ their interests restricted to the user's own topics, mutual follows and the earl
 connection date; everything else (scoring, reasons) is ``planner.matching``.
 """
 
-import math
 import threading
 import uuid
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from heapq import nlargest
@@ -20,8 +19,9 @@ from sqlalchemy import String, and_, case, func, or_, select, true, type_coerce
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
+from planner.db import in_chunks
 from planner.geo import Place
-from planner.geo.distance import EARTH_RADIUS_KM, bounding_box, longitude_ranges
+from planner.geo.distance import points_within
 from planner.matching import (
     Candidate,
     Suggestion,
@@ -46,6 +46,7 @@ from planner.models import (
     User,
 )
 from planner.models.types import utcnow
+from planner.places.service import box_conditions
 from planner.topics import Vocabulary
 from planner.trips.interests import (
     interests_of,
@@ -269,15 +270,6 @@ def _rarity(session: Session, *, owner: User, context: MatchContext) -> dict[str
     return context.rarity
 
 
-def _box_conditions(owner: User, lat: float, lon: float, radius_km: float) -> list[Any]:
-    box = bounding_box(lat, lon, radius_km)
-    return [
-        CONTACT.c.owner_id == owner.id,
-        CONTACT.c.lat.between(box[0], box[1]),
-        or_(*(CONTACT.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
-    ]
-
-
 def _uuid(raw: Any) -> uuid.UUID:
     return raw if isinstance(raw, uuid.UUID) else uuid.UUID(str(raw))
 
@@ -297,7 +289,7 @@ def _in_reach(
     their interests among the user's topics, mutual follows, earliest connection. Ids stay
     as the driver gives them (hex text on SQLite, UUID on PostgreSQL): converting tens of
     thousands of them costs more than the scoring."""
-    box = _box_conditions(owner, lat, lon, radius_km)
+    box = box_conditions(owner.id, lat, lon, radius_km)
     raw_id = type_coerce(CONTACT.c.id, String())
     stale = case((stale_condition(context.vocabulary_changed), 1), else_=0)  # type: ignore[arg-type]
     rows = session.execute(
@@ -334,24 +326,18 @@ def _in_reach(
     )
     connected = {contact_id: day for contact_id, day in session.execute(query)}
     excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
-    # haversine inlined over thousands of rows: constants hoisted, compared before the arcsine
-    phi0, lam0 = math.radians(lat), math.radians(lon)
-    cos0 = math.cos(phi0)
-    limit_a = math.sin(min(radius_km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
-    sin, cos, rad = math.sin, math.cos, math.radians
     no_topics: frozenset[str] = frozenset()
+    near = points_within(
+        ((row, row[1], row[2]) for row in rows if row[0] not in excluded), lat, lon, radius_km
+    )
     result: list[Candidate] = []
-    for contact_id, p_lat, p_lon, stage, last_met, _stale in rows:
-        phi = rad(p_lat)
-        a = sin((phi - phi0) / 2) ** 2 + cos0 * cos(phi) * sin((rad(p_lon) - lam0) / 2) ** 2
-        if a > limit_a or contact_id in excluded:
-            continue
+    for (contact_id, _lat, _lon, stage, last_met, _stale), distance in near:
         shared = topics.get(contact_id)
         result.append(
             Candidate(
                 contact_id=contact_id,
                 display_name="",
-                distance_km=2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a))),
+                distance_km=distance,
                 topics=frozenset(shared) if shared else no_topics,
                 stage=stage,
                 last_met=last_met,
@@ -375,7 +361,7 @@ def _stale_topics(
     if not by_text:
         return
     stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
-    for chunk in _chunks([_uuid(raw) for raw in by_text.values()]):
+    for chunk in in_chunks([_uuid(raw) for raw in by_text.values()]):
         found = session.execute(
             select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization, CONTACT.c.owner_id).where(
                 CONTACT.c.id.in_(chunk)
@@ -392,7 +378,7 @@ def _named(session: Session, *, owner: User, candidates: Sequence[Candidate]) ->
     """The candidates with real ids and their names (a deleted one drops out)."""
     ids = [_uuid(c.contact_id) for c in candidates]
     names: dict[uuid.UUID, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         query = select(CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.owner_id).where(
             CONTACT.c.id.in_(chunk)  # by primary key, owner checked below (see _still_there)
         )
@@ -465,11 +451,6 @@ def suggest_near(
         best += [pair for pair in keyed if pair[0] == last and pair not in best]
     named = _named(session, owner=owner, candidates=[c for _, c in best])
     return rank(named, place=place, limit=limit, **options)
-
-
-def _chunks(ids: Sequence[uuid.UUID]) -> Iterator[Sequence[uuid.UUID]]:
-    for start in range(0, len(ids), 500):
-        yield ids[start : start + 500]
 
 
 def excluded_contacts(session: Session, *, owner: User, trip: Trip | None) -> set[uuid.UUID]:
@@ -551,7 +532,7 @@ def _plan_version(
 def _still_there(session: Session, *, owner: User, plan: dict[uuid.UUID, list[Suggestion]]) -> bool:
     ids = list({s.contact_id for suggestions in plan.values() for s in suggestions})
     found = 0
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         # By primary key, the owner checked here: with "owner_id = ? AND id IN (...)" SQLite
         # walks the owner's whole index instead (30 ms at 100k contacts, not 0.1 ms).
         query = select(CONTACT.c.owner_id).where(CONTACT.c.id.in_(chunk))

@@ -20,7 +20,7 @@ from planner import db
 from planner.db import get_owned
 from planner.matching import Weights, Wording, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
-from planner.places.service import place_text
+from planner.places.service import city_of, place_text
 from planner.trips import service
 from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
 from planner.trips.interests import refresh_interests
@@ -44,8 +44,8 @@ def _context() -> service.MatchContext:
 def _leg_input(form: LegForm) -> service.LegInput | None:
     """The form as a leg, or None with the error on the place field."""
     text = (form.place.data or "").strip()
-    place = place_text(text)
-    if place is None or place.city is None or place.lat is None:
+    place = city_of(text)
+    if place is None:
         form.place.errors.append(
             _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
         )
@@ -416,14 +416,14 @@ def confirm_calendar() -> ResponseReturnValue:
     errors: list[str] = []
     for index in request.form.getlist("keep")[: service.MAX_LEGS]:
         text = request.form.get(f"place-{index}", "")[:200]
-        place = place_text(text)
+        place = city_of(text)
         try:
             arrives = datetime.strptime(request.form.get(f"arrives-{index}", ""), LOCAL)
             departs = datetime.strptime(request.form.get(f"departs-{index}", ""), LOCAL)
         except ValueError:
             errors.append(_("Leg %(n)s: the dates are not valid.", n=int(index) + 1))
             continue
-        if place is None or place.city is None or place.lat is None:
+        if place is None:
             errors.append(_("'%(text)s' is not a city we know.", text=text))
             continue
         legs.append(service.LegInput(text, place, arrives, departs))

@@ -102,3 +102,20 @@ def test_within_radius_agrees_with_brute_force_across_the_antimeridian() -> None
     )
     assert within_radius(rows, *center, 800) == brute
     assert any(lon < 0 for i, _, lon in rows if i in {k for k, _ in brute})
+
+
+def test_points_within_agrees_with_haversine_and_keeps_the_input_order() -> None:
+    import random
+
+    from planner.geo.distance import haversine_km, points_within
+
+    rng = random.Random(5)
+    points = [(i, 53.55 + rng.uniform(-1, 1), 9.99 + rng.uniform(-1.5, 1.5)) for i in range(500)]
+    hits = points_within(points, 53.55, 9.99, 50.0)
+    expected = [
+        (i, haversine_km(53.55, 9.99, la, lo))
+        for i, la, lo in points
+        if haversine_km(53.55, 9.99, la, lo) <= 50.0
+    ]
+    assert [i for i, _ in hits] == [i for i, _ in expected]
+    assert all(abs(d - e) < 1e-9 for (_, d), (_, e) in zip(hits, expected, strict=True))
