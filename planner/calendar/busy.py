@@ -1,0 +1,395 @@
+"""The user's own calendar (.ics bytes, e.g. a Google Calendar export) -> busy intervals.
+
+Pure: bytes and a time window in, ``Busy`` values out; no Flask, no database. The size of
+the file is the caller's business (uploads and ``fetch.py`` enforce their own limits).
+
+Rules:
+
+* Repetitions (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides, RANGE=THISANDFUTURE) are
+  expanded by ``recurring_ical_events`` between ``start`` and ``end``. An override counts
+  as itself: a Jour fixe moved from Monday to Tuesday is busy on Tuesday only, and an
+  occurrence cancelled by an override (``STATUS:CANCELLED``) is not busy.
+* ``TRANSP:TRANSPARENT`` ("show as free") and ``STATUS:CANCELLED`` are not busy. Tentative
+  events are busy. Invitations the owner declined (``PARTSTAT=DECLINED``) are busy too:
+  which ATTENDEE is the calendar's owner cannot be told reliably from the file (exports
+  do not say, and the owner's address may be an alias), so PARTSTAT is ignored.
+* Times: TZID and UTC values are exact. Windows zone names ("W. Europe Standard Time"),
+  vendor-prefixed TZIDs and TZIDs defined by a VTIMEZONE in the file are resolved by
+  icalendar. Floating date-times, and TZIDs that neither icalendar nor the file define,
+  are wall time in the calendar's ``X-WR-TIMEZONE`` when it names a known zone (Google's
+  export property, applied by ``recurring_ical_events``; it also makes a recurring UTC
+  event keep its local time across daylight-saving changes), else in ``home_zone``.
+* All-day events (DATE values) are busy for whole days in ``home_zone``, from midnight of
+  DTSTART to midnight of DTEND (exclusive); without DTEND or DURATION, one day.
+* A date-time event without DTEND lasts its DURATION, or no time at all (not busy).
+* Each occurrence is clipped to [start, end]; what is left empty is dropped. The result is
+  sorted by start, then end.
+
+Errors: ``CalendarReadError`` (a ``ValueError``) says what is wrong with the file: empty,
+not iCalendar, cut off, or an event whose DTSTART, DTEND, DURATION, RRULE, RDATE, EXDATE
+or RECURRENCE-ID cannot be read, with the event's SUMMARY and the line the event begins
+on. Other unreadable lines are skipped, as icalendar does. Bad arguments (naive
+datetimes, ``end`` not after ``start``, an unknown ``home_zone``) raise ``ValueError``.
+
+Limits, so that a hostile file cannot hang a worker. Before anything is expanded the work
+is estimated from each event's RDATEs and each RRULE's FREQ, INTERVAL, COUNT, UNTIL and the
+BY parts that multiply a period (BYDAY in a week, BYHOUR in a day, ...); the estimate is an
+upper bound for rules that can occur at all:
+
+* more than ``MAX_OCCURRENCES`` occurrences between start and end (all events together):
+  "too many events". Expanding costs about 0.1 ms an occurrence, so the limit still
+  allows some ten seconds of work;
+* more than ``MAX_STEPS`` periods from the rules' DTSTARTs to ``end``, since dateutil walks
+  every rule period by period from its DTSTART: "too many events" (an every-second rule
+  begun years ago, even for a window of one hour);
+* BY values outside their RFC 5545 ranges, INTERVAL below 1, or BYMONTHDAY naming no day
+  of any month in BYMONTH (30 February): the rule never occurs, and dateutil would search
+  until the year 9999 for it; refused as unreadable, like a rule without FREQ or with a
+  COUNT below 1.
+
+Not caught: other contradictions (BYWEEKNO=1 with BYMONTH=7, BYSETPOS beyond the set)
+also send dateutil to the year 9999, which costs it up to 0.3 s (YEARLY) to 14 s
+(MINUTELY) per such rule. No calendar program writes them.
+
+A DTEND before DTSTART is read as the time between them (recurring_ical_events swaps
+them).
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import recurring_ical_events
+from icalendar import Calendar, Component
+from icalendar.prop import vRecur
+from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+MAX_OCCURRENCES = 100_000
+MAX_STEPS = 500_000
+UNTITLED = "(untitled event)"
+
+# Properties whose values decide when an event happens: unreadable ones are an error.
+_TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
+# Floating values are compared with the query window as if they were UTC: query one day
+# wider on both sides (more than any UTC offset) and clip exactly afterwards.
+_MARGIN = timedelta(days=1)
+# Shortest length of one period of each FREQ (an upper bound on the number of periods).
+_PERIOD = {
+    "SECONDLY": timedelta(seconds=1),
+    "MINUTELY": timedelta(minutes=1),
+    "HOURLY": timedelta(hours=1),
+    "DAILY": timedelta(days=1),
+    "WEEKLY": timedelta(weeks=1),
+    "MONTHLY": timedelta(days=28),
+    "YEARLY": timedelta(days=365),
+}
+_COARSE_TO_FINE = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY", "MINUTELY", "SECONDLY")
+# RFC 5545 section 3.3.10: allowed values; 0 is not allowed where the range is signed.
+_RANGES = {
+    "BYSECOND": (0, 60),
+    "BYMINUTE": (0, 59),
+    "BYHOUR": (0, 23),
+    "BYMONTHDAY": (-31, 31),
+    "BYYEARDAY": (-366, 366),
+    "BYWEEKNO": (-53, 53),
+    "BYMONTH": (1, 12),
+    "BYSETPOS": (-366, 366),
+}
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True)
+class Busy:
+    starts_at: datetime  # aware UTC
+    ends_at: datetime  # aware UTC, > starts_at
+    summary: str  # SUMMARY, for display ("busy: Jour fixe Team")
+    all_day: bool
+
+
+class CalendarReadError(ValueError):
+    """The calendar file cannot be read; the message says why (in English)."""
+
+
+def busy_times(data: bytes, *, start: datetime, end: datetime, home_zone: str) -> list[Busy]:
+    """Busy intervals of the calendar in ``data`` between ``start`` and ``end`` (aware)."""
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("start and end must be timezone-aware")
+    if end <= start:
+        raise ValueError("end must be after start")
+    zone = _zone(home_zone)
+    if zone is None:
+        raise ValueError(f"unknown time zone: {home_zone!r}")
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    calendars = _parse(_decode(data))
+    _check_costs(calendars, start - _MARGIN, end + _MARGIN)
+    found: list[Busy] = []
+    for component in _occurrences(calendars, start - _MARGIN, end + _MARGIN):
+        if _shown_as_free(component):
+            continue
+        first, last = _interval(component, zone)
+        first, last = max(first, start), min(last, end)
+        if first < last:
+            all_day = not isinstance(_value(component, "DTSTART"), datetime)
+            found.append(Busy(first, last, _summary(component), all_day))
+    found.sort(key=lambda busy: (busy.starts_at, busy.ends_at))
+    return found
+
+
+def merge(busy: Iterable[Busy]) -> list[tuple[datetime, datetime]]:
+    """The busy intervals as sorted, disjoint (start, end) pairs: overlapping and touching
+    intervals become one."""
+    merged: list[tuple[datetime, datetime]] = []
+    for item in sorted(busy, key=lambda busy: busy.starts_at):
+        if merged and item.starts_at <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], item.ends_at))
+        else:
+            merged.append((item.starts_at, item.ends_at))
+    return merged
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    """The IANA zone called ``name`` (or a Windows name for it); None when unknown."""
+    try:
+        return ZoneInfo(WINDOWS_TO_OLSON.get(name, name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise CalendarReadError("the file is empty")
+    if b"\x00" in data:
+        raise CalendarReadError("not an iCalendar file (binary data)")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # exports from older Windows tools; bytes cp1252 leaves undefined become U+FFFD
+        return data.decode("cp1252", errors="replace")
+
+
+def _parse(text: str) -> list[Calendar]:
+    upper = text.upper()
+    if "BEGIN:VCALENDAR" not in upper:
+        raise CalendarReadError("not an iCalendar file (no BEGIN:VCALENDAR)")
+    try:
+        # bytes, not str: icalendar reads a one-line str as a file path
+        components = Calendar.from_ical(text.encode("utf-8"), multiple=True)
+    except ValueError as error:
+        first_line = str(error).splitlines()[0]
+        raise CalendarReadError(f"not an iCalendar file ({first_line})") from error
+    calendars = [component for component in components if component.name == "VCALENDAR"]
+    if not calendars:
+        if "END:VCALENDAR" not in upper:
+            raise CalendarReadError("the calendar is cut off (no END:VCALENDAR)")
+        raise CalendarReadError("the calendar is incomplete (a BEGIN: without its END:)")
+    lines = _event_lines(text)
+    events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
+    if len(lines) != len(events):  # icalendar dropped or added something: no line numbers
+        lines = []
+    for number, event in enumerate(events):
+        _check_event(event, lines[number] if lines else None)
+    for calendar in calendars:
+        _standard_x_wr_timezone(calendar)
+    return calendars
+
+
+def _event_lines(text: str) -> list[int]:
+    """The line number of each BEGIN:VEVENT inside a VCALENDAR, in file order."""
+    found: list[int] = []
+    inside = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.strip().upper()
+        if word == "BEGIN:VCALENDAR":
+            inside = True
+        elif word == "END:VCALENDAR":
+            inside = False
+        elif word == "BEGIN:VEVENT" and inside:
+            found.append(number)
+    return found
+
+
+def _check_event(event: Component, line: int | None) -> None:
+    where = f'event "{_summary(event)}"'
+    if line is not None:
+        where = f"line {line}: {where}"
+    for name, message in event.errors:
+        if name in _TIME_PROPERTIES:
+            raise CalendarReadError(f"{where}: unreadable {name} ({message})")
+    if event.get("DTSTART") is None:
+        raise CalendarReadError(f"{where}: no DTSTART")
+    for rule in _list(event.get("RRULE")):
+        problem = _rule_problem(rule)
+        if problem:
+            raise CalendarReadError(f"{where}: RRULE {rule.to_ical().decode()} {problem}")
+
+
+def _list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _rule_problem(rule: vRecur) -> str | None:
+    """Why the RRULE is invalid or can never occur, when its parts alone show it."""
+    if str(rule.get("FREQ", [""])[0]) not in _PERIOD:
+        return "has no FREQ"
+    for name in ("INTERVAL", "COUNT"):
+        if int(rule.get(name, [1])[0]) < 1:
+            return f"has an {name} below 1"
+    for name, (low, high) in _RANGES.items():
+        for value in rule.get(name, []):
+            number = _number(value)
+            if not low <= number <= high or (number == 0 and low < 0):
+                return f"has {name} {value} outside {low}..{high}"
+    days = [abs(_number(value)) for value in rule.get("BYMONTHDAY", [])]
+    months = [_number(value) for value in rule.get("BYMONTH", [])] or range(1, 13)
+    if days and not any(day <= _MONTH_DAYS[month - 1] for day in days for month in months):
+        return "names no day that exists"
+    return None
+
+
+def _number(value: object) -> int:
+    return int(str(value).rstrip("Ll"))  # BYMONTH may name a leap month of RFC 7529 ("5L")
+
+
+def _standard_x_wr_timezone(calendar: Calendar) -> None:
+    """Make X-WR-TIMEZONE an IANA name recurring_ical_events can use, or drop it."""
+    name = calendar.get("X-WR-TIMEZONE")
+    if name is None:
+        return
+    zone = _zone(str(name))
+    if zone is None:
+        del calendar["X-WR-TIMEZONE"]
+    else:
+        calendar["X-WR-TIMEZONE"] = zone.key
+
+
+def _check_costs(calendars: list[Calendar], start: datetime, end: datetime) -> None:
+    """Refuse calendars that would cost too much to expand (see the module doc)."""
+    total_window = total_steps = 0
+    most: tuple[int, str] = (0, "")  # occurrences in the window, SUMMARY
+    worst: tuple[int, str, str] = (0, "", "")  # steps, SUMMARY, "since ... (RRULE)"
+    for calendar in calendars:
+        for event in calendar.walk("VEVENT"):
+            summary = _summary(event)
+            first = _rough_instant(_value(event, "DTSTART"))
+            window = (start <= first <= end) + sum(
+                start <= _rough_instant(value[0] if isinstance(value, tuple) else value) <= end
+                for rdate in _list(event.get("RDATE"))
+                for value in (item.dt for item in rdate.dts)
+            )
+            for rule in _list(event.get("RRULE")):
+                rule_window, steps = _rule_cost(rule, first, start, end)
+                window += rule_window
+                total_steps += steps
+                since = f"since {first:%Y-%m-%d} ({rule.to_ical().decode()})"
+                worst = max(worst, (steps, summary, since))
+            total_window += window
+            most = max(most, (window, summary))
+    if total_window > MAX_OCCURRENCES:
+        raise CalendarReadError(
+            f"too many events: up to {total_window:,} between {start + _MARGIN:%Y-%m-%d} and "
+            f'{end - _MARGIN:%Y-%m-%d} (the limit is {MAX_OCCURRENCES:,}), most of them "{most[1]}"'
+        )
+    if total_steps > MAX_STEPS:
+        raise CalendarReadError(f'too many events: "{worst[1]}" repeats too often {worst[2]}')
+
+
+def _rule_cost(rule: vRecur, first: datetime, start: datetime, end: datetime) -> tuple[int, int]:
+    """Estimated occurrences of ``rule`` between start and end, and periods dateutil walks
+    from ``first`` (DTSTART) to end; both upper bounds for rules that can occur."""
+    freq = str(rule["FREQ"][0])
+    step = _PERIOD[freq] * int(rule.get("INTERVAL", [1])[0])
+    until = rule.get("UNTIL")
+    if until:
+        end = min(end, _rough_instant(until[0]))
+    per_period = _per_period(rule, freq)
+    window = _periods(max(first, start), end, step) * per_period
+    steps = _periods(first, end, step) * per_period
+    count = rule.get("COUNT")
+    if count:
+        window, steps = min(window, int(count[0])), min(steps, int(count[0]))
+    return window, steps
+
+
+def _per_period(rule: vRecur, freq: str) -> int:
+    """How many occurrences one period of ``freq`` can hold: an upper bound."""
+    times = 1
+    finer = _COARSE_TO_FINE[_COARSE_TO_FINE.index(freq) + 1 :]
+    for name, unit in (("BYHOUR", "HOURLY"), ("BYMINUTE", "MINUTELY"), ("BYSECOND", "SECONDLY")):
+        if unit in finer:
+            times *= len(rule.get(name, [])) or 1
+    return _days_per_period(rule, freq) * times
+
+
+def _days_per_period(rule: vRecur, freq: str) -> int:
+    if freq == "WEEKLY":
+        return len(rule.get("BYDAY", [])) or 1
+    if freq not in ("MONTHLY", "YEARLY"):
+        return 1  # BY parts only filter the days of a DAILY or finer rule
+    months = 1 if freq == "MONTHLY" else len(rule.get("BYMONTH", []))  # 0: the whole year
+    if freq == "YEARLY" and rule.get("BYYEARDAY"):
+        return len(rule["BYYEARDAY"])
+    if freq == "YEARLY" and rule.get("BYWEEKNO"):
+        return 7 * len(rule["BYWEEKNO"])
+    if rule.get("BYMONTHDAY"):
+        return len(rule["BYMONTHDAY"]) * (months or 12)
+    if rule.get("BYDAY"):
+        # "2TU" is one day a month (a year without BYMONTH); "TU" up to 5 a month, 53 a year
+        return sum((months or 1) if day.relative else (5 * months or 53) for day in rule["BYDAY"])
+    return months or 1
+
+
+def _periods(first: datetime, last: datetime, step: timedelta) -> int:
+    return (last - first) // step + 1 if last >= first else 0
+
+
+def _rough_instant(value: date) -> datetime:
+    """A DTSTART or UNTIL as UTC, floating values and dates read as UTC: for estimates."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0), tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _occurrences(calendars: list[Calendar], start: datetime, end: datetime) -> Iterator[Component]:
+    for calendar in calendars:
+        try:
+            yield from recurring_ical_events.of(calendar).between(start, end)
+        except ValueError as error:  # recurring_ical_events' InvalidCalendar, dateutil's errors
+            raise CalendarReadError(f"the calendar cannot be expanded: {error}") from error
+
+
+def _shown_as_free(component: Component) -> bool:
+    transparent = str(component.get("TRANSP", "")).strip().upper() == "TRANSPARENT"
+    return transparent or str(component.get("STATUS", "")).strip().upper() == "CANCELLED"
+
+
+def _summary(component: Component) -> str:
+    return " ".join(str(component.get("SUMMARY", "")).split()) or UNTITLED
+
+
+def _interval(component: Component, zone: tzinfo) -> tuple[datetime, datetime]:
+    """An occurrence's DTSTART and DTEND (which recurring_ical_events always sets) in UTC."""
+    return _instant(_value(component, "DTSTART"), zone), _instant(_value(component, "DTEND"), zone)
+
+
+def _value(component: Component, name: str) -> Any:
+    """The date or date-time of a property already checked to be readable."""
+    prop: Any = component[name]
+    return prop.dt
+
+
+def _instant(value: date, zone: tzinfo) -> datetime:
+    """A date (midnight) or date-time as UTC; floating values are wall time in ``zone``."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)

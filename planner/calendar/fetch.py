@@ -1,0 +1,493 @@
+"""Fetching a user's private calendar address (an .ics "secret address") safely from a server.
+
+Google, Outlook and Nextcloud publish a calendar at a secret URL; the user pastes it, the
+server reads it now and then. No Flask and no database here: a URL and the validators of the
+previous answer in, bytes out.
+
+Decisions:
+
+* Only ``http://`` and ``https://``; ``webcal://`` (and ``webcals://``) is read as
+  ``https://``, the way calendar apps do. Tabs and line breaks (with the indentation around
+  them: a URL wrapped in an e-mail) are removed, spaces and non-ASCII characters in path and
+  query are percent-encoded as a browser's address bar does, and the fragment is dropped (it
+  is never sent).
+* Server-side request forgery: the host is resolved with ``socket.getaddrinfo`` and the fetch
+  is refused when *any* of its addresses is loopback, private, link-local, multicast,
+  reserved, unspecified or otherwise not global (IPv4-mapped IPv6 addresses are judged by
+  their IPv4 address), unless ``allow_private``. The connection then goes to exactly the
+  addresses that were checked -- the socket is opened to the IP, while the Host header, TLS
+  SNI and certificate verification use the host name -- so DNS rebinding between the check
+  and the connection is not possible. Remaining limits: ``getaddrinfo`` has no timeout of its
+  own (the system resolver's applies), and a proxy is never used (environment proxy
+  settings are ignored on purpose: a proxy would connect to whatever the name resolves to).
+* Redirects (301, 302, 303, 307, 308) are followed by hand, at most 5, and every hop is
+  resolved and checked again. A redirect from https to http is refused (the secret address
+  would then travel in clear). Credentials in the URL (``https://user:pw@host/...``) are
+  allowed and sent as HTTP Basic authentication, but only to the origin they were written
+  for: a redirect to another scheme, host or port drops them.
+* Conditional GET: ``If-None-Match`` / ``If-Modified-Since`` from the previous answer; 304
+  gives ``Fetched(data=None, ...)``.
+* Size: at most ``max_bytes`` are read from the network and at most ``max_bytes`` after gzip
+  decoding (a gzip bomb stops at the limit); a Content-Length above the limit is refused
+  before reading. ``Content-Encoding: gzip`` is asked for and accepted; other encodings are
+  an error.
+* What counts as a calendar: any status other than 200 (or 304) is an error, text/html is
+  refused before reading, and the body must start with ``BEGIN:VCALENDAR`` after an optional
+  UTF-8 byte order mark and white space. The bytes are returned unchanged (BOM included);
+  parsing is the caller's business.
+* ``timeout`` is a deadline for the whole fetch, redirects included: every blocking
+  operation waits at most for the time that remains.
+* Nothing is logged, and no error message contains the URL: the path and query of a secret
+  address are the secret, and so is a password in it. Messages name at most host and port.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import zlib
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+__all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch_calendar", "normalise_calendar_url"]
+
+MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
+_SAFE_QUERY = _SAFE_PATH + "?"
+_NOT_CALENDAR_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_CHUNK = 64 * 1024
+_BOM = b"\xef\xbb\xbf"
+_SCHEME_MESSAGE = (
+    "calendar URL must start with https:// or http:// (webcal:// is accepted and read as https://)"
+)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class FetchError(RuntimeError):
+    """The calendar could not be fetched; the message is fit to show the user."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A fetched calendar, or ``data=None`` when the server said it was not modified."""
+
+    data: bytes | None  # None when not modified (304)
+    etag: str | None
+    last_modified: str | None
+    url: str  # after redirects
+
+
+def normalise_calendar_url(text: str) -> str:
+    """The URL to fetch for what the user pasted, or ``FetchError`` saying what is wrong.
+
+    ``webcal://`` and ``webcals://`` become ``https://``; surrounding white space, tabs, and
+    line breaks with the indentation around them (a URL wrapped in an e-mail) are removed;
+    spaces and non-ASCII characters in path and query are percent-encoded; the fragment is
+    dropped. Credentials in the URL are kept.
+    """
+    text = re.sub(r"[\t ]*[\r\n]+[\t ]*|\t", "", text).strip(_C0_AND_SPACE)
+    if not text:
+        raise FetchError("calendar URL is empty")
+    match = _SCHEME.match(text)
+    scheme = match.group(1).lower() if match else ""
+    rest = text[len(scheme) + 1 :] if match else text
+    if scheme in ("webcal", "webcals"):
+        scheme = "https"
+    if scheme not in _DEFAULT_PORTS or not rest.startswith("//"):
+        raise FetchError(_SCHEME_MESSAGE)
+    if _CONTROL.search(rest):
+        raise FetchError("calendar URL contains control characters")
+    try:
+        parts = urlsplit(f"{scheme}:{rest}")
+        port = parts.port
+    except ValueError:
+        raise FetchError("calendar URL is not valid (host or port)") from None
+    if not parts.hostname:
+        raise FetchError("calendar URL has no host name")
+    if port == 0:
+        raise FetchError("calendar URL is not valid (host or port)")
+    path = quote(parts.path, safe=_SAFE_PATH)
+    query = quote(parts.query, safe=_SAFE_QUERY)
+    return urlunsplit((scheme, parts.netloc, path, query, ""))
+
+
+@dataclass(frozen=True)
+class _Target:
+    scheme: str
+    host: str  # ASCII (IDNA), without brackets
+    port: int
+    target: str  # request target: path and query
+    authorization: str | None
+
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        return (self.scheme, self.host, self.port)
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == _DEFAULT_PORTS[self.scheme] else f"{host}:{self.port}"
+
+    @property
+    def where(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+def _target(url: str) -> _Target:
+    parts = urlsplit(url)
+    hostname = parts.hostname or ""
+    try:
+        host = hostname.encode("idna").decode("ascii") if not hostname.isascii() else hostname
+    except UnicodeError:
+        raise FetchError("calendar URL has an invalid host name") from None
+    authorization = None
+    if parts.username is not None or parts.password is not None:
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        authorization = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return _Target(
+        parts.scheme,
+        host.lower(),
+        parts.port or _DEFAULT_PORTS[parts.scheme],
+        target,
+        authorization,
+    )
+
+
+def _forbidden_reason(address: IPAddress) -> str | None:
+    """Why ``address`` must not be fetched from, or None when it is a public address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return "a loopback address (this server)"
+    if address.is_unspecified:
+        return "unspecified"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_multicast:
+        return "a multicast address"
+    if address.is_reserved:
+        return "reserved"
+    if address.is_private:
+        return "in a private network"
+    if not address.is_global:
+        return "not a public address"
+    return None
+
+
+def _resolve(target: _Target, allow_private: bool) -> list[str]:
+    """The checked IP addresses of ``target``'s host, in the resolver's order."""
+    try:
+        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(f"host name {target.host} not found") from None
+    addresses: list[str] = []
+    for _family, _type, _proto, _canonname, sockaddr in infos:
+        text = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 zone id
+        if text in addresses:
+            continue
+        address = ipaddress.ip_address(text)
+        reason = None if allow_private else _forbidden_reason(address)
+        if reason is not None:
+            named = "" if text == target.host else f" ({target.host})"
+            raise FetchError(f"address {text}{named} is {reason}; only public addresses are read")
+        addresses.append(text)
+    if not addresses:
+        raise FetchError(f"host name {target.host} not found")
+    return addresses
+
+
+def _connect(addresses: list[str], port: int, timeout: float | None) -> socket.socket:
+    last: OSError | None = None
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as error:
+            last = error
+    assert last is not None
+    raise last
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the already checked addresses of ``host``."""
+
+    def __init__(self, host: str, port: int, addresses: list[str], timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._addresses = addresses
+
+    def connect(self) -> None:
+        self.sock = _connect(self._addresses, self.port, self.timeout)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the already checked addresses; SNI and certificate check use ``host``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        addresses: list[str],
+        timeout: float,
+        context: ssl.SSLContext,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._addresses = addresses
+        self._tls = context
+
+    def connect(self) -> None:
+        sock = _connect(self._addresses, self.port, self.timeout)
+        try:
+            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+def _tls_context() -> ssl.SSLContext:
+    """The TLS settings for https (a function so tests can trust their own certificate)."""
+    return ssl.create_default_context()
+
+
+def _size(limit: int) -> str:
+    mib, kib = 1024 * 1024, 1024
+    if limit >= mib and limit % mib == 0:
+        return f"{limit // mib} MB"
+    if limit >= kib and limit % kib == 0:
+        return f"{limit // kib} KB"
+    return f"{limit} bytes"
+
+
+class _Body:
+    """Collects the body up to ``limit`` bytes, gunzipping when asked."""
+
+    def __init__(self, gzip: bool, limit: int) -> None:
+        self._limit = limit
+        self._gzip = gzip
+        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzip else None
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._fed = False
+
+    def _add(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            raise FetchError(f"calendar is larger than {_size(self._limit)}")
+        self._chunks.append(data)
+
+    def feed(self, data: bytes) -> None:
+        self._fed = self._fed or bool(data)
+        if self._inflate is None:
+            self._add(data)
+            return
+        try:
+            while data:
+                self._add(self._inflate.decompress(data, self._limit + 1 - self._size))
+                if self._inflate.eof:  # a further gzip member may follow
+                    data = self._inflate.unused_data
+                    if data:
+                        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                else:
+                    data = self._inflate.unconsumed_tail
+        except zlib.error:
+            raise FetchError("the gzip-compressed answer is corrupt") from None
+
+    def finish(self) -> bytes:
+        if self._inflate is not None and self._fed and not self._inflate.eof:
+            raise FetchError("the gzip-compressed answer is cut off")
+        return b"".join(self._chunks)
+
+
+def _looks_like_calendar(data: bytes) -> bool:
+    head = data[:4096]
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    return head.lstrip().upper().startswith(b"BEGIN:VCALENDAR")
+
+
+def _header(response: http.client.HTTPResponse, name: str) -> str | None:
+    value = response.getheader(name)
+    return value.strip() if value and value.strip() else None
+
+
+def fetch_calendar(
+    url: str,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    max_bytes: int = 5 * 1024 * 1024,
+    timeout: float = 20.0,
+    allow_private: bool = False,
+    user_agent: str = "Treffpunkt/0.1",
+) -> Fetched:
+    """Fetch the calendar at ``url`` (see the module docstring for every rule).
+
+    ``etag`` and ``last_modified`` are the validators of the previous answer; when the
+    server answers 304 the result has ``data=None`` and keeps them unless the server sent new
+    ones. ``allow_private`` lifts the address check (development and tests only). Every
+    failure is a ``FetchError`` with a message fit for the user.
+    """
+    url = normalise_calendar_url(url)
+    deadline = time.monotonic() + timeout
+    target = _target(url)
+    authorization = target.authorization
+
+    for hop in range(MAX_REDIRECTS + 1):
+        response_or_next = _request(
+            target,
+            authorization,
+            etag=etag,
+            last_modified=last_modified,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            deadline=deadline,
+            allow_private=allow_private,
+            user_agent=user_agent,
+        )
+        if isinstance(response_or_next, Fetched):
+            return Fetched(
+                response_or_next.data,
+                response_or_next.etag,
+                response_or_next.last_modified,
+                url,
+            )
+        if hop == MAX_REDIRECTS:
+            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
+        try:
+            next_url = normalise_calendar_url(urljoin(url, response_or_next))
+        except FetchError as error:
+            raise FetchError(f"redirected to an address that cannot be read: {error}") from None
+        next_target = _target(next_url)
+        if target.scheme == "https" and next_target.scheme == "http":
+            raise FetchError("redirect from https:// to http:// refused")
+        if next_target.authorization is not None:
+            authorization = next_target.authorization
+        elif next_target.origin != target.origin:
+            authorization = None  # credentials stay with the origin they were written for
+        url, target = next_url, next_target
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _request(
+    target: _Target,
+    authorization: str | None,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+    timeout: float,
+    deadline: float,
+    allow_private: bool,
+    user_agent: str,
+) -> Fetched | str:
+    """One GET: the result, or the Location of a redirect."""
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"timed out after {timeout:g} s")
+        return left
+
+    addresses = _resolve(target, allow_private)
+    connection: http.client.HTTPConnection
+    if target.scheme == "https":
+        connection = _PinnedHTTPSConnection(
+            target.host, target.port, addresses, remaining(), _tls_context()
+        )
+    else:
+        connection = _PinnedHTTPConnection(target.host, target.port, addresses, remaining())
+    headers = {
+        "Host": target.host_header,
+        "User-Agent": user_agent,
+        "Accept": "text/calendar, text/plain;q=0.8, */*;q=0.5",
+        "Accept-Encoding": "gzip",
+        "Connection": "close",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    if authorization:
+        headers["Authorization"] = authorization
+    where = target.where
+    try:
+        connection.request("GET", target.target, headers=headers)
+        sock = connection.sock  # kept: getresponse() forgets it when the server will close
+        assert sock is not None
+        sock.settimeout(remaining())
+        response = connection.getresponse()
+        status = response.status
+        if status in _REDIRECT_STATUSES:
+            location = _header(response, "Location")
+            if location is None:
+                raise FetchError(f"server answered {status} without a Location")
+            return location
+        if status == 304:
+            if not (etag or last_modified):
+                raise FetchError("server answered 304 to a request that was not conditional")
+            return Fetched(
+                None,
+                _header(response, "ETag") or etag,
+                _header(response, "Last-Modified") or last_modified,
+                "",
+            )
+        if status != 200:
+            reason = f" {response.reason[:60]}" if response.reason else ""
+            raise FetchError(f"server answered {status}{reason}")
+        content_type = response.headers.get_content_type()
+        if content_type in _NOT_CALENDAR_TYPES:
+            raise FetchError(f"not a calendar ({content_type})")
+        encoding = (_header(response, "Content-Encoding") or "identity").lower()
+        if encoding not in ("identity", "gzip", "x-gzip"):
+            raise FetchError(f"unsupported content encoding {encoding}")
+        length = _header(response, "Content-Length")
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            raise FetchError(f"calendar is larger than {_size(max_bytes)}")
+        body = _Body(gzip=encoding != "identity", limit=max_bytes)
+        received = 0
+        while True:
+            sock.settimeout(remaining())
+            block = response.read1(_CHUNK)
+            if not block:
+                break
+            received += len(block)
+            if received > max_bytes:
+                raise FetchError(f"calendar is larger than {_size(max_bytes)}")
+            body.feed(block)
+        data = body.finish()
+        if not data.strip():
+            raise FetchError("not a calendar (the answer is empty)")
+        if not _looks_like_calendar(data):
+            raise FetchError(f"not a calendar ({content_type}, no BEGIN:VCALENDAR)")
+        return Fetched(data, _header(response, "ETag"), _header(response, "Last-Modified"), "")
+    except FetchError:
+        raise
+    except TimeoutError:
+        raise FetchError(f"timed out after {timeout:g} s") from None
+    except ssl.SSLCertVerificationError as error:
+        raise FetchError(
+            f"TLS certificate of {where} not accepted ({error.verify_message})"
+        ) from None
+    except ssl.SSLError as error:
+        raise FetchError(f"TLS with {where} failed ({error.reason or error})") from None
+    except ConnectionRefusedError:
+        raise FetchError(f"could not connect to {where} (connection refused)") from None
+    except http.client.IncompleteRead:
+        raise FetchError(f"the answer from {where} was cut off") from None
+    except http.client.HTTPException as error:
+        raise FetchError(f"invalid HTTP answer from {where} ({type(error).__name__})") from None
+    except OSError as error:
+        raise FetchError(f"network error with {where} ({error.strerror or error})") from None
+    finally:
+        connection.close()

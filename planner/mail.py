@@ -1,0 +1,347 @@
+"""E-mail invitations the way mail clients expect them, sent over plain SMTP.
+
+No Flask and no database here: the caller passes the translated text, the calendar file and
+the SMTP settings; this module builds the message and talks to the server.
+
+Decisions:
+
+* Structure (what Outlook, Gmail, Apple Mail and Thunderbird recognise as an invitation)::
+
+      multipart/mixed
+        multipart/alternative
+          text/plain; charset="utf-8"                    (quoted-printable)
+          text/calendar; charset="utf-8"; method="REQUEST" (base64, inline, no disposition)
+        application/ics; name="invite.ics"               (base64)
+          Content-Disposition: attachment; filename="invite.ics"
+
+  The calendar travels twice: inline for the clients that show "Accept / Decline" buttons,
+  as an attachment for the ones that only offer "open the file". Both calendar parts are
+  base64 so the bytes arrive unchanged (CRLF line ends, folding, UTF-8), and the plain text
+  is quoted-printable so the whole message is 7-bit clean for any relay. MIME parameters are
+  written quoted (``method="REQUEST"``), which RFC 2045 defines as identical to the unquoted
+  form; ``Content-Class: urn:content-classes:calendarmessage`` is left out (optional, Exchange
+  only).
+* ``method`` must be REQUEST or CANCEL and must equal the ``METHOD`` line of the ics: a
+  mismatch makes clients ignore or misfile the invitation, so it is a ``ValueError`` here
+  rather than a puzzle in someone's inbox.
+* CR or LF in the subject, an address, the filename or the language is a ``ValueError``
+  (header injection); the stdlib would fold or reject some of them, but not uniformly.
+* Reply-To is the organiser, so answers and RSVPs go to the person, not to the server.
+* The Message-ID domain is ``message_id_domain``, else the sender's domain, else
+  ``treffpunkt.invalid`` -- never ``socket.getfqdn()``, which is slow on some hosts and leaks
+  the machine name.
+* ``MailError`` messages name host and port and what failed; the password never appears
+  (smtplib does not echo it, and any server reply that would is scrubbed anyway).
+* A recipient refusal is a ``MailError`` naming the refused addresses even when the server
+  accepted the others (``MailError.refused`` lists them); the caller decides whether to retry.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
+
+__all__ = [
+    "Invitation",
+    "MailError",
+    "SmtpSettings",
+    "invitation_message",
+    "send_invitation",
+]
+
+METHODS = frozenset({"REQUEST", "CANCEL"})
+SECURITY_MODES = frozenset({"starttls", "ssl", "none"})
+DEFAULT_MESSAGE_ID_DOMAIN = "treffpunkt.invalid"
+
+_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_METHOD_LINE = re.compile(rb"^METHOD(?:;[^:\r\n]*)?:([^\r\n]*)\r?$", re.IGNORECASE | re.MULTILINE)
+_FOLD = re.compile(rb"\r?\n[ \t]")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the outgoing mail server."""
+
+    host: str
+    port: int = 587
+    username: str | None = None
+    password: str | None = None
+    security: str = "starttls"  # "starttls" | "ssl" | "none"
+    sender: str = ""  # From address, e.g. "Treffpunkt <treffpunkt@example.org>"
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One invitation e-mail; ``text`` is already translated by the caller."""
+
+    to: tuple[str, ...]  # recipient addresses
+    reply_to: str | None  # the organiser's address (replies and RSVPs go to the user)
+    subject: str
+    text: str  # plain-text body
+    ics: bytes  # the calendar file
+    method: str  # "REQUEST" | "CANCEL" (must match the METHOD inside ics)
+    language: str | None = None  # Content-Language header when known
+    filename: str = "invite.ics"
+
+
+class MailError(RuntimeError):
+    """Sending failed; the message names host:port and what failed, never the password."""
+
+    def __init__(self, message: str, *, refused: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.refused = refused
+
+
+def _no_newlines(value: str, what: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{what} must not contain line breaks")
+    return value
+
+
+def _address(value: str, what: str) -> str:
+    """The bare address of ``value`` ("Name <a@b>" or "a@b"), checked for header injection."""
+    _no_newlines(value, what)
+    parsed = getaddresses([value])
+    if len(parsed) != 1 or "@" not in parsed[0][1]:
+        raise ValueError(f"{what} is not a single e-mail address: {value!r}")
+    return parsed[0][1]
+
+
+def _ics_method(ics: bytes) -> str:
+    unfolded = _FOLD.sub(b"", ics)
+    found = {m.group(1).strip().upper() for m in _METHOD_LINE.finditer(unfolded)}
+    if not found:
+        raise ValueError("the calendar file has no METHOD line")
+    if len(found) > 1:
+        raise ValueError("the calendar file has conflicting METHOD lines")
+    try:
+        return found.pop().decode("ascii")
+    except UnicodeDecodeError:
+        raise ValueError("the calendar file has an invalid METHOD line") from None
+
+
+def _check_invitation(invitation: Invitation, sender: str) -> None:
+    if invitation.method not in METHODS:
+        raise ValueError(f"method must be REQUEST or CANCEL, not {invitation.method!r}")
+    inside = _ics_method(invitation.ics)
+    if inside != invitation.method:
+        raise ValueError(
+            f"method {invitation.method} does not match METHOD:{inside} in the calendar file"
+        )
+    try:
+        invitation.ics.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("the calendar file is not UTF-8") from None
+    if not invitation.to:
+        raise ValueError("an invitation needs at least one recipient")
+    for recipient in invitation.to:
+        _address(recipient, "recipient")
+    if invitation.reply_to is not None:
+        _address(invitation.reply_to, "Reply-To")
+    if not sender:
+        raise ValueError("no sender (From address) configured")
+    _address(sender, "sender")
+    _no_newlines(invitation.subject, "subject")
+    filename = _no_newlines(invitation.filename, "filename")
+    if not filename or any(c in filename for c in '"\\/\x00'):
+        raise ValueError(f"invalid attachment filename: {filename!r}")
+    if invitation.language is not None and not _LANGUAGE.fullmatch(invitation.language):
+        raise ValueError(f"invalid language tag: {invitation.language!r}")
+
+
+def invitation_message(
+    invitation: Invitation, *, sender: str, message_id_domain: str | None = None
+) -> EmailMessage:
+    """The complete invitation e-mail (see the module docstring for its structure).
+
+    Raises ``ValueError`` for a method that is not REQUEST/CANCEL or differs from the ics,
+    line breaks in headers (injection), malformed addresses, a missing sender or recipient.
+    """
+    _check_invitation(invitation, sender)
+    domain = message_id_domain or parseaddr(sender)[1].rpartition("@")[2]
+    domain = _no_newlines(domain, "message_id_domain") or DEFAULT_MESSAGE_ID_DOMAIN
+
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = ", ".join(invitation.to)
+    if invitation.reply_to:
+        message["Reply-To"] = invitation.reply_to
+    message["Subject"] = invitation.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=domain)
+
+    message.set_content(invitation.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(
+        invitation.ics,
+        maintype="text",
+        subtype="calendar",
+        params={"charset": "utf-8", "method": invitation.method},
+        cte="base64",
+    )
+    message.add_attachment(
+        invitation.ics,
+        maintype="application",
+        subtype="ics",
+        filename=invitation.filename,
+        params={"name": invitation.filename},
+        cte="base64",
+    )
+    for part in message.walk():
+        if part is not message:
+            del part["MIME-Version"]  # only the top level carries it
+    if invitation.language:
+        # Added last: turning the message multipart moves Content-* headers into the first part.
+        message["Content-Language"] = invitation.language
+    return message
+
+
+def _scrub(text: str, password: str | None) -> str:
+    return text.replace(password, "***") if password else text
+
+
+def _reply(error: smtplib.SMTPResponseException) -> str:
+    raw = error.smtp_error
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return f"{error.smtp_code} {text}".strip()
+
+
+def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(
+        f"{address} ({code} {reply.decode('utf-8', 'replace')})"
+        for address, (code, reply) in refused.items()
+    )
+
+
+def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
+    """``smtp.login``, plus AUTH PLAIN in UTF-8 (RFC 4616) for non-ASCII credentials.
+
+    smtplib encodes credentials as ASCII and fails on "Pässwort"; servers that offer PLAIN
+    take UTF-8, so such credentials are sent that way instead of failing locally.
+    """
+    try:
+        (username + password).encode("ascii")
+    except UnicodeEncodeError:
+        pass
+    else:
+        smtp.login(username, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("AUTH")
+    if "PLAIN" not in smtp.esmtp_features["auth"].upper().split():
+        raise smtplib.SMTPException(
+            "non-ASCII user name or password needs AUTH PLAIN, which the server does not offer"
+        )
+    token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode())
+    code, reply = smtp.docmd("AUTH", "PLAIN " + token.decode("ascii"))
+    if code not in (235, 503):  # 503: already authenticated
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def send_invitation(settings: SmtpSettings, invitation: Invitation) -> str:
+    """Send ``invitation`` through the server in ``settings``; return the Message-ID.
+
+    ``security`` is "starttls" (plain connect, then STARTTLS, required), "ssl" (TLS from the
+    first byte, usually port 465) or "none" (local relays and tests only). TLS always uses
+    ``ssl.create_default_context()`` (certificate and host name verified). Login happens when
+    ``username`` is set. Failures become ``MailError`` with a specific message.
+    """
+    if settings.security not in SECURITY_MODES:
+        raise ValueError(f"security must be starttls, ssl or none, not {settings.security!r}")
+    message = invitation_message(invitation, sender=settings.sender)
+    message_id = str(message["Message-ID"])
+    from_addr = _address(settings.sender, "sender")
+    to_addrs = [_address(recipient, "recipient") for recipient in invitation.to]
+    where = f"{settings.host}:{settings.port}"
+    password = settings.password
+
+    def fail(what: str) -> MailError:
+        return MailError(_scrub(f"mail server {where}: {what}", password))
+
+    context = ssl.create_default_context()
+    try:
+        if settings.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    except ConnectionRefusedError:
+        raise fail("connection refused") from None
+    except TimeoutError:
+        raise fail(f"no connection within {settings.timeout:g} s") from None
+    except socket.gaierror:
+        raise fail(f"host name {settings.host} not found") from None
+    except ssl.SSLError as error:
+        raise fail(f"TLS handshake failed ({error.reason or error})") from None
+    except smtplib.SMTPConnectError as error:
+        raise fail(f"server refused the connection ({_reply(error)})") from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise fail(f"could not connect ({error})") from None
+
+    step = "connected"
+    try:
+        if settings.security == "starttls":
+            step = "STARTTLS"
+            smtp.starttls(context=context)
+        if settings.username:
+            step = "login"
+            _login(smtp, settings.username, password or "")
+        step = "sending"
+        refused = smtp.send_message(message, from_addr=from_addr, to_addrs=to_addrs)
+    except smtplib.SMTPNotSupportedError:
+        if step == "STARTTLS":
+            raise fail("server does not offer STARTTLS") from None
+        if step == "login":
+            raise fail("server does not offer AUTH (login)") from None
+        raise fail(f"server does not support a required extension while {step}") from None
+    except smtplib.SMTPAuthenticationError as error:
+        raise fail(
+            f"authentication failed for user {settings.username!r} ({_reply(error)})"
+        ) from None
+    except smtplib.SMTPRecipientsRefused as error:
+        raise MailError(
+            _scrub(
+                f"mail server {where}: recipient refused: {_refusals(error.recipients)}", password
+            ),
+            refused=tuple(error.recipients),
+        ) from None
+    except smtplib.SMTPSenderRefused as error:
+        raise fail(f"sender {from_addr} refused ({_reply(error)})") from None
+    except smtplib.SMTPDataError as error:
+        raise fail(f"message rejected ({_reply(error)})") from None
+    except smtplib.SMTPServerDisconnected:
+        raise fail(f"server closed the connection ({step})") from None
+    except smtplib.SMTPResponseException as error:
+        raise fail(f"unexpected reply during {step} ({_reply(error)})") from None
+    except ssl.SSLError as error:
+        raise fail(f"TLS failed during {step} ({error.reason or error})") from None
+    except TimeoutError:
+        raise fail(f"timed out after {settings.timeout:g} s ({step})") from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise fail(f"{step} failed ({error})") from None
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    if refused:
+        raise MailError(
+            _scrub(
+                f"mail server {where}: recipient refused: {_refusals(refused)} "
+                "(the message was accepted for the other recipients)",
+                password,
+            ),
+            refused=tuple(refused),
+        )
+    return message_id
