@@ -437,9 +437,12 @@ def contacts_near(place: str, email: str, radius_km: float, as_json: bool) -> No
 
 def _feature_commands() -> None:
     """Feature packages bring their own command groups (planner/<feature>/cli.py)."""
+    from planner.meetings.cli import calendar_group, meetings_group
     from planner.trips.cli import trips_group
 
     main.add_command(trips_group)
+    main.add_command(meetings_group)
+    main.add_command(calendar_group)
 
 
 _feature_commands()

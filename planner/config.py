@@ -54,6 +54,19 @@ class Defaults:
     # Trip suggestions: overrides of planner.matching.Weights by name, e.g. {"distance": 40}
     # (environment: PLANNER_MATCH_WEIGHTS='{"distance": 40}').
     MATCH_WEIGHTS: dict[str, float] = {}
+    # E-mail for invites. Without SMTP_HOST invites are downloaded and sent by hand.
+    SMTP_HOST: str | None = None
+    SMTP_PORT = 587
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: str | None = None
+    SMTP_SECURITY = "starttls"  # "starttls" | "ssl" | "none"
+    SMTP_TIMEOUT = 20
+    MAIL_SENDER: str | None = None  # From:, e.g. "Treffpunkt <treffpunkt@example.org>"
+    # The user's own calendars (read for busy times): private ics addresses are fetched
+    # again this often; addresses in private networks are refused unless allowed (SSRF).
+    CALENDAR_REFRESH_MINUTES = 60
+    CALENDAR_MAX_BYTES = 5 * 1024 * 1024
+    CALENDAR_ALLOW_PRIVATE_ADDRESSES = False
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_TILE_ATTRIBUTION = (
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'

@@ -1,4 +1,4 @@
-"""Background tasks (Huey): large imports now; geocoding and feed refresh later.
+"""Background tasks (Huey): large imports, their follow-ups, and reading the users' calendars.
 
 Storage: SQLite under the instance folder by default, Redis when REDIS_URL is set.
 The consumer runs beside the web workers (`planner serve`, which `make run` uses).
@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from planner.config import instance_dir
 
@@ -158,3 +158,37 @@ def refresh_interests_task(owner_id: str, locale: str) -> int:
         if owner is None:
             return 0
         return refresh_interests(session, owner=owner, locale=owner.locale or locale)
+
+
+@huey.task()
+def refresh_calendar_task(source_id: str) -> int:
+    """Read one of a user's calendar addresses again (its busy times)."""
+    from planner.db import session_scope
+    from planner.feeds.service import refresh_source
+    from planner.models import CalendarSource
+
+    app = task_app()
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        source = session.get(CalendarSource, uuid.UUID(source_id))
+        if source is None:
+            return 0
+        return refresh_source(session, source=source)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def refresh_due_calendars() -> int:
+    """Every quarter hour: queue the calendar addresses not read within the refresh interval
+    (CALENDAR_REFRESH_MINUTES)."""
+    from datetime import timedelta
+
+    from planner.db import session_scope
+    from planner.feeds.service import due_sources
+    from planner.models.types import utcnow
+
+    app = task_app()
+    every = timedelta(minutes=int(app.config["CALENDAR_REFRESH_MINUTES"]))
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        due = due_sources(session, now=utcnow(), every=every)
+    for source_id in due:
+        refresh_calendar_task(str(source_id))
+    return len(due)

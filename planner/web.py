@@ -41,8 +41,10 @@ def init_app(app: Flask) -> None:
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp
     from planner.duplicates.views import bp as duplicates_bp
+    from planner.feeds.views import bp as feeds_bp
     from planner.home.views import bp as home_bp
     from planner.imports.views import bp as imports_bp
+    from planner.meetings.views import bp as meetings_bp
     from planner.places.views import bp as places_bp
     from planner.settings.views import bp as settings_bp
     from planner.trips.views import bp as trips_bp
@@ -56,6 +58,8 @@ def init_app(app: Flask) -> None:
         places_bp,
         duplicates_bp,
         trips_bp,
+        meetings_bp,
+        feeds_bp,
     ):
         app.register_blueprint(bp)
     app.extensions["planner.csp"] = content_security_policy(app.config.get("MAP_TILE_URL"))

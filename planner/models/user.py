@@ -27,6 +27,20 @@ class User(SQLModel, table=True):
     home_lat: float | None = None
     home_lon: float | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # How invites name the organiser (None: the e-mail address).
+    display_name: str | None = Field(default=None, max_length=200)
+    # When meetings may be proposed (local time at the meeting place, minutes after midnight).
+    meeting_day_start: int = Field(default=9 * 60, sa_column_kwargs={"server_default": "540"})
+    meeting_day_end: int = Field(default=18 * 60, sa_column_kwargs={"server_default": "1080"})
+    meeting_minutes: int = Field(default=60, sa_column_kwargs={"server_default": "60"})
+    meeting_buffer_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
+    meetings_per_day: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    meeting_alarm_minutes: int | None = Field(
+        default=30, sa_column_kwargs={"server_default": "30"}
+    )  # None: invites carry no reminder
+    # The private calendar feed: only a SHA-256 of the token is kept (shown once).
+    feed_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
+    feed_token_created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     # Flask-Login protocol
     @property

@@ -39,7 +39,6 @@ from planner.models import (
     Meeting,
     MeetingAttendee,
     MeetingStatus,
-    Stage,
     SuggestionDecision,
     Trip,
     TripLeg,
@@ -697,19 +696,11 @@ def dismissed_contacts(session: Session, *, owner: User) -> list[tuple[uuid.UUID
 
 
 def accept(session: Session, *, owner: User, contact: Contact, leg: TripLeg | None) -> Meeting:
-    """Turn a suggestion into a proposed coffee meeting (time and venue come later); a
-    contact known only online is now "contacted"."""
-    meeting = Meeting(owner_id=owner.id, trip_leg_id=leg.id if leg else None)
-    meeting.attendees.append(
-        MeetingAttendee(meeting_id=meeting.id, owner_id=owner.id, contact_id=contact.id)
-    )
-    session.add(meeting)
-    if contact.stage == Stage.ONLINE.value:
-        contact.stage = Stage.CONTACTED.value
-        contact.updated_at = utcnow()
-        session.add(contact)
-    session.flush()
-    return meeting
+    """Turn a suggestion into a proposed coffee meeting on the leg (time and venue come on
+    the meeting's page); a contact known only online is now "contacted"."""
+    from planner.meetings.service import MeetingInput, create_meeting
+
+    return create_meeting(session, owner=owner, contacts=[contact], leg=leg, data=MeetingInput())
 
 
 def withdraw(session: Session, *, meeting: Meeting) -> None:

@@ -239,19 +239,20 @@ def accept(trip_id: str, leg_id: str, contact_id: str) -> ResponseReturnValue:
     trip = get_owned(session, Trip, trip_id, owner=current_user)
     leg = _owned_leg(trip, leg_id)
     contact = get_owned(session, Contact, contact_id, owner=current_user)
-    if ButtonForm().validate_on_submit():
-        service.accept(session, owner=current_user, contact=contact, leg=leg)
-        refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
-        session.commit()
-        flash(
-            _(
-                "Coffee with %(name)s proposed in %(city)s.",
-                name=contact.display_name,
-                city=leg.city,
-            ),
-            "success",
-        )
-    return redirect(url_for(".show", trip_id=trip.id, _anchor=f"leg-{leg.id}"))
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for(".show", trip_id=trip.id, _anchor=f"leg-{leg.id}"))
+    meeting = service.accept(session, owner=current_user, contact=contact, leg=leg)
+    refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
+    session.commit()
+    flash(
+        _(
+            "Coffee with %(name)s proposed in %(city)s: pick a time.",
+            name=contact.display_name,
+            city=leg.city,
+        ),
+        "success",
+    )
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
 @bp.post("/<trip_id>/meetings/<meeting_id>/withdraw")
@@ -323,12 +324,13 @@ def around() -> ResponseReturnValue:
 def accept_around(contact_id: str) -> ResponseReturnValue:
     session = db.session()
     contact = get_owned(session, Contact, contact_id, owner=current_user)
-    if ButtonForm().validate_on_submit():
-        service.accept(session, owner=current_user, contact=contact, leg=None)
-        refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
-        session.commit()
-        flash(_("Coffee with %(name)s proposed.", name=contact.display_name), "success")
-    return redirect(url_for(".around"))
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for(".around"))
+    meeting = service.accept(session, owner=current_user, contact=contact, leg=None)
+    refresh_interests(session, owner=current_user, locale=_locale(), contact_ids=[contact.id])
+    session.commit()
+    flash(_("Coffee with %(name)s proposed: pick a time.", name=contact.display_name), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 
 @bp.post("/around/dismiss/<contact_id>")

@@ -71,6 +71,9 @@ def test_plan_a_trip_to_munich_and_accept_a_suggestion(
     expect(page.locator("#trip-map .leaflet-marker-icon")).to_have_count(1)
 
     first.get_by_role("button", name="Propose a coffee").click()
-    expect(page.get_by_text("Coffee with Mara Barcamp proposed in Munich.")).to_be_visible()
+    proposed = "Coffee with Mara Barcamp proposed in Munich: pick a time."
+    expect(page.get_by_text(proposed)).to_be_visible()
+    expect(page.locator("#people")).to_contain_text("Mara Barcamp")
+    page.get_by_role("link", name="trip leg in Munich").click()
     expect(page.locator("ul.meetings")).to_contain_text("Mara Barcamp")
     expect(page.locator("article.suggestion")).to_have_count(1)

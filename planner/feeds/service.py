@@ -1,0 +1,323 @@
+"""Calendar feeds, in and out.
+
+Out: a private, subscribable iCalendar feed of the user's confirmed meetings at a secret
+address. Only a SHA-256 of the token is stored: the address is shown once when it is made;
+losing it means making a new one (which also revokes the old). A cheap version query gives
+the ETag, so a calendar app polling an unchanged feed costs one indexed query.
+
+In: the user's own calendars (an uploaded .ics or a private ics address), read for busy
+times only. Each refresh replaces the source's busy rows in one transaction; a failing
+refresh keeps the previous busy times and records the problem.
+"""
+
+import hashlib
+import secrets
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session, col
+
+from planner.calendar.busy import CalendarReadError, busy_times
+from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
+from planner.calendar.ics import feed_ics
+from planner.meetings.invites import build_invite, first_emails
+from planner.meetings.service import default_timezone
+from planner.models import (
+    BusyTime,
+    CalendarKind,
+    CalendarSource,
+    Contact,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    User,
+)
+from planner.models.types import utcnow
+
+FEED_STATUSES = (MeetingStatus.CONFIRMED.value, MeetingStatus.DONE.value)
+MAX_SOURCES = 10
+# Busy times are kept from a week ago to three years ahead (trips are planned months ahead;
+# a daily series without end is ~1,100 rows per calendar).
+BUSY_AHEAD = timedelta(days=3 * 366)
+BUSY_BEHIND = timedelta(days=7)
+
+
+class CalendarError(ValueError):
+    """A calendar the user gave cannot be used: the message says why (translated)."""
+
+
+# --- the private feed ---------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_feed_token(session: Session, *, owner: User) -> str:
+    """Make (or replace) the feed address; returns the token, which is not stored."""
+    token = secrets.token_urlsafe(32)
+    owner.feed_token_hash = token_hash(token)
+    owner.feed_token_created_at = utcnow()
+    session.add(owner)
+    session.flush()
+    return token
+
+
+def revoke_feed_token(session: Session, *, owner: User) -> None:
+    owner.feed_token_hash = None
+    owner.feed_token_created_at = None
+    session.add(owner)
+    session.flush()
+
+
+def owner_of_token(session: Session, token: str) -> User | None:
+    if not 20 <= len(token) <= 100:
+        return None
+    return session.scalars(
+        select(User).where(col(User.feed_token_hash) == token_hash(token))
+    ).first()
+
+
+@dataclass(frozen=True)
+class FeedVersion:
+    etag: str
+    last_modified: datetime
+
+
+def feed_version(session: Session, *, owner: User) -> FeedVersion:
+    """What the feed's content depends on, in one aggregate query: its meetings (count and
+    newest change), their invitees' newest change, the user's name and reminder setting."""
+    meetings = select(func.count(col(Meeting.id)), func.max(col(Meeting.updated_at))).where(
+        col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES)
+    )
+    count, newest = session.execute(meetings).one()
+    people = (
+        select(func.max(col(Contact.updated_at)), func.count(col(MeetingAttendee.id)))
+        .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
+        .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
+        .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
+    )
+    contact_newest, attendees = session.execute(people).one()
+    stamps = [t for t in (newest, contact_newest, owner.feed_token_created_at) if t is not None]
+    last = max(stamps) if stamps else owner.created_at
+    if last.tzinfo is None:  # aggregates bypass the column type on SQLite
+        last = datetime.fromisoformat(str(last)).replace(tzinfo=UTC)
+    key = "|".join(
+        str(part)
+        for part in (
+            count,
+            attendees,
+            newest,
+            contact_newest,
+            owner.display_name,
+            owner.email,
+            owner.meeting_alarm_minutes,
+            owner.locale,
+        )
+    )
+    return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=last)
+
+
+_FEEDS: OrderedDict[tuple[uuid.UUID, str], bytes] = OrderedDict()
+_FEEDS_LOCK = threading.Lock()
+FEED_CACHE_SIZE = 64
+
+
+def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
+    """The serialised feed (from this worker's cache when the version is unchanged)."""
+    key = (owner.id, version.etag)
+    with _FEEDS_LOCK:
+        cached = _FEEDS.get(key)
+    if cached is not None:
+        return cached
+    meetings = list(
+        session.scalars(
+            select(Meeting)
+            .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
+            .where(col(Meeting.starts_at).is_not(None))
+            .order_by(col(Meeting.starts_at))
+        )
+    )
+    attendees = session.execute(
+        select(col(MeetingAttendee.meeting_id), Contact)
+        .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
+        .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
+        .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
+        .order_by(col(Contact.sort_key))
+    )
+    people: dict[uuid.UUID, list[Contact]] = {}
+    for meeting_id, contact in attendees:
+        people.setdefault(meeting_id, []).append(contact)
+    emails = first_emails(session, {c.id for group in people.values() for c in group})
+    invites = [
+        build_invite(session, owner=owner, meeting=m, contacts=people.get(m.id, []), emails=emails)
+        for m in meetings
+    ]
+    data = feed_ics(invites, name=_("Treffpunkt meetings"), dtstamp=version.last_modified)
+    with _FEEDS_LOCK:
+        _FEEDS[key] = data
+        while len(_FEEDS) > FEED_CACHE_SIZE:
+            _FEEDS.popitem(last=False)
+    return data
+
+
+# --- the user's own calendars (busy times) ------------------------------------------------
+
+
+def list_sources(session: Session, *, owner: User) -> list[CalendarSource]:
+    return list(
+        session.scalars(
+            select(CalendarSource)
+            .where(col(CalendarSource.owner_id) == owner.id)
+            .order_by(col(CalendarSource.created_at))
+        )
+    )
+
+
+def _room_for_one_more(session: Session, owner: User) -> None:
+    count = session.execute(
+        select(func.count(col(CalendarSource.id))).where(col(CalendarSource.owner_id) == owner.id)
+    ).scalar_one()
+    if (count or 0) >= MAX_SOURCES:
+        raise CalendarError(_("You can add at most %(n)s calendars.", n=MAX_SOURCES))
+
+
+def _window(now: datetime) -> tuple[datetime, datetime]:
+    return now - BUSY_BEHIND, now + BUSY_AHEAD
+
+
+def _store_busy(
+    session: Session, *, owner: User, source: CalendarSource, data: bytes, now: datetime
+) -> int:
+    """Replace the source's busy times with those read from ``data`` (all or nothing)."""
+    start, end = _window(now)
+    home = default_timezone(owner, None)
+    try:
+        found = busy_times(data, start=start, end=end, home_zone=home)
+    except CalendarReadError as error:
+        raise CalendarError(
+            _("%(name)s: %(problem)s", name=source.name, problem=str(error))
+        ) from None
+    session.execute(delete(BusyTime).where(col(BusyTime.source_id) == source.id))
+    if found:
+        session.execute(
+            insert(BusyTime),
+            [
+                {
+                    "owner_id": owner.id,
+                    "source_id": source.id,
+                    "starts_at": b.starts_at,
+                    "ends_at": b.ends_at,
+                    "summary": b.summary[:200],
+                    "all_day": b.all_day,
+                }
+                for b in found
+            ],
+        )
+    source.busy_count = len(found)
+    source.fetched_at = now
+    source.error = None
+    session.add(source)
+    session.flush()
+    return len(found)
+
+
+def add_upload(
+    session: Session, *, owner: User, name: str, data: bytes, now: datetime | None = None
+) -> CalendarSource:
+    """An uploaded .ics becomes a calendar whose busy times count from now on."""
+    _room_for_one_more(session, owner)
+    source = CalendarSource(
+        owner_id=owner.id, name=(name.strip() or "calendar.ics")[:200], kind=CalendarKind.UPLOAD
+    )
+    session.add(source)
+    session.flush()
+    _store_busy(session, owner=owner, source=source, data=data, now=now or utcnow())
+    return source
+
+
+def add_url(session: Session, *, owner: User, name: str, url: str) -> CalendarSource:
+    """A private ics address; it is fetched by ``refresh_source`` (in the background)."""
+    _room_for_one_more(session, owner)
+    try:
+        clean = normalise_calendar_url(url)
+    except FetchError as error:
+        raise CalendarError(str(error)) from None
+    source = CalendarSource(
+        owner_id=owner.id,
+        name=(name.strip() or _("Calendar"))[:200],
+        kind=CalendarKind.URL,
+        url=clean,
+    )
+    session.add(source)
+    session.flush()
+    return source
+
+
+def refresh_source(session: Session, *, source: CalendarSource, now: datetime | None = None) -> int:
+    """Fetch a calendar address again (conditional GET); the problem is recorded on the
+    source, not raised, so a background refresh never loses the previous busy times."""
+    if source.kind != CalendarKind.URL or not source.url:
+        return source.busy_count
+    owner = session.get(User, source.owner_id)
+    if owner is None:
+        return 0
+    now = now or utcnow()
+    config = current_app.config
+    try:
+        fetched = fetch_calendar(
+            source.url,
+            etag=source.etag,
+            last_modified=source.last_modified,
+            max_bytes=int(config["CALENDAR_MAX_BYTES"]),
+            allow_private=bool(config["CALENDAR_ALLOW_PRIVATE_ADDRESSES"]),
+            user_agent=config["GEOCODER_USER_AGENT"],
+        )
+        if fetched.data is None:  # not modified
+            source.fetched_at = now
+            source.error = None
+            session.add(source)
+            session.flush()
+            return source.busy_count
+        count = _store_busy(session, owner=owner, source=source, data=fetched.data, now=now)
+    except (FetchError, CalendarError) as error:
+        source.error = str(error)[:1000]
+        source.fetched_at = now
+        session.add(source)
+        session.flush()
+        return source.busy_count
+    source.etag, source.last_modified = fetched.etag, fetched.last_modified
+    session.add(source)
+    session.flush()
+    return count
+
+
+def due_sources(session: Session, *, now: datetime, every: timedelta) -> list[uuid.UUID]:
+    """Calendar addresses not fetched within ``every``."""
+    query = select(col(CalendarSource.id)).where(
+        col(CalendarSource.kind) == CalendarKind.URL.value,
+        (col(CalendarSource.fetched_at).is_(None)) | (col(CalendarSource.fetched_at) < now - every),
+    )
+    return list(session.scalars(query))
+
+
+def delete_source(session: Session, *, source: CalendarSource) -> None:
+    session.execute(delete(BusyTime).where(col(BusyTime.source_id) == source.id))
+    session.delete(source)
+    session.flush()
+
+
+def masked(url: str | None) -> str:
+    """A secret address as shown on the page: scheme and host only."""
+    if not url:
+        return ""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}/…"

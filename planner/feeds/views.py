@@ -1,0 +1,231 @@
+"""The private calendar feed (no login: the secret address is the key) and the page for
+the user's calendars, meeting preferences and feed address."""
+
+from datetime import time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as cookie,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner import db
+from planner.db import get_owned
+from planner.feeds import service
+from planner.feeds.forms import ButtonForm, CalendarUrlForm, PreferencesForm, UploadCalendarForm
+from planner.meetings.service import default_timezone
+from planner.models import CalendarSource
+
+bp = Blueprint("feeds", __name__)
+
+FEED_MAX_AGE = 15 * 60  # calendar apps poll; 15 minutes is fresh enough for meetings
+_ONCE = "feed_address_once"
+
+
+def feed_url(token: str) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}{url_for('feeds.feed', token=token)}"
+
+
+@bp.route("/feed/<token>.ics", methods=["GET", "HEAD"])
+def feed(token: str) -> ResponseReturnValue:
+    """The user's confirmed meetings as iCalendar. An unknown token is a plain 404 (the same
+    as a revoked one: nothing tells a guesser anything)."""
+    session = db.session()
+    owner = service.owner_of_token(session, token)
+    if owner is None:
+        abort(404)
+    version = service.feed_version(session, owner=owner)
+    headers = {
+        "ETag": f'"{version.etag}"',
+        "Last-Modified": version.last_modified.strftime("%a, %d %b %Y %H:%M:%S GMT"),
+        "Cache-Control": f"private, max-age={FEED_MAX_AGE}",
+        "X-Robots-Tag": "noindex",
+        "Referrer-Policy": "no-referrer",
+    }
+    if version.etag in request.if_none_match or (
+        not request.if_none_match
+        and request.if_modified_since is not None
+        and version.last_modified.replace(microsecond=0) <= request.if_modified_since
+    ):
+        return Response(status=304, headers=headers)
+    data = service.feed_bytes(session, owner=owner, version=version)
+    response = Response(data, headers=headers)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="treffpunkt.ics"'
+    return response
+
+
+def _clock(minutes: int) -> time:
+    minutes = max(0, min(minutes, 24 * 60 - 1))
+    return time(minutes // 60, minutes % 60)
+
+
+def _page(**forms: object) -> ResponseReturnValue:
+    session = db.session()
+    prefs = forms.get("prefs")
+    if prefs is None:
+        prefs = PreferencesForm(formdata=None)
+        user = current_user
+        prefs.display_name.data = user.display_name
+        prefs.day_start.data = _clock(user.meeting_day_start)
+        prefs.day_end.data = _clock(user.meeting_day_end)
+        prefs.minutes.data = user.meeting_minutes
+        prefs.buffer.data = user.meeting_buffer_minutes
+        prefs.per_day.data = user.meetings_per_day
+        prefs.alarm.data = user.meeting_alarm_minutes
+    token = cookie.pop(_ONCE, None)
+    status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
+    return render_template(
+        "feeds/settings.html",
+        sources=service.list_sources(session, owner=current_user),
+        masked=service.masked,
+        upload_form=forms.get("upload") or UploadCalendarForm(formdata=None),
+        url_form=forms.get("url") or CalendarUrlForm(formdata=None),
+        prefs=prefs,
+        button=ButtonForm(),
+        home_zone=default_timezone(current_user, None),
+        new_feed_url=feed_url(token) if token else None,
+        webcal_url=feed_url(token).replace("https://", "webcal://").replace("http://", "webcal://")
+        if token
+        else None,
+    ), status
+
+
+@bp.get("/settings/calendars")
+@login_required
+def settings() -> ResponseReturnValue:
+    return _page()
+
+
+@bp.post("/settings/calendars/upload")
+@login_required
+def upload() -> ResponseReturnValue:
+    form = UploadCalendarForm()
+    if not form.validate_on_submit():
+        return _page(upload=form)
+    storage = form.file.data
+    session = db.session()
+    try:
+        source = service.add_upload(
+            session,
+            owner=current_user,
+            name=form.name.data or storage.filename or "",
+            data=storage.read(),
+        )
+    except service.CalendarError as error:
+        session.rollback()
+        form.file.errors = [str(error)]
+        return _page(upload=form)
+    session.commit()
+    flash(_("%(name)s: %(n)s busy times read.", name=source.name, n=source.busy_count), "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/settings/calendars/url")
+@login_required
+def add_url() -> ResponseReturnValue:
+    form = CalendarUrlForm()
+    if not form.validate_on_submit():
+        return _page(url=form)
+    session = db.session()
+    try:
+        source = service.add_url(
+            session, owner=current_user, name=form.name.data or "", url=form.url.data
+        )
+    except service.CalendarError as error:
+        session.rollback()
+        form.url.errors = [str(error)]
+        return _page(url=form)
+    session.commit()
+    from planner.tasks import refresh_calendar_task
+
+    refresh_calendar_task(str(source.id))
+    flash(_("Calendar added; it is read in the background and every hour."), "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/settings/calendars/<source_id>/refresh")
+@login_required
+def refresh(source_id: str) -> ResponseReturnValue:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    source = get_owned(session, CalendarSource, source_id, owner=current_user)
+    service.refresh_source(session, source=source)
+    session.commit()
+    if source.error:
+        flash(source.error, "error")
+    else:
+        flash(_("%(name)s: %(n)s busy times.", name=source.name, n=source.busy_count), "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/settings/calendars/<source_id>/delete")
+@login_required
+def delete(source_id: str) -> ResponseReturnValue:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    source = get_owned(session, CalendarSource, source_id, owner=current_user)
+    service.delete_source(session, source=source)
+    session.commit()
+    flash(_("Calendar removed; its busy times no longer count."), "success")
+    return redirect(url_for(".settings"))
+
+
+@bp.post("/settings/calendars/preferences")
+@login_required
+def preferences() -> ResponseReturnValue:
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        return _page(prefs=form)
+    user = current_user
+    user.display_name = (form.display_name.data or "").strip() or None
+    user.meeting_day_start = form.day_start.data.hour * 60 + form.day_start.data.minute
+    user.meeting_day_end = form.day_end.data.hour * 60 + form.day_end.data.minute
+    user.meeting_minutes = form.minutes.data
+    user.meeting_buffer_minutes = form.buffer.data or 0
+    user.meetings_per_day = form.per_day.data
+    user.meeting_alarm_minutes = form.alarm.data
+    session = db.session()
+    session.add(user)
+    session.commit()
+    flash(_("Preferences saved."), "success")
+    return redirect(url_for(".settings") + "#preferences")
+
+
+@bp.post("/settings/calendars/feed")
+@login_required
+def new_feed() -> ResponseReturnValue:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    token = service.new_feed_token(session, owner=current_user)
+    session.commit()
+    cookie[_ONCE] = token  # shown once, on the next page
+    return redirect(url_for(".settings") + "#feed")
+
+
+@bp.post("/settings/calendars/feed/revoke")
+@login_required
+def revoke_feed() -> ResponseReturnValue:
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    session = db.session()
+    service.revoke_feed_token(session, owner=current_user)
+    session.commit()
+    flash(_("Feed address revoked: calendars subscribed to it get nothing any more."), "success")
+    return redirect(url_for(".settings") + "#feed")

@@ -1,0 +1,1 @@
+"""Meetings: coffees with contacts, their times and places, and the invites."""

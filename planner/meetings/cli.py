@@ -1,0 +1,222 @@
+"""`planner meetings create|update|cancel` and `planner calendar export` (../shared/CLI.md).
+
+Times are wall-clock times at the meeting place (``--tz``, default the user's home zone).
+"""
+
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+from flask.cli import AppGroup
+from flask_babel import force_locale
+
+from planner import db
+from planner.cli import emit, fail, find_user_or_fail, json_option
+from planner.db import get_owned
+
+meetings_group = AppGroup("meetings", help="Coffee meetings: create, change, cancel.")
+calendar_group = AppGroup("calendar", help="Calendar files of meetings.")
+
+
+def _moment(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date-time (YYYY-MM-DDTHH:MM)") from None
+    if moment.tzinfo is not None:
+        raise click.BadParameter(f"{text!r}: give the local time at the place, and --tz")
+    return moment
+
+
+def meeting_json(meeting: Any, attendees: list[Any]) -> dict[str, Any]:
+    def local(moment: datetime | None) -> str | None:
+        if moment is None or meeting.timezone is None:
+            return None
+        from planner.meetings.service import zone
+
+        return moment.astimezone(zone(meeting.timezone)).isoformat()
+
+    return {
+        "id": str(meeting.id),
+        "uid": meeting.uid,
+        "sequence": meeting.sequence,
+        "status": meeting.status,
+        "title": meeting.title,
+        "start": local(meeting.starts_at),
+        "end": local(meeting.ends_at),
+        "timezone": meeting.timezone,
+        "venue": meeting.venue,
+        "trip_leg_id": str(meeting.trip_leg_id) if meeting.trip_leg_id else None,
+        "contacts": [{"id": str(c.id), "display_name": c.display_name} for c in attendees],
+    }
+
+
+def _owned_meeting(session: Any, meeting_id: str, user: Any, email: str) -> Any:
+    from werkzeug.exceptions import NotFound
+
+    from planner.models import Meeting
+
+    try:
+        return get_owned(session, Meeting, meeting_id, owner=user)
+    except NotFound:
+        fail(f"no meeting {meeting_id!r} for {email}")
+
+
+def _done(session: Any, meeting: Any, as_json: bool, verb: str) -> None:
+    from planner.meetings.service import attendee_contacts
+
+    document = meeting_json(meeting, attendee_contacts(session, meeting=meeting))
+    click.echo(f"meeting {meeting.id} {verb} (SEQUENCE {meeting.sequence})", err=True)
+    emit(document, as_json, str(meeting.id))
+
+
+@meetings_group.command("create")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@click.option("--contact", "contact_ids", multiple=True, required=True, help="A contact id.")
+@click.option("--start", default=None, help="Local start, YYYY-MM-DDTHH:MM.")
+@click.option("--end", default=None, help="Local end, YYYY-MM-DDTHH:MM.")
+@click.option("--tz", "tz", default=None, help="IANA zone of the place, e.g. Europe/Berlin.")
+@click.option("--venue", default=None)
+@click.option("--title", default=None)
+@click.option("--leg", "leg_id", default=None, help="The trip leg it belongs to.")
+@json_option
+def meetings_create(
+    email: str,
+    contact_ids: tuple[str, ...],
+    start: str | None,
+    end: str | None,
+    tz: str | None,
+    venue: str | None,
+    title: str | None,
+    leg_id: str | None,
+    as_json: bool,
+) -> None:
+    """Propose a meeting with one or more contacts."""
+    from werkzeug.exceptions import NotFound
+
+    from planner.meetings import service
+    from planner.models import Contact, TripLeg
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    try:
+        contacts = [get_owned(session, Contact, cid, owner=user) for cid in contact_ids]
+        leg = get_owned(session, TripLeg, leg_id, owner=user) if leg_id else None
+    except NotFound:
+        fail(f"no such contact or leg for {email}")
+    data = service.MeetingInput(
+        starts=_moment(start), ends=_moment(end), timezone=tz, venue=venue, title=title
+    )
+    with force_locale(user.locale or "en"):
+        try:
+            meeting = service.create_meeting(
+                session, owner=user, contacts=contacts, leg=leg, data=data
+            )
+        except service.MeetingError as error:
+            fail(str(error))
+    session.commit()
+    _done(session, meeting, as_json, "created")
+
+
+@meetings_group.command("update")
+@click.argument("meeting_id")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@click.option("--start", default=None, help="Local start, YYYY-MM-DDTHH:MM.")
+@click.option("--end", default=None, help="Local end, YYYY-MM-DDTHH:MM.")
+@click.option("--tz", "tz", default=None, help="IANA zone of the place.")
+@click.option("--venue", default=None)
+@click.option("--title", default=None)
+@click.option("--confirm", is_flag=True, help="Also confirm it (proposed → confirmed).")
+@json_option
+def meetings_update(
+    meeting_id: str,
+    email: str,
+    start: str | None,
+    end: str | None,
+    tz: str | None,
+    venue: str | None,
+    title: str | None,
+    confirm: bool,
+    as_json: bool,
+) -> None:
+    """Change time or place (SEQUENCE rises when either changes); options left out keep
+    their value."""
+    from planner.meetings import service
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    meeting = _owned_meeting(session, meeting_id, user, email)
+    zone_name = tz or meeting.timezone
+    with force_locale(user.locale or "en"):
+        try:
+            current = service.zone(zone_name) if zone_name else None
+
+            def keep(moment: datetime | None) -> datetime | None:
+                if moment is None or current is None:
+                    return None
+                return moment.astimezone(current).replace(tzinfo=None)
+
+            data = service.MeetingInput(
+                starts=_moment(start) or keep(meeting.starts_at),
+                ends=_moment(end) or keep(meeting.ends_at),
+                timezone=zone_name,
+                venue=meeting.venue if venue is None else venue,
+                title=meeting.title if title is None else title,
+                notes=meeting.notes,
+            )
+            service.update_meeting(session, meeting=meeting, data=data, owner=user)
+            if confirm:
+                service.confirm(session, meeting=meeting)
+        except service.MeetingError as error:
+            fail(str(error))
+    session.commit()
+    _done(session, meeting, as_json, "updated")
+
+
+@meetings_group.command("cancel")
+@click.argument("meeting_id")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def meetings_cancel(meeting_id: str, email: str, as_json: bool) -> None:
+    """Call a meeting off (SEQUENCE rises; export it with --cancel to tell the invitees)."""
+    from planner.meetings import service
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    meeting = _owned_meeting(session, meeting_id, user, email)
+    with force_locale(user.locale or "en"):
+        try:
+            service.cancel(session, meeting=meeting)
+        except service.MeetingError as error:
+            fail(str(error))
+    session.commit()
+    _done(session, meeting, as_json, "cancelled")
+
+
+@calendar_group.command("export")
+@click.argument("meeting_id")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@click.option("--cancel", "cancel", is_flag=True, help="The cancellation (METHOD:CANCEL).")
+def calendar_export(meeting_id: str, email: str, cancel: bool) -> None:
+    """Write the meeting's invite (.ics, METHOD:REQUEST) to stdout; with --cancel the
+    cancellation (METHOD:CANCEL), which needs the meeting cancelled first."""
+    from planner.meetings import invites, service
+    from planner.models import MeetingStatus
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    meeting = _owned_meeting(session, meeting_id, user, email)
+    if not cancel and meeting.status == MeetingStatus.CANCELLED.value:
+        fail(f"meeting {meeting_id} is cancelled: export it with --cancel")
+    with force_locale(user.locale or "en"):
+        try:
+            data = invites.invite_file(session, owner=user, meeting=meeting, cancel=cancel)
+        except service.MeetingError as error:
+            fail(str(error))
+    invites.mark_sent(session, meeting=meeting)
+    session.commit()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

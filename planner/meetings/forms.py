@@ -1,0 +1,76 @@
+"""Meeting forms: time and place, attendees' answers, and the button forms (CSRF only)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
+
+from planner.meetings.service import is_zone
+
+
+def _moment(label: str) -> DateTimeLocalField:
+    return DateTimeLocalField(
+        label,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[Optional()],
+        description=_l("Local time at the meeting place."),
+    )
+
+
+def _known_zone(form: FlaskForm, field: StringField) -> None:
+    if field.data and not is_zone(field.data.strip()):
+        raise ValidationError(_l("Not a time zone: use a name such as Europe/Berlin."))
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Optional: “Coffee: …” with everyone's names if empty."),
+    )
+    starts = _moment(_l("Start"))
+    ends = _moment(_l("End"))
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64), _known_zone],
+        description=_l("IANA name, e.g. Europe/Vienna; the trip leg's zone by default."),
+        render_kw={"list": "zone-suggestions", "autocomplete": "off"},
+    )
+    venue = StringField(
+        _l("Venue"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("A café, an address, or “online”."),
+    )
+    notes = TextAreaField(_l("Notes for the invitation"), validators=[Optional(), Length(max=2000)])
+
+
+class SlotForm(FlaskForm):
+    starts_at = HiddenField(validators=[DataRequired()])
+
+
+class HalfwayForm(FlaskForm):
+    lat = HiddenField(validators=[DataRequired()])
+    lon = HiddenField(validators=[DataRequired()])
+    venue = HiddenField(validators=[Optional(), Length(max=300)])
+
+
+ANSWERS = (
+    ("NEEDS-ACTION", _l("no answer yet")),
+    ("ACCEPTED", _l("accepted")),
+    ("TENTATIVE", _l("maybe")),
+    ("DECLINED", _l("declined")),
+)
+
+
+class AnswerForm(FlaskForm):
+    """What an invitee answered (iCalendar PARTSTAT); the page lists ``ANSWERS``."""
+
+    partstat = HiddenField(validators=[DataRequired(), AnyOf([value for value, _ in ANSWERS])])
+
+
+class AddPersonForm(FlaskForm):
+    contact_id = HiddenField(validators=[DataRequired()])
+
+
+class ButtonForm(FlaskForm):
+    """A POST button: nothing but the CSRF token."""

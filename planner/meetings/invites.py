@@ -1,0 +1,277 @@
+"""From a stored meeting to what its invitees receive: the .ics (REQUEST or CANCEL), the
+e-mail around it in each invitee's language, or a prepared text to send by hand.
+
+Language of an invitee: German for a contact in Germany, Austria, Switzerland or
+Liechtenstein, English for a contact placed in any other country, and the user's own
+language when the contact's country is unknown.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from babel.dates import format_datetime
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
+from planner.mail import Invitation, SmtpSettings, send_invitation
+from planner.meetings.service import MeetingError, attendee_contacts, zone
+from planner.models import Contact, ContactEmail, Meeting, MeetingStatus, User
+from planner.models.types import utcnow
+
+GERMAN_SPEAKING = frozenset({"DE", "AT", "CH", "LI"})
+
+
+def language_of(contact: Contact, owner: User) -> str:
+    if contact.country:
+        return "de" if contact.country in GERMAN_SPEAKING else "en"
+    return owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def organiser(owner: User) -> Person:
+    return Person(name=owner.display_name or owner.email, email=owner.email)
+
+
+def first_emails(session: Session, contact_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Each contact's first e-mail address (the one listed first)."""
+    ids = list(contact_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(col(ContactEmail.contact_id), col(ContactEmail.address))
+        .where(col(ContactEmail.contact_id).in_(ids))
+        .order_by(col(ContactEmail.contact_id), col(ContactEmail.position))
+    )
+    found: dict[uuid.UUID, str] = {}
+    for contact_id, address in rows:
+        found.setdefault(contact_id, address)
+    return found
+
+
+def _names(names: Sequence[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s and %(last)s", first=", ".join(names[:-1]), last=names[-1])
+
+
+def summary_of(meeting: Meeting, owner: User, names: Sequence[str]) -> str:
+    """The calendar title: the meeting's own, else "Coffee: Mareike and Jonas"."""
+    if meeting.title:
+        return meeting.title
+    return _("Coffee: %(names)s", names=_names([organiser(owner).name, *names]))
+
+
+def build_invite(
+    session: Session,
+    *,
+    owner: User,
+    meeting: Meeting,
+    contacts: Sequence[Contact] | None = None,
+    emails: dict[uuid.UUID, str] | None = None,
+) -> MeetingInvite:
+    """The plain data of a meeting's calendar entry, texts in the current locale."""
+    if meeting.starts_at is None or meeting.ends_at is None or meeting.timezone is None:
+        raise MeetingError(_("Pick a time first: an invite needs one."))
+    if contacts is None:
+        contacts = attendee_contacts(session, meeting=meeting)
+    if emails is None:
+        emails = first_emails(session, (c.id for c in contacts))
+    partstat = {a.contact_id: a.partstat for a in meeting.attendees}
+    people = tuple(
+        Person(
+            name=c.display_name,
+            email=emails.get(c.id),
+            language=language_of(c, owner),
+            partstat=partstat.get(c.id, "NEEDS-ACTION"),
+        )
+        for c in contacts
+    )
+    status = {
+        MeetingStatus.PROPOSED.value: "TENTATIVE",
+        MeetingStatus.CANCELLED.value: "CANCELLED",
+    }.get(meeting.status, "CONFIRMED")
+    geo = (
+        (meeting.venue_lat, meeting.venue_lon)
+        if meeting.venue_lat is not None and meeting.venue_lon is not None
+        else None
+    )
+    return MeetingInvite(
+        uid=meeting.uid,
+        sequence=meeting.sequence,
+        summary=summary_of(meeting, owner, [c.display_name for c in contacts]),
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        timezone=meeting.timezone,
+        organizer=organiser(owner),
+        attendees=people,
+        location=meeting.venue,
+        geo=geo,
+        description=meeting.notes,
+        status=status,
+        alarm_minutes=owner.meeting_alarm_minutes,
+        created=meeting.created_at,
+        last_modified=meeting.updated_at,
+    )
+
+
+def invite_file(session: Session, *, owner: User, meeting: Meeting, cancel: bool = False) -> bytes:
+    """The .ics to send: REQUEST, or CANCEL for a cancelled meeting (``cancel`` asks for the
+    cancellation explicitly and fails while the meeting still stands)."""
+    cancelled = meeting.status == MeetingStatus.CANCELLED.value
+    if cancel and not cancelled:
+        raise MeetingError(_("Cancel the meeting first; then send the cancellation."))
+    invite = build_invite(session, owner=owner, meeting=meeting)
+    if cancelled:
+        return cancel_ics(invite, dtstamp=utcnow())
+    return invite_ics(invite, dtstamp=utcnow())
+
+
+def mark_sent(session: Session, *, meeting: Meeting) -> None:
+    meeting.sent_sequence = meeting.sequence
+    meeting.sent_at = utcnow()
+    session.add(meeting)
+    session.flush()
+
+
+def needs_sending(meeting: Meeting) -> bool:
+    """The invitees have not seen the latest time or place (or the cancellation)."""
+    if meeting.starts_at is None:
+        return False
+    if meeting.status == MeetingStatus.CANCELLED.value:
+        return meeting.sent_sequence is not None and meeting.sent_sequence < meeting.sequence
+    return meeting.sent_sequence is None or meeting.sent_sequence < meeting.sequence
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+
+
+def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
+    """The e-mail text in the current locale (the caller picks it with force_locale)."""
+    when = at_place(invite.starts_at, invite.timezone, "EEEE d MMMM y, HH:mm")
+    until = at_place(invite.ends_at, invite.timezone, "HH:mm")
+    sender = organiser(owner).name
+    cancelled = meeting.status == MeetingStatus.CANCELLED.value
+    if cancelled:
+        subject = _("Cancelled: %(summary)s", summary=invite.summary)
+        lines = [
+            _("Hello,"),
+            "",
+            _(
+                "I have to cancel our meeting on %(when)s. I am sorry, and I hope we find "
+                "another time soon.",
+                when=when,
+            ),
+        ]
+    else:
+        updated = meeting.sent_sequence is not None and meeting.sent_sequence < meeting.sequence
+        subject = (
+            _("Updated: %(summary)s", summary=invite.summary)
+            if updated
+            else _("Invitation: %(summary)s", summary=invite.summary)
+        )
+        lines = [
+            _("Hello,"),
+            "",
+            _("the time or place of our meeting has changed:")
+            if updated
+            else _("I would be glad to meet you in person:"),
+            "",
+            _("When: %(when)s–%(until)s (%(zone)s)", when=when, until=until, zone=invite.timezone),
+        ]
+        if invite.location:
+            lines.append(_("Where: %(venue)s", venue=invite.location))
+        if invite.description:
+            lines += ["", invite.description]
+        lines += ["", _("The invitation for your calendar is attached. Does the time suit you?")]
+    lines += ["", _("Best regards"), sender]
+    return Message(subject=subject, text="\n".join(lines))
+
+
+def smtp_settings() -> SmtpSettings | None:
+    """SMTP as configured (None: e-mail is not set up; invites are downloaded instead)."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return None
+    return SmtpSettings(
+        host=config["SMTP_HOST"],
+        port=int(config["SMTP_PORT"]),
+        username=config.get("SMTP_USERNAME") or None,
+        password=config.get("SMTP_PASSWORD") or None,
+        security=config["SMTP_SECURITY"],
+        sender=config["MAIL_SENDER"] or _fallback_sender(config["SMTP_USERNAME"]),
+        timeout=float(config["SMTP_TIMEOUT"]),
+    )
+
+
+def _fallback_sender(username: str | None) -> str:
+    address = username if username and "@" in username else "treffpunkt@localhost"
+    return f"Treffpunkt <{address}>"
+
+
+@dataclass(frozen=True)
+class Sent:
+    recipients: tuple[str, ...]
+    without_email: tuple[str, ...]  # invitees we could not write to (names)
+
+
+def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSettings) -> Sent:
+    """E-mail the invite (or the cancellation) to every invitee with an address, one message
+    per language; replies go to the user. The caller commits (sending is recorded)."""
+    contacts = attendee_contacts(session, meeting=meeting)
+    emails = first_emails(session, (c.id for c in contacts))
+    by_language: dict[str, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        if contact.id in emails:
+            by_language[language_of(contact, owner)].append(contact)
+    if not by_language:
+        raise MeetingError(_("None of the invitees has an e-mail address."))
+    cancelled = meeting.status == MeetingStatus.CANCELLED.value
+    sent: list[str] = []
+    for language, group in sorted(by_language.items()):
+        with force_locale(language):
+            invite = build_invite(
+                session, owner=owner, meeting=meeting, contacts=contacts, emails=emails
+            )
+            data = (cancel_ics if cancelled else invite_ics)(invite, dtstamp=utcnow())
+            text = message(owner, meeting, invite)
+        recipients = tuple(emails[c.id] for c in group)
+        send_invitation(
+            settings,
+            Invitation(
+                to=recipients,
+                reply_to=owner.email,
+                subject=text.subject,
+                text=text.text,
+                ics=data,
+                method="CANCEL" if cancelled else "REQUEST",
+                language=language,
+            ),
+        )
+        sent.extend(recipients)
+    mark_sent(session, meeting=meeting)
+    return Sent(
+        recipients=tuple(sent),
+        without_email=tuple(c.display_name for c in contacts if c.id not in emails),
+    )
+
+
+def sendable(meeting: Meeting) -> bool:
+    return meeting.starts_at is not None and meeting.status in (
+        MeetingStatus.PROPOSED.value,
+        MeetingStatus.CONFIRMED.value,
+        MeetingStatus.CANCELLED.value,
+    )
+
+
+def at_place(moment: datetime, tz_name: str, pattern: str) -> str:
+    """An instant as wall-clock time at the meeting place, in the current language."""
+    return format_datetime(moment, pattern, tzinfo=zone(tz_name), locale=str(get_locale() or "en"))

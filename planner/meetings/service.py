@@ -1,0 +1,487 @@
+"""Meetings: a coffee with one or more contacts, from proposed to confirmed, done or cancelled.
+
+Times are stored as UTC instants with the IANA zone of the meeting place beside them; forms
+and the CLI speak wall-clock time at that place. Every change of time or place raises the
+iCalendar SEQUENCE, so a calendar that already holds the invite replaces it instead of adding
+a second one; a cancellation raises it once more.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+from sqlmodel import Session, col
+
+from planner.calendar.slots import Preferences, Slot, free_slots
+from planner.geo.distance import haversine_km
+from planner.models import (
+    BusyTime,
+    CalendarSource,
+    Contact,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    Stage,
+    TripLeg,
+    User,
+)
+from planner.models.types import utcnow
+
+MAX_ATTENDEES = 20
+DEFAULT_TIMEZONE = "Europe/Berlin"  # most users are in Germany; a home city overrides it
+# Without a trip leg, free times are looked for this far ahead.
+OPEN_WINDOW = timedelta(days=14)
+PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE")
+
+
+class MeetingError(ValueError):
+    """A meeting the user asked for cannot be: the message says why (translated)."""
+
+
+@dataclass(frozen=True)
+class MeetingInput:
+    """What a form or the CLI gives: wall-clock times at the meeting place."""
+
+    starts: datetime | None = None  # naive local time
+    ends: datetime | None = None
+    timezone: str | None = None
+    venue: str | None = None
+    title: str | None = None
+    notes: str | None = None
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MeetingError(_("'%(zone)s' is not a time zone.", zone=name)) from None
+
+
+def is_zone(name: str) -> bool:
+    return name in _zones()
+
+
+def _zones() -> set[str]:
+    global _ZONES
+    if _ZONES is None:
+        _ZONES = available_timezones()
+    return _ZONES
+
+
+_ZONES: set[str] | None = None
+
+
+def local_instant(local: datetime, tz: ZoneInfo) -> datetime:
+    """A wall-clock time at the place as a UTC instant; a time that does not exist (the
+    spring gap) is refused rather than silently moved."""
+    if local.tzinfo is not None:
+        return local.astimezone(UTC)
+    aware = local.replace(tzinfo=tz, fold=0)
+    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
+        raise MeetingError(
+            _(
+                "%(time)s does not exist in %(zone)s (the clocks go forward).",
+                time=local.strftime("%Y-%m-%d %H:%M"),
+                zone=tz.key,
+            )
+        )
+    return aware.astimezone(UTC)
+
+
+def default_timezone(owner: User, leg: TripLeg | None) -> str:
+    """The leg's zone; else the home city's; else Germany's."""
+    if leg is not None:
+        return leg.timezone
+    if owner.home_city:
+        from planner.places.service import city_of
+
+        place = city_of(owner.home_city)
+        if place is not None and place.timezone and is_zone(place.timezone):
+            return place.timezone
+    return DEFAULT_TIMEZONE
+
+
+def _times(data: MeetingInput, tz_name: str) -> tuple[datetime | None, datetime | None]:
+    if data.starts is None and data.ends is None:
+        return None, None
+    if data.starts is None or data.ends is None:
+        raise MeetingError(_("Give both a start and an end time."))
+    tz = zone(tz_name)
+    starts, ends = local_instant(data.starts, tz), local_instant(data.ends, tz)
+    if ends <= starts:
+        raise MeetingError(_("The end must be after the start."))
+    if ends - starts > timedelta(hours=24):
+        raise MeetingError(_("A meeting lasts at most 24 hours."))
+    return starts, ends
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    value = " ".join((text or "").split())[:limit]
+    return value or None
+
+
+def create_meeting(
+    session: Session,
+    *,
+    owner: User,
+    contacts: Sequence[Contact],
+    leg: TripLeg | None,
+    data: MeetingInput,
+) -> Meeting:
+    """A new meeting (proposed) with these contacts; times optional until confirmed."""
+    if not contacts:
+        raise MeetingError(_("A meeting needs at least one person."))
+    if len(contacts) > MAX_ATTENDEES:
+        raise MeetingError(_("A meeting has at most %(n)s people.", n=MAX_ATTENDEES))
+    tz_name = data.timezone or default_timezone(owner, leg)
+    zone(tz_name)
+    starts, ends = _times(data, tz_name)
+    meeting = Meeting(
+        owner_id=owner.id,
+        trip_leg_id=leg.id if leg else None,
+        title=_clean(data.title, 200),
+        notes=(data.notes or "").strip() or None,
+        venue=_clean(data.venue, 300),
+        starts_at=starts,
+        ends_at=ends,
+        timezone=tz_name,
+    )
+    unique = {contact.id: contact for contact in contacts}
+    for contact in unique.values():
+        meeting.attendees.append(
+            MeetingAttendee(meeting_id=meeting.id, owner_id=owner.id, contact_id=contact.id)
+        )
+        _now_contacted(session, contact)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _now_contacted(session: Session, contact: Contact) -> None:
+    if contact.stage == Stage.ONLINE.value:
+        contact.stage = Stage.CONTACTED.value
+        contact.updated_at = utcnow()
+        session.add(contact)
+
+
+def _editable(meeting: Meeting) -> None:
+    if meeting.status in (MeetingStatus.CANCELLED.value, MeetingStatus.DONE.value):
+        raise MeetingError(_("This meeting is over; it cannot be changed any more."))
+
+
+def _touch(meeting: Meeting, *, significant: bool) -> None:
+    if significant:
+        meeting.sequence += 1
+    meeting.updated_at = utcnow()
+
+
+def update_meeting(session: Session, *, meeting: Meeting, data: MeetingInput, owner: User) -> bool:
+    """Change time, zone, venue, title or notes; True when the invitees must hear of it
+    (time or place changed: SEQUENCE rose)."""
+    _editable(meeting)
+    tz_name = data.timezone or meeting.timezone or default_timezone(owner, None)
+    zone(tz_name)
+    starts, ends = _times(data, tz_name)
+    if meeting.status == MeetingStatus.CONFIRMED.value and starts is None:
+        raise MeetingError(_("A confirmed meeting needs a time."))
+    venue = _clean(data.venue, 300)
+    significant = (
+        starts != meeting.starts_at
+        or ends != meeting.ends_at
+        or venue != meeting.venue
+        or (starts is not None and tz_name != meeting.timezone)
+    )
+    if venue != meeting.venue:
+        meeting.venue_lat = meeting.venue_lon = None  # a typed venue is not a map point
+    meeting.starts_at, meeting.ends_at, meeting.timezone = starts, ends, tz_name
+    meeting.venue = venue
+    meeting.title = _clean(data.title, 200)
+    meeting.notes = (data.notes or "").strip() or None
+    _touch(meeting, significant=significant)
+    session.add(meeting)
+    session.flush()
+    return significant
+
+
+def take_slot(session: Session, *, meeting: Meeting, slot: Slot) -> None:
+    """Use one of the proposed free times."""
+    _editable(meeting)
+    significant = (slot.starts_at, slot.ends_at) != (meeting.starts_at, meeting.ends_at)
+    meeting.starts_at, meeting.ends_at, meeting.timezone = (
+        slot.starts_at,
+        slot.ends_at,
+        slot.timezone,
+    )
+    _touch(meeting, significant=significant)
+    session.add(meeting)
+    session.flush()
+
+
+def set_venue_point(
+    session: Session, *, meeting: Meeting, venue: str, lat: float, lon: float
+) -> None:
+    """A venue with a point on the map (the halfway suggestion)."""
+    _editable(meeting)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise MeetingError(_("That is not a point on the map."))
+    venue = _clean(venue, 300) or ""
+    significant = (venue, lat, lon) != (meeting.venue, meeting.venue_lat, meeting.venue_lon)
+    meeting.venue, meeting.venue_lat, meeting.venue_lon = venue or None, lat, lon
+    _touch(meeting, significant=significant)
+    session.add(meeting)
+    session.flush()
+
+
+def confirm(session: Session, *, meeting: Meeting) -> None:
+    """Proposed → confirmed: it has a time; it goes into the calendar feed."""
+    if meeting.status != MeetingStatus.PROPOSED.value:
+        raise MeetingError(_("Only a proposed meeting can be confirmed."))
+    if meeting.starts_at is None or meeting.ends_at is None:
+        raise MeetingError(_("Pick a time before confirming."))
+    meeting.status = MeetingStatus.CONFIRMED.value
+    _touch(meeting, significant=False)
+    session.add(meeting)
+    session.flush()
+
+
+def mark_done(session: Session, *, meeting: Meeting) -> None:
+    """It happened: every attendee is now "met", with the meeting's day as last met."""
+    if meeting.status not in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value):
+        raise MeetingError(_("Only a planned meeting can be marked as done."))
+    if meeting.starts_at is None or meeting.timezone is None:
+        raise MeetingError(_("A meeting without a time cannot have happened yet."))
+    met_on = meeting.starts_at.astimezone(zone(meeting.timezone)).date()
+    meeting.status = MeetingStatus.DONE.value
+    _touch(meeting, significant=False)
+    session.add(meeting)
+    for contact in attendee_contacts(session, meeting=meeting):
+        if contact.stage in (Stage.ONLINE.value, Stage.CONTACTED.value):
+            contact.stage = Stage.MET.value
+        if contact.last_met is None or contact.last_met < met_on:
+            contact.last_met = met_on
+        contact.updated_at = utcnow()
+        session.add(contact)
+    session.flush()
+
+
+def cancel(session: Session, *, meeting: Meeting) -> None:
+    """Called off: SEQUENCE rises once more so calendars take the cancellation."""
+    if meeting.status not in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value):
+        raise MeetingError(_("Only a planned meeting can be cancelled."))
+    meeting.status = MeetingStatus.CANCELLED.value
+    _touch(meeting, significant=True)
+    session.add(meeting)
+    session.flush()
+
+
+def attendee_contacts(session: Session, *, meeting: Meeting) -> list[Contact]:
+    ids = [a.contact_id for a in meeting.attendees]
+    contacts = [session.get(Contact, cid) for cid in ids]
+    found = [c for c in contacts if c is not None and c.owner_id == meeting.owner_id]
+    return sorted(found, key=lambda c: c.sort_key)
+
+
+def add_attendee(session: Session, *, meeting: Meeting, contact: Contact) -> bool:
+    """False when the contact is already invited."""
+    _editable(meeting)
+    if any(a.contact_id == contact.id for a in meeting.attendees):
+        return False
+    if len(meeting.attendees) >= MAX_ATTENDEES:
+        raise MeetingError(_("A meeting has at most %(n)s people.", n=MAX_ATTENDEES))
+    meeting.attendees.append(
+        MeetingAttendee(meeting_id=meeting.id, owner_id=meeting.owner_id, contact_id=contact.id)
+    )
+    _now_contacted(session, contact)
+    _touch(meeting, significant=False)
+    session.add(meeting)
+    session.flush()
+    return True
+
+
+def remove_attendee(session: Session, *, meeting: Meeting, contact_id: uuid.UUID) -> None:
+    _editable(meeting)
+    keep = [a for a in meeting.attendees if a.contact_id != contact_id]
+    if len(keep) == len(meeting.attendees):
+        return
+    if not keep:
+        raise MeetingError(_("A meeting needs at least one person; cancel it instead."))
+    meeting.attendees[:] = keep
+    _touch(meeting, significant=False)
+    session.add(meeting)
+    session.flush()
+
+
+def set_partstat(
+    session: Session, *, meeting: Meeting, contact_id: uuid.UUID, partstat: str
+) -> None:
+    """What an invitee answered (the user records it; replies go to the user's mailbox)."""
+    if partstat not in PARTSTATS:
+        raise MeetingError(_("Unknown answer."))
+    for attendee in meeting.attendees:
+        if attendee.contact_id == contact_id:
+            attendee.partstat = partstat
+            session.add(attendee)
+    _touch(meeting, significant=False)
+    session.flush()
+
+
+def list_meetings(session: Session, *, owner: User) -> list[Meeting]:
+    """Planned first (soonest first, unscheduled last), then the past and cancelled."""
+    meetings = list(session.scalars(select(Meeting).where(col(Meeting.owner_id) == owner.id)))
+    planned = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+    far = datetime.max.replace(tzinfo=UTC)
+
+    def order(m: Meeting) -> tuple[int, float]:
+        if m.status in planned:
+            return (0, (m.starts_at or far).timestamp() if m.starts_at else float("inf"))
+        return (1, -(m.starts_at or m.updated_at).timestamp())
+
+    return sorted(meetings, key=order)
+
+
+# --- the place: halfway -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Halfway:
+    lat: float
+    lon: float
+    near: str | None  # the nearest town's name
+    km_each: float  # how far each side travels (to the midpoint)
+
+
+def halfway(session: Session, *, meeting: Meeting) -> Halfway | None:
+    """A spot halfway between where the user is (the leg's place) and the invitees who have
+    coordinates (their centre): None when either side is unknown or they are within 2 km."""
+    if meeting.trip_leg_id is None:
+        return None
+    leg = session.get(TripLeg, meeting.trip_leg_id)
+    if leg is None or leg.lat is None or leg.lon is None:
+        return None
+    points = [
+        (c.lat, c.lon)
+        for c in attendee_contacts(session, meeting=meeting)
+        if c.lat is not None and c.lon is not None
+    ]
+    if not points:
+        return None
+    clat = sum(p[0] for p in points) / len(points)
+    clon = sum(p[1] for p in points) / len(points)
+    if haversine_km(leg.lat, leg.lon, clat, clon) < 2:
+        return None
+    # Midpoint on the sphere is within metres of the plain average at city distances.
+    lat, lon = (leg.lat + clat) / 2, (leg.lon + clon) / 2
+    from planner.places.service import gazetteer
+
+    place = gazetteer().nearest(lat, lon, within_km=25)
+    return Halfway(
+        lat=round(lat, 5),
+        lon=round(lon, 5),
+        near=place.city if place else None,
+        km_each=round(haversine_km(lat, lon, leg.lat, leg.lon), 1),
+    )
+
+
+# --- free times ---------------------------------------------------------------------------
+
+
+def preferences_of(owner: User) -> Preferences:
+    from datetime import time
+
+    def clock(minutes: int) -> time:
+        minutes = max(0, min(minutes, 24 * 60 - 1))
+        return time(minutes // 60, minutes % 60)
+
+    return Preferences(
+        day_start=clock(owner.meeting_day_start),
+        day_end=clock(owner.meeting_day_end),
+        duration=timedelta(minutes=owner.meeting_minutes),
+        buffer=timedelta(minutes=owner.meeting_buffer_minutes),
+        max_per_day=owner.meetings_per_day,
+    )
+
+
+def has_own_calendars(session: Session, *, owner: User) -> bool:
+    found = session.scalar(select(exists().where(col(CalendarSource.owner_id) == owner.id)))
+    return bool(found)
+
+
+def busy_between(
+    session: Session, *, owner: User, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """Busy intervals from the user's own calendars that touch [start, end)."""
+    rows = session.execute(
+        select(col(BusyTime.starts_at), col(BusyTime.ends_at)).where(
+            col(BusyTime.owner_id) == owner.id,
+            col(BusyTime.starts_at) < end,
+            col(BusyTime.ends_at) > start,
+            # an all-day block starts at most a few days before; bounds the index walk
+            col(BusyTime.starts_at) > start - timedelta(days=62),
+        )
+    )
+    return [(s, e) for s, e in rows]
+
+
+def booked_between(
+    session: Session, *, owner: User, start: datetime, end: datetime, skip: uuid.UUID | None
+) -> list[tuple[datetime, datetime]]:
+    """The user's other planned meetings in [start, end)."""
+    query = select(col(Meeting.starts_at), col(Meeting.ends_at), col(Meeting.id)).where(
+        col(Meeting.owner_id) == owner.id,
+        col(Meeting.status).in_([MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value]),
+        col(Meeting.starts_at).is_not(None),
+        col(Meeting.starts_at) < end,
+        col(Meeting.ends_at) > start,
+    )
+    return [(s, e) for s, e, mid in session.execute(query) if mid != skip and s and e]
+
+
+def slot_window(
+    session: Session, *, owner: User, meeting: Meeting, now: datetime
+) -> tuple[datetime, datetime, str]:
+    """Where free times are looked for: the leg's stay, else the next two weeks."""
+    leg = session.get(TripLeg, meeting.trip_leg_id) if meeting.trip_leg_id else None
+    if leg is not None:
+        return leg.arrives_at, leg.departs_at, leg.timezone
+    tz_name = meeting.timezone or default_timezone(owner, None)
+    return now, now + OPEN_WINDOW, tz_name
+
+
+def proposed_slots(
+    session: Session, *, owner: User, meeting: Meeting, now: datetime, limit: int = 12
+) -> list[Slot]:
+    """Free times for this meeting: inside the window, outside busy times and other
+    meetings (with the user's buffer), within the user's hours and daily maximum."""
+    start, end, tz_name = slot_window(session, owner=owner, meeting=meeting, now=now)
+    if end <= now:
+        return []
+    busy = busy_between(session, owner=owner, start=start, end=end)
+    booked = booked_between(session, owner=owner, start=start, end=end, skip=meeting.id)
+    return free_slots(
+        window_start=start,
+        window_end=end,
+        timezone=tz_name,
+        busy=busy,
+        meetings=booked,
+        prefs=preferences_of(owner),
+        now=now,
+        limit=limit,
+    )
+
+
+def slot_by_start(
+    session: Session, *, owner: User, meeting: Meeting, starts_at: datetime, now: datetime
+) -> Slot | None:
+    """The proposed slot starting at this instant (a posted choice is checked again)."""
+    for slot in proposed_slots(session, owner=owner, meeting=meeting, now=now, limit=500):
+        if slot.starts_at == starts_at:
+            return slot
+    return None
+
+
+def local_day(moment: datetime, tz_name: str) -> date:
+    return moment.astimezone(zone(tz_name)).date()

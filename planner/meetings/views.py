@@ -1,0 +1,410 @@
+"""Meeting pages: list, new, one meeting (time, place, people, free times, invites)."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from planner import db
+from planner.contacts.service import list_contacts
+from planner.db import get_owned
+from planner.mail import MailError
+from planner.meetings import invites, service
+from planner.meetings.forms import (
+    ANSWERS,
+    AddPersonForm,
+    AnswerForm,
+    ButtonForm,
+    HalfwayForm,
+    MeetingForm,
+    SlotForm,
+)
+from planner.models import Contact, Meeting, MeetingStatus, TripLeg
+from planner.models.types import utcnow
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+COMMON_ZONES = (
+    "Europe/Berlin",
+    "Europe/Vienna",
+    "Europe/Zurich",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Amsterdam",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Lisbon",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Singapore",
+    "UTC",
+)
+
+
+def _owned(meeting_id: str) -> Meeting:
+    return get_owned(db.session(), Meeting, meeting_id, owner=current_user)
+
+
+def _input(form: MeetingForm) -> service.MeetingInput:
+    return service.MeetingInput(
+        starts=form.starts.data,
+        ends=form.ends.data,
+        timezone=(form.timezone.data or "").strip() or None,
+        venue=form.venue.data,
+        title=form.title.data,
+        notes=form.notes.data,
+    )
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    session = db.session()
+    meetings = service.list_meetings(session, owner=current_user)
+    names = {m.id: service.attendee_contacts(session, meeting=m) for m in meetings}
+    return render_template("meetings/index.html", meetings=meetings, names=names)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> ResponseReturnValue:
+    session = db.session()
+    contacts = [
+        get_owned(session, Contact, cid, owner=current_user)
+        for cid in dict.fromkeys(request.values.getlist("contact"))
+    ]
+    leg_id = request.values.get("leg")
+    leg = get_owned(session, TripLeg, leg_id, owner=current_user) if leg_id else None
+    form = MeetingForm()
+    if not form.is_submitted():
+        form.timezone.data = service.default_timezone(current_user, leg)
+    if form.validate_on_submit():
+        try:
+            meeting = service.create_meeting(
+                session, owner=current_user, contacts=contacts, leg=leg, data=_input(form)
+            )
+        except service.MeetingError as error:
+            form.form_errors.append(str(error))
+        else:
+            session.commit()
+            flash(_("Meeting saved. Pick a time and send the invite."), "success")
+            return redirect(url_for(".show", meeting_id=meeting.id))
+    return render_template(
+        "meetings/new.html", form=form, contacts=contacts, leg=leg, zones=COMMON_ZONES
+    ), (422 if form.errors or form.form_errors else 200)
+
+
+def _render(
+    meeting: Meeting, form: MeetingForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    session = db.session()
+    now = utcnow()
+    if form is None:
+        form = MeetingForm(formdata=None)
+        if meeting.starts_at and meeting.ends_at and meeting.timezone:
+            tz = service.zone(meeting.timezone)
+            form.starts.data = meeting.starts_at.astimezone(tz).replace(tzinfo=None)
+            form.ends.data = meeting.ends_at.astimezone(tz).replace(tzinfo=None)
+        form.timezone.data = meeting.timezone
+        form.venue.data = meeting.venue
+        form.title.data = meeting.title
+        form.notes.data = meeting.notes
+    planned = meeting.status in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+    contacts = service.attendee_contacts(session, meeting=meeting)
+    emails = invites.first_emails(session, (c.id for c in contacts))
+    leg = session.get(TripLeg, meeting.trip_leg_id) if meeting.trip_leg_id else None
+    query = request.args.get("q", "").strip()[:200]
+    found = (
+        list_contacts(session, owner=current_user, query=query, per_page=10).items
+        if query and planned
+        else []
+    )
+    prepared = None
+    if invites.sendable(meeting) and invites.smtp_settings() is None:
+        prepared = invites.message(
+            current_user,
+            meeting,
+            invites.build_invite(session, owner=current_user, meeting=meeting),
+        )
+    answers = {a.contact_id: a.partstat for a in meeting.attendees}
+    points = []
+    if leg is not None and leg.lat is not None and leg.lon is not None:
+        points.append({"lat": leg.lat, "lon": leg.lon, "label": _("You: %(city)s", city=leg.city)})
+    if meeting.venue_lat is not None and meeting.venue_lon is not None:
+        points.append(
+            {
+                "lat": meeting.venue_lat,
+                "lon": meeting.venue_lon,
+                "label": meeting.venue or _("Venue"),
+            }
+        )
+    points += [
+        {"lat": c.lat, "lon": c.lon, "label": c.display_name}
+        for c in contacts
+        if c.lat is not None and c.lon is not None
+    ]
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        form=form,
+        contacts=contacts,
+        emails=emails,
+        answers=answers,
+        answer_choices=ANSWERS,
+        leg=leg,
+        planned=planned,
+        slots=service.proposed_slots(session, owner=current_user, meeting=meeting, now=now)
+        if planned
+        else [],
+        halfway=service.halfway(session, meeting=meeting) if planned else None,
+        query=query,
+        found=[row for row in found if row.id not in answers],
+        smtp=invites.smtp_settings() is not None,
+        needs_sending=invites.needs_sending(meeting),
+        prepared=prepared,
+        summary=invites.summary_of(meeting, current_user, [c.display_name for c in contacts]),
+        has_calendars=service.has_own_calendars(session, owner=current_user),
+        zones=COMMON_ZONES,
+        button=ButtonForm(),
+        map_points=points if len(points) > 1 else [],
+    ), status
+
+
+@bp.get("/<meeting_id>")
+@login_required
+def show(meeting_id: str) -> ResponseReturnValue:
+    return _render(_owned(meeting_id))
+
+
+@bp.post("/<meeting_id>")
+@login_required
+def update(meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    form = MeetingForm()
+    if not form.validate_on_submit():
+        return _render(meeting, form, 422)
+    try:
+        changed = service.update_meeting(
+            session, meeting=meeting, data=_input(form), owner=current_user
+        )
+    except service.MeetingError as error:
+        form.form_errors.append(str(error))
+        session.rollback()
+        return _render(_owned(meeting_id), form, 422)
+    session.commit()
+    if changed and meeting.sent_sequence is not None:
+        flash(_("Time or place changed: send the updated invite."), "warning")
+    else:
+        flash(_("Meeting saved."), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+def _act(meeting_id: str, action: Callable[..., None], done: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        action(session, meeting=meeting)
+    except service.MeetingError as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash(done, "success")
+    return redirect(url_for(".show", meeting_id=meeting_id))
+
+
+@bp.post("/<meeting_id>/confirm")
+@login_required
+def confirm(meeting_id: str) -> ResponseReturnValue:
+    return _act(meeting_id, service.confirm, _("Confirmed: it is in your calendar feed now."))
+
+
+@bp.post("/<meeting_id>/done")
+@login_required
+def done(meeting_id: str) -> ResponseReturnValue:
+    return _act(meeting_id, service.mark_done, _("Marked as done: you have met."))
+
+
+@bp.post("/<meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: str) -> ResponseReturnValue:
+    return _act(meeting_id, service.cancel, _("Cancelled. Send the cancellation to the invitees."))
+
+
+@bp.post("/<meeting_id>/slot")
+@login_required
+def take_slot(meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    form = SlotForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        starts_at = datetime.fromisoformat(form.starts_at.data)
+    except ValueError:
+        abort(400)
+    if starts_at.tzinfo is None:
+        abort(400)
+    slot = service.slot_by_start(
+        session, owner=current_user, meeting=meeting, starts_at=starts_at, now=utcnow()
+    )
+    if slot is None:
+        flash(_("That time is no longer free; pick another."), "error")
+    else:
+        try:
+            service.take_slot(session, meeting=meeting, slot=slot)
+        except service.MeetingError as error:
+            flash(str(error), "error")
+        else:
+            session.commit()
+            flash(_("Time set."), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.post("/<meeting_id>/halfway")
+@login_required
+def take_halfway(meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    form = HalfwayForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        lat, lon = float(form.lat.data), float(form.lon.data)
+        service.set_venue_point(
+            session, meeting=meeting, venue=form.venue.data or "", lat=lat, lon=lon
+        )
+    except (ValueError, service.MeetingError) as error:
+        flash(str(error) if isinstance(error, service.MeetingError) else _("Bad point."), "error")
+    else:
+        session.commit()
+        flash(_("Venue set halfway; name the café when you know it."), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.post("/<meeting_id>/people")
+@login_required
+def add_person(meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    form = AddPersonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    contact = get_owned(session, Contact, form.contact_id.data, owner=current_user)
+    try:
+        service.add_attendee(session, meeting=meeting, contact=contact)
+    except service.MeetingError as error:
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash(_("%(name)s added.", name=contact.display_name), "success")
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.post("/<meeting_id>/people/<contact_id>/remove")
+@login_required
+def remove_person(meeting_id: str, contact_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    try:
+        service.remove_attendee(session, meeting=meeting, contact_id=contact.id)
+    except service.MeetingError as error:
+        flash(str(error), "error")
+    else:
+        session.commit()
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.post("/<meeting_id>/people/<contact_id>/answer")
+@login_required
+def answer(meeting_id: str, contact_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    service.set_partstat(
+        session, meeting=meeting, contact_id=contact.id, partstat=form.partstat.data
+    )
+    session.commit()
+    return redirect(url_for(".show", meeting_id=meeting.id))
+
+
+@bp.get("/<meeting_id>/invite.ics")
+@login_required
+def invite_file(meeting_id: str) -> ResponseReturnValue:
+    """The invite (or, once cancelled, the cancellation) to send by hand; downloading it
+    counts as sending."""
+    session = db.session()
+    meeting = _owned(meeting_id)
+    try:
+        data = invites.invite_file(session, owner=current_user, meeting=meeting)
+    except service.MeetingError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".show", meeting_id=meeting.id))
+    invites.mark_sent(session, meeting=meeting)
+    session.commit()
+    cancelled = meeting.status == MeetingStatus.CANCELLED.value
+    method = "CANCEL" if cancelled else "REQUEST"
+    name = "cancel.ics" if cancelled else "invite.ics"
+    return Response(
+        data,
+        content_type=f"text/calendar; charset=utf-8; method={method}",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/<meeting_id>/send")
+@login_required
+def send(meeting_id: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _owned(meeting_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    settings = invites.smtp_settings()
+    if settings is None:
+        flash(_("E-mail is not set up on this server: download the invite instead."), "error")
+        return redirect(url_for(".show", meeting_id=meeting.id))
+    try:
+        sent = invites.send(session, owner=current_user, meeting=meeting, settings=settings)
+    except service.MeetingError as error:
+        session.rollback()
+        flash(str(error), "error")
+    except MailError as error:
+        session.rollback()
+        flash(_("The e-mail could not be sent: %(problem)s", problem=str(error)), "error")
+    else:
+        session.commit()
+        flash(_("Sent to %(people)s.", people=", ".join(sent.recipients)), "success")
+        if sent.without_email:
+            flash(
+                _(
+                    "No e-mail address for %(names)s: send them the invite yourself.",
+                    names=", ".join(sent.without_email),
+                ),
+                "warning",
+            )
+    return redirect(url_for(".show", meeting_id=meeting.id))
