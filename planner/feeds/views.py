@@ -18,6 +18,7 @@ from flask import (
     session as cookie,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -61,7 +62,9 @@ def feed(token: str) -> ResponseReturnValue:
         and version.last_modified.replace(microsecond=0) <= request.if_modified_since
     ):
         return Response(status=304, headers=headers)
-    data = service.feed_bytes(session, owner=owner, version=version)
+    # The feed is read by calendar apps, not browsers: texts in the owner's language.
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        data = service.feed_bytes(session, owner=owner, version=version)
     response = Response(data, headers=headers)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="treffpunkt.ics"'
@@ -117,13 +120,21 @@ def upload() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(upload=form)
     storage = form.file.data
+    limit = int(current_app.config["CALENDAR_MAX_BYTES"])
+    data = storage.read(limit + 1)
+    if len(data) > limit:
+        form.file.errors = [
+            _(
+                "%(name)s is larger than %(mb)s MB.",
+                name=storage.filename or "",
+                mb=limit // (1024 * 1024),
+            )
+        ]
+        return _page(upload=form)
     session = db.session()
     try:
         source = service.add_upload(
-            session,
-            owner=current_user,
-            name=form.name.data or storage.filename or "",
-            data=storage.read(),
+            session, owner=current_user, name=form.name.data or storage.filename or "", data=data
         )
     except service.CalendarError as error:
         session.rollback()

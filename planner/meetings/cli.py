@@ -4,7 +4,7 @@ Times are wall-clock times at the meeting place (``--tz``, default the user's ho
 """
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -143,7 +143,7 @@ def meetings_update(
     as_json: bool,
 ) -> None:
     """Change time or place (SEQUENCE rises when either changes); options left out keep
-    their value."""
+    their value, and a new --start alone keeps the meeting's length."""
     from planner.meetings import service
 
     user = find_user_or_fail(email)
@@ -159,9 +159,17 @@ def meetings_update(
                     return None
                 return moment.astimezone(current).replace(tzinfo=None)
 
+            starts, ends = _moment(start), _moment(end)
+            if starts is not None and ends is None:  # moved: the same length as before
+                length = (
+                    meeting.ends_at - meeting.starts_at
+                    if meeting.starts_at and meeting.ends_at
+                    else timedelta(minutes=user.meeting_minutes)
+                )
+                ends = starts + length
             data = service.MeetingInput(
-                starts=_moment(start) or keep(meeting.starts_at),
-                ends=_moment(end) or keep(meeting.ends_at),
+                starts=starts or keep(meeting.starts_at),
+                ends=ends or keep(meeting.ends_at),
                 timezone=zone_name,
                 venue=meeting.venue if venue is None else venue,
                 title=meeting.title if title is None else title,

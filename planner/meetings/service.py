@@ -254,6 +254,8 @@ def mark_done(session: Session, *, meeting: Meeting) -> None:
         raise MeetingError(_("Only a planned meeting can be marked as done."))
     if meeting.starts_at is None or meeting.timezone is None:
         raise MeetingError(_("A meeting without a time cannot have happened yet."))
+    if meeting.starts_at > utcnow():
+        raise MeetingError(_("This meeting has not begun yet."))
     met_on = meeting.starts_at.astimezone(zone(meeting.timezone)).date()
     meeting.status = MeetingStatus.DONE.value
     _touch(meeting, significant=False)

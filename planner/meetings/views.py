@@ -180,6 +180,7 @@ def _render(
         zones=COMMON_ZONES,
         button=ButtonForm(),
         map_points=points if len(points) > 1 else [],
+        now=now,
     ), status
 
 

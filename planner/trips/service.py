@@ -705,7 +705,7 @@ def accept(session: Session, *, owner: User, contact: Contact, leg: TripLeg | No
 
 def withdraw(session: Session, *, meeting: Meeting) -> None:
     """Take back a proposed meeting (it was never sent to anyone): it is deleted."""
-    if meeting.status != MeetingStatus.PROPOSED.value:
-        raise TripError("only a proposed meeting can be withdrawn")
+    if meeting.status != MeetingStatus.PROPOSED.value or meeting.sent_sequence is not None:
+        raise TripError("only a proposed meeting nobody was invited to can be withdrawn")
     session.delete(meeting)
     session.flush()

@@ -265,7 +265,7 @@ def withdraw(trip_id: str, meeting_id: str) -> ResponseReturnValue:
         try:
             service.withdraw(session, meeting=meeting)
         except service.TripError:
-            flash(_("Only a proposed meeting can be withdrawn."), "error")
+            flash(_("Only a proposed meeting nobody was invited to can be withdrawn."), "error")
         else:
             session.commit()
             flash(_("Meeting withdrawn."), "info")

@@ -159,6 +159,17 @@ def test_confirming_needs_a_time_and_done_records_the_meeting(db: Session, owner
         ),
     )
     service.confirm(db, meeting=meeting)
+    upcoming = service.create_meeting(
+        db,
+        owner=owner,
+        contacts=[anna],
+        leg=None,
+        data=service.MeetingInput(
+            starts=at("2031-06-12T10:00"), ends=at("2031-06-12T11:00"), timezone="Europe/Berlin"
+        ),
+    )
+    with pytest.raises(service.MeetingError, match="not begun"):
+        service.mark_done(db, meeting=upcoming)
     service.mark_done(db, meeting=meeting)
     assert anna.stage == Stage.MET.value and ben.stage == Stage.REGULAR.value
     # the day at the meeting place, not in UTC (21:30 UTC is still the 12th in Berlin)
@@ -350,3 +361,23 @@ def test_one_users_meetings_and_calendars_are_not_anothers(
     version = feeds.feed_version(db, owner=other)
     assert b"BEGIN:VEVENT" not in feeds.feed_bytes(db, owner=other, version=version)
     assert db.get(Meeting, meeting.id) is not None
+
+
+def test_a_meeting_someone_was_invited_to_is_cancelled_not_withdrawn(
+    db: Session, owner: User
+) -> None:
+    anna = contact(db, owner, "Anna", "Berg")
+    meeting = service.create_meeting(
+        db,
+        owner=owner,
+        contacts=[anna],
+        leg=None,
+        data=service.MeetingInput(
+            starts=at("2031-06-12T10:00"), ends=at("2031-06-12T11:00"), timezone="Europe/Berlin"
+        ),
+    )
+    invites.mark_sent(db, meeting=meeting)
+    with pytest.raises(trips.TripError):
+        trips.withdraw(db, meeting=meeting)
+    service.cancel(db, meeting=meeting)
+    assert invites.needs_sending(meeting)  # the invitees must hear of the cancellation

@@ -408,10 +408,11 @@ def test_the_command_line_creates_updates_cancels_and_exports(
 
     updated = run(
         meetings_app, "meetings", "update", meeting_id, "--user", "alice@example.org",
-        "--start", "2030-10-27T14:00", "--end", "2030-10-27T15:00", "--json",
+        "--start", "2030-10-27T14:00", "--json",
     )  # fmt: skip
     assert updated.exit_code == 0, updated.output
     assert json.loads(updated.stdout)["sequence"] == 1
+    assert json.loads(updated.stdout)["end"] == "2030-10-27T15:00:00+01:00"  # still an hour
     assert json.loads(updated.stdout)["venue"] == "Café Paris, Hamburg"  # kept
 
     refused = run(
