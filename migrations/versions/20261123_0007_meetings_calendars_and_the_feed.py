@@ -56,6 +56,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_busy_time_source_id'), ['source_id'], unique=False)
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_owner_status')
+        batch_op.create_index('ix_meeting_owner_status', ['owner_id', 'status', 'updated_at'], unique=False)
         batch_op.add_column(sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
         batch_op.add_column(sa.Column('notes', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('venue_lat', sa.Float(), nullable=True))
@@ -65,6 +67,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('meeting_attendee', schema=None) as batch_op:
         batch_op.add_column(sa.Column('partstat', sqlmodel.sql.sqltypes.AutoString(length=20), server_default='NEEDS-ACTION', nullable=False))
+        batch_op.create_index(batch_op.f('ix_meeting_attendee_owner_id'), ['owner_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True))
@@ -96,9 +99,12 @@ def downgrade() -> None:
         batch_op.drop_column('display_name')
 
     with op.batch_alter_table('meeting_attendee', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_attendee_owner_id'))
         batch_op.drop_column('partstat')
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index('ix_meeting_owner_status')
+        batch_op.create_index('ix_meeting_owner_status', ['owner_id', 'status'], unique=False)
         batch_op.drop_column('sent_at')
         batch_op.drop_column('sent_sequence')
         batch_op.drop_column('venue_lon')

@@ -16,6 +16,7 @@ from planner.contacts.service import ContactInput, Page, contact_rows
 from planner.duplicates.evidence import Person, find_candidates
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
+from planner.meetings.service import move_attendance
 from planner.models import (
     Contact,
     ContactAccount,
@@ -325,6 +326,8 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
     replace_contacts(session, [(kept, contact_rows(owner.id, kept, merged))])
     sources = _table(ContactSource)
     session.execute(update(sources).where(sources.c.contact_id == removed).values(contact_id=kept))
+    # meetings with the removed contact are the merged contact's now (revert leaves them so)
+    move_attendance(session, owner=owner, removed=removed, kept=kept)
     delete_contacts(session, [removed])
     suggestion.status = SuggestionStatus.ACCEPTED.value
     suggestion.decided_at = utcnow()

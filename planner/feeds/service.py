@@ -91,28 +91,28 @@ class FeedVersion:
 
 
 def feed_version(session: Session, *, owner: User) -> FeedVersion:
-    """What the feed's content depends on, in one aggregate query: its meetings (count and
-    newest change), their invitees' newest change, the user's name and reminder setting."""
-    meetings = select(func.count(col(Meeting.id)), func.max(col(Meeting.updated_at))).where(
-        col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES)
-    )
-    count, newest = session.execute(meetings).one()
-    people = (
-        select(func.max(col(Contact.updated_at)), func.count(col(MeetingAttendee.id)))
-        .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
-        .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
-        .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
-    )
-    contact_newest, attendees = session.execute(people).one()
-    stamps = [t for t in (newest, contact_newest, owner.feed_token_created_at) if t is not None]
-    last = max(stamps) if stamps else owner.created_at
-    if last.tzinfo is None:  # aggregates bypass the column type on SQLite
-        last = datetime.fromisoformat(str(last)).replace(tzinfo=UTC)
+    """What the feed's content depends on, read from indexes alone: its meetings (count and
+    newest change: every change of a meeting, its people or their answers touches it), the
+    newest change of any contact (a renamed invitee), how many invitations the user has
+    (a deleted contact leaves its meetings), the user's name, language and reminder."""
+    count, newest = session.execute(
+        select(func.count(), func.max(col(Meeting.updated_at))).where(
+            col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES)
+        )
+    ).one()
+    contact_newest = session.execute(
+        select(func.max(col(Contact.updated_at))).where(col(Contact.owner_id) == owner.id)
+    ).scalar_one()
+    invitations = session.execute(
+        select(func.count()).where(col(MeetingAttendee.owner_id) == owner.id)
+    ).scalar_one()
+    stamps = [_aware(t) for t in (newest, contact_newest) if t is not None]
+    last = max([*stamps, owner.feed_token_created_at or owner.created_at])
     key = "|".join(
         str(part)
         for part in (
             count,
-            attendees,
+            invitations,
             newest,
             contact_newest,
             owner.display_name,
@@ -122,6 +122,13 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
         )
     )
     return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=last)
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """Aggregates bypass the column type: SQLite answers naive UTC (or text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 _FEEDS: OrderedDict[tuple[uuid.UUID, str], bytes] = OrderedDict()
@@ -145,18 +152,27 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         )
     )
     attendees = session.execute(
-        select(col(MeetingAttendee.meeting_id), Contact)
+        select(col(MeetingAttendee.meeting_id), col(MeetingAttendee.partstat), Contact)
         .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
         .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
         .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
         .order_by(col(Contact.sort_key))
     )
     people: dict[uuid.UUID, list[Contact]] = {}
-    for meeting_id, contact in attendees:
+    answers: dict[uuid.UUID, dict[uuid.UUID, str]] = {}
+    for meeting_id, partstat, contact in attendees:
         people.setdefault(meeting_id, []).append(contact)
+        answers.setdefault(meeting_id, {})[contact.id] = partstat
     emails = first_emails(session, {c.id for group in people.values() for c in group})
     invites = [
-        build_invite(session, owner=owner, meeting=m, contacts=people.get(m.id, []), emails=emails)
+        build_invite(
+            session,
+            owner=owner,
+            meeting=m,
+            contacts=people.get(m.id, []),
+            emails=emails,
+            answers=answers.get(m.id, {}),
+        )
         for m in meetings
     ]
     data = feed_ics(invites, name=_("Treffpunkt meetings"), dtstamp=version.last_modified)

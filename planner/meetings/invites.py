@@ -74,6 +74,7 @@ def build_invite(
     meeting: Meeting,
     contacts: Sequence[Contact] | None = None,
     emails: dict[uuid.UUID, str] | None = None,
+    answers: dict[uuid.UUID, str] | None = None,
 ) -> MeetingInvite:
     """The plain data of a meeting's calendar entry, texts in the current locale."""
     if meeting.starts_at is None or meeting.ends_at is None or meeting.timezone is None:
@@ -82,13 +83,14 @@ def build_invite(
         contacts = attendee_contacts(session, meeting=meeting)
     if emails is None:
         emails = first_emails(session, (c.id for c in contacts))
-    partstat = {a.contact_id: a.partstat for a in meeting.attendees}
+    if answers is None:
+        answers = {a.contact_id: a.partstat for a in meeting.attendees}
     people = tuple(
         Person(
             name=c.display_name,
             email=emails.get(c.id),
             language=language_of(c, owner),
-            partstat=partstat.get(c.id, "NEEDS-ACTION"),
+            partstat=answers.get(c.id, "NEEDS-ACTION"),
         )
         for c in contacts
     )

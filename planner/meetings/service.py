@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlmodel import Session, col
 
 from planner.calendar.slots import Preferences, Slot, free_slots
@@ -329,6 +329,35 @@ def set_partstat(
             session.add(attendee)
     _touch(meeting, significant=False)
     session.flush()
+
+
+def move_attendance(session: Session, *, owner: User, removed: uuid.UUID, kept: uuid.UUID) -> int:
+    """Two contacts became one (a merge): the meetings of the removed one are the kept one's
+    now (once per meeting). Returns how many meetings changed."""
+    kept_in = select(col(MeetingAttendee.meeting_id)).where(col(MeetingAttendee.contact_id) == kept)
+    moved = list(
+        session.scalars(
+            select(col(MeetingAttendee.meeting_id)).where(
+                col(MeetingAttendee.owner_id) == owner.id,
+                col(MeetingAttendee.contact_id) == removed,
+            )
+        )
+    )
+    if not moved:
+        return 0
+    session.execute(
+        delete(MeetingAttendee).where(
+            col(MeetingAttendee.contact_id) == removed,
+            col(MeetingAttendee.meeting_id).in_(kept_in),
+        )
+    )
+    session.execute(
+        update(MeetingAttendee)
+        .where(col(MeetingAttendee.contact_id) == removed)
+        .values(contact_id=kept)
+    )
+    session.execute(update(Meeting).where(col(Meeting.id).in_(moved)).values(updated_at=utcnow()))
+    return len(moved)
 
 
 def list_meetings(session: Session, *, owner: User) -> list[Meeting]:

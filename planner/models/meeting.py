@@ -28,7 +28,8 @@ class Meeting(SQLModel, table=True):
     leg; a time and a venue make it something to invite to."""
 
     __tablename__ = "meeting"
-    __table_args__ = (Index("ix_meeting_owner_status", "owner_id", "status"),)
+    # (owner, status, updated_at): the calendar feed's version is read from the index alone
+    __table_args__ = (Index("ix_meeting_owner_status", "owner_id", "status", "updated_at"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: uuid.UUID = owner_fk()
@@ -69,7 +70,7 @@ class MeetingAttendee(SQLModel, table=True):
     meeting_id: uuid.UUID = Field(
         sa_column=Column(Uuid, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False)
     )
-    owner_id: uuid.UUID = owner_fk()
+    owner_id: uuid.UUID = owner_fk(index=True)  # counted by the feed's version
     contact_id: uuid.UUID = contact_fk()
     # iCalendar PARTSTAT as the user last heard it: NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE
     partstat: str = Field(

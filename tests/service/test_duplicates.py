@@ -228,6 +228,23 @@ def test_accept_merges_into_one_contact_with_both_sources(db: Session, make_user
     assert suggestion.status == "accepted" and suggestion.decided_at is not None
 
 
+def test_accepting_a_merge_keeps_the_meetings_of_both(db: Session, make_user: Any) -> None:
+    from planner.meetings.service import MeetingInput, attendee_contacts, create_meeting
+
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    a, b = (db.get(Contact, i) for i in (suggestion.contact_a, suggestion.contact_b))
+    assert a is not None and b is not None
+    both = create_meeting(db, owner=owner, contacts=[a, b], leg=None, data=MeetingInput())
+    only_b = create_meeting(db, owner=owner, contacts=[b], leg=None, data=MeetingInput())
+    db.commit()
+    kept = service.accept(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    db.expire_all()
+    for meeting in (both, only_b):
+        assert [c.id for c in attendee_contacts(db, meeting=meeting)] == [kept]
+
+
 def test_revert_restores_both_contacts_exactly(db: Session, make_user: Any) -> None:
     owner = _owner(db, make_user())
     suggestion = _lotte_pair(db, owner)
