@@ -451,3 +451,23 @@ def test_an_answer_is_recorded_and_an_invitee_without_email_is_named_in_the_invi
     invite = read_ics(web.get(f"{url}/invite.ics").get_data(as_text=True))
     # the contact has no e-mail address: listed by name in the description, not as ATTENDEE
     assert "Mara Barcamp" in invite.vevent.description.value
+
+
+def test_the_meeting_pages_speak_german(alice: Any, login: Any, meetings_app: Flask) -> None:
+    with meetings_app.app_context(), Session(meetings_app.extensions["planner.engine"]) as session:
+        user = session.get(User, alice.id)
+        assert user is not None
+        user.locale = "de"
+        session.add(user)
+        session.commit()
+    web = login(alice)
+    url = meeting_from_suggestion(web)
+    page = web.get(url).get_data(as_text=True)
+    assert "Freie Zeiten" in page and "wähle eine Zeit" in page and "Zeit und Ort" in page
+    web.submit(f"{url}/slot", {"starts_at": slot_starts(page)[0]}, form_url=url)
+    page = web.get(url).get_data(as_text=True)
+    assert "Einladung herunterladen (.ics)" in page and "Einladung: Kaffee:" in page
+    assert "Mo., " in page or "Mo. " in page  # the weekday in German
+    settings = web.get("/settings/calendars").get_data(as_text=True)
+    assert "Kalender und Feed" in settings and "Wann du dich gern triffst" in settings
+    assert "Treffen" in web.get("/meetings/").get_data(as_text=True)
