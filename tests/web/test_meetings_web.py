@@ -315,17 +315,25 @@ def test_a_calendar_address_is_read_and_private_networks_are_refused(
     # webcal is read as https; 127.0.0.1 is refused by default (no server-side requests
     # into the server's own network)
     assert "private-abc123" not in page  # the secret path is never shown
-    assert "127.0.0.1" in page and "Google" in page
+    assert "address 127.0.0.1 is a loopback address (this server)" in page
+    assert "Google" in page
     meetings_app.config["CALENDAR_ALLOW_PRIVATE_ADDRESSES"] = True
-    with meetings_app.app_context(), Session(meetings_app.extensions["planner.engine"]) as session:
+    engine = meetings_app.extensions["planner.engine"]
+    with meetings_app.app_context(), Session(engine) as session:
         from planner.feeds.service import list_sources, refresh_source
+        from planner.tasks import refresh_due_calendars
 
         owner = session.get(User, alice.id)
         (source,) = list_sources(session, owner=owner)  # type: ignore[arg-type]
         source.url = source.url.replace("https://", "http://")  # type: ignore[union-attr]
-        assert refresh_source(session, source=source) == 10
-        assert source.etag == '"v1"' and source.error is None
-        assert refresh_source(session, source=source) == 10  # 304: kept
+        source.fetched_at = datetime.now(UTC) - timedelta(hours=2)  # due again
+        session.add(source)
+        session.commit()
+        assert refresh_due_calendars.call_local() == 1  # the quarter-hourly task
+        session.refresh(source)
+        assert source.busy_count == 10 and source.etag == '"v1"' and source.error is None
+        assert refresh_due_calendars.call_local() == 0  # read just now
+        assert refresh_source(session, source=source) == 10  # 304 Not Modified: kept
         session.commit()
 
 
