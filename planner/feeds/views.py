@@ -1,8 +1,6 @@
 """The private calendar feed (no login: the secret address is the key) and the page for
 the user's calendars, meeting preferences and feed address."""
 
-from datetime import time
-
 from flask import (
     Blueprint,
     Response,
@@ -26,7 +24,7 @@ from planner import db
 from planner.db import get_owned
 from planner.feeds import service
 from planner.feeds.forms import ButtonForm, CalendarUrlForm, PreferencesForm, UploadCalendarForm
-from planner.meetings.service import default_timezone
+from planner.meetings.service import default_timezone, preferences_of
 from planner.models import CalendarSource
 
 bp = Blueprint("feeds", __name__)
@@ -71,11 +69,6 @@ def feed(token: str) -> ResponseReturnValue:
     return response
 
 
-def _clock(minutes: int) -> time:
-    minutes = max(0, min(minutes, 24 * 60 - 1))
-    return time(minutes // 60, minutes % 60)
-
-
 def _page(**forms: object) -> ResponseReturnValue:
     session = db.session()
     prefs = forms.get("prefs")
@@ -83,8 +76,8 @@ def _page(**forms: object) -> ResponseReturnValue:
         prefs = PreferencesForm(formdata=None)
         user = current_user
         prefs.display_name.data = user.display_name
-        prefs.day_start.data = _clock(user.meeting_day_start)
-        prefs.day_end.data = _clock(user.meeting_day_end)
+        hours = preferences_of(user)
+        prefs.day_start.data, prefs.day_end.data = hours.day_start, hours.day_end
         prefs.minutes.data = user.meeting_minutes
         prefs.buffer.data = user.meeting_buffer_minutes
         prefs.per_day.data = user.meetings_per_day

@@ -9,7 +9,7 @@ a second one; a cancellation raises it once more.
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext as _
@@ -364,11 +364,10 @@ def list_meetings(session: Session, *, owner: User) -> list[Meeting]:
     """Planned first (soonest first, unscheduled last), then the past and cancelled."""
     meetings = list(session.scalars(select(Meeting).where(col(Meeting.owner_id) == owner.id)))
     planned = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
-    far = datetime.max.replace(tzinfo=UTC)
 
     def order(m: Meeting) -> tuple[int, float]:
         if m.status in planned:
-            return (0, (m.starts_at or far).timestamp() if m.starts_at else float("inf"))
+            return (0, m.starts_at.timestamp() if m.starts_at else float("inf"))
         return (1, -(m.starts_at or m.updated_at).timestamp())
 
     return sorted(meetings, key=order)
@@ -421,8 +420,6 @@ def halfway(session: Session, *, meeting: Meeting) -> Halfway | None:
 
 
 def preferences_of(owner: User) -> Preferences:
-    from datetime import time
-
     def clock(minutes: int) -> time:
         minutes = max(0, min(minutes, 24 * 60 - 1))
         return time(minutes // 60, minutes % 60)
@@ -512,7 +509,3 @@ def slot_by_start(
         if slot.starts_at == starts_at:
             return slot
     return None
-
-
-def local_day(moment: datetime, tz_name: str) -> date:
-    return moment.astimezone(zone(tz_name)).date()

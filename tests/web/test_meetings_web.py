@@ -479,3 +479,36 @@ def test_the_meeting_pages_speak_german(alice: Any, login: Any, meetings_app: Fl
     settings = web.get("/settings/calendars").get_data(as_text=True)
     assert "Kalender und Feed" in settings and "Wann du dich gern triffst" in settings
     assert "Treffen" in web.get("/meetings/").get_data(as_text=True)
+
+
+def test_preferences_shape_the_free_times(alice: Any, login: Any) -> None:
+    web = login(alice)
+    form = {
+        "display_name": "Alice Example",
+        "day_start": "10:00",
+        "day_end": "16:00",
+        "minutes": "45",
+        "buffer": "15",
+        "per_day": "2",
+        "alarm": "",
+    }
+    wrong = web.submit(
+        "/settings/calendars/preferences",
+        {**form, "day_end": "09:00"},
+        form_url="/settings/calendars",
+    )
+    assert wrong.status_code == 422
+    assert "The end of the day must be after its start." in wrong.get_data(as_text=True)
+    saved = web.submit("/settings/calendars/preferences", form, form_url="/settings/calendars")
+    assert saved.status_code == 302
+    url = meeting_from_suggestion(web)
+    starts = [datetime.fromisoformat(s) for s in slot_starts(web.get(url).get_data(as_text=True))]
+    first_day = [s for s in starts if s.date() == DAY]
+    # 10:00 and 11:00 in Munich (45 minutes + 15 minutes buffer), two a day
+    assert [s.strftime("%H:%M") for s in first_day] == ["08:00", "09:00"]
+    web.submit(f"{url}/slot", {"starts_at": starts[0].isoformat()}, form_url=url)
+    invite = read_ics(web.get(f"{url}/invite.ics").get_data(as_text=True))
+    assert invite.vevent.organizer.params["CN"] == ["Alice Example"]
+    assert not hasattr(invite.vevent, "valarm")  # no reminder wanted
+    end = invite.vevent.dtend.value - invite.vevent.dtstart.value
+    assert end.total_seconds() == 45 * 60
