@@ -359,7 +359,8 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
     sources = _table(ContactSource)
     session.execute(delete(sources).where(sources.c.id.in_(source_ids)))
     for snapshot, contact_id in zip(snapshots, ids, strict=True):
-        contact = _decode(snapshot["contact"])
+        # the derived topics (contact_interest rows, bits) are not in the snapshot: stale
+        contact = {**_decode(snapshot["contact"]), "interests_at": None}
         if contact_id in existing:
             values = {k: v for k, v in contact.items() if k != "id"}
             session.execute(update(CONTACT).where(CONTACT.c.id == contact_id).values(**values))

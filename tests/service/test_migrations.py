@@ -66,3 +66,54 @@ def test_one_head_only() -> None:
 
     script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
+
+
+def test_a_round_trip_over_the_newest_migrations_keeps_every_row(
+    empty_database_url: str,
+) -> None:
+    """On SQLite a batch migration copies a table and drops the old one: with foreign keys
+    on, that drop would cascade into every row pointing at it (a user's contacts)."""
+    from sqlalchemy import text
+
+    migrate.upgrade(empty_database_url, "0006")
+    engine = create_engine(empty_database_url)
+    now = "2026-11-01 10:00:00"
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, session_key, created_at)"
+                    " VALUES (:u, 'a@example.org', 'h', 'k', :now)"
+                ),
+                {"u": USER, "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO contact (id, owner_id, display_name, stage, sort_key,"
+                    " search_text, created_at, updated_at)"
+                    " VALUES (:c, :u, 'Anna', 'online', 'anna', 'anna', :now, :now)"
+                ),
+                {"c": CONTACT, "u": USER, "now": now},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO contact_email (contact_id, owner_id, address, normalized,"
+                    " position) VALUES (:c, :u, 'anna@example.org', 'anna@example.org', 0)"
+                ),
+                {"c": CONTACT, "u": USER},
+            )
+        for step in (lambda: migrate.upgrade(empty_database_url),
+                     lambda: migrate.downgrade(empty_database_url, "0006")):  # fmt: skip
+            step()
+            with engine.connect() as conn:
+                counts = [
+                    conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                    for table in ("users", "contact", "contact_email")
+                ]
+            assert counts == [1, 1, 1]
+    finally:
+        engine.dispose()
+
+
+USER = "0b6c3a8e9f7d4e2a8c1b5d6e7f809a1b"
+CONTACT = "1c7d4b9f0a8e4f3b9d2c6e7f8091ab2c"
