@@ -367,6 +367,13 @@ def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[st
     ).all()
     owned = set(_existing_ids(session, owner, [c.contact_id for c in changes]))
     created = [c.contact_id for c in changes if c.action == "created" and c.contact_id in owned]
+    # A contact the import only added a source to changes too (its first connection date,
+    # derived with its interests): mark it so, as the merged ones are when restored.
+    session.execute(
+        update(CONTACT)
+        .where(CONTACT.c.id.in_(select(SOURCE.c.contact_id).where(SOURCE.c.import_id == batch.id)))
+        .values(updated_at=utcnow())
+    )
     session.execute(delete(SOURCE).where(SOURCE.c.import_id == batch.id))
     delete_contacts(session, created)
     restored = [

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, Text, false
+from sqlalchemy import BigInteger, Index, Text, false, text
 from sqlmodel import Field, Relationship, SQLModel
 
 from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
@@ -40,8 +40,23 @@ class Contact(SQLModel, table=True):
     # Matches the list order exactly (name, then id): pages come straight off the index.
     __table_args__ = (
         Index("ix_contact_owner_sort_id", "owner_id", "sort_key", "id"),
-        # Radius search: a bounding box on latitude narrows by index, longitude filters.
-        Index("ix_contact_owner_lat_lon", "owner_id", "lat", "lon"),
+        # Radius search: a bounding box on latitude narrows by index, longitude filters. The
+        # columns after lat, lon let trip suggestions bound every contact's score inside the
+        # index (``planner.trips.ranking``), without reading the table.
+        Index(
+            "ix_contact_owner_lat_match",
+            "owner_id",
+            "lat",
+            "lon",
+            "stage",
+            "last_met",
+            "mutual",
+            "first_connected",
+            "interest_bits",
+            "interests_at",
+            "updated_at",
+            "id",
+        ),
         # The newest change of a user's contacts, by index: what cached trip plans check.
         Index("ix_contact_owner_updated", "owner_id", "updated_at"),
     )
@@ -69,6 +84,15 @@ class Contact(SQLModel, table=True):
     last_met: date | None = None
     # When ``ContactInterest`` rows were last derived; older than ``updated_at``: stale.
     interests_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Derived with the interests, stale with them (``planner.trips.interests``), and only
+    # ever used to bound a contact's score in trip suggestions, never as the score itself:
+    # a bit per interest key (``interest_bits``), a mutual follow on any network, the
+    # earliest connection date over the contact's sources.
+    interest_bits: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": text("0")}
+    )
+    mutual: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    first_connected: date | None = None
     # Case- and accent-folded text, so ordering and search behave alike on both databases.
     sort_key: str = Field(default="", max_length=300)
     search_text: str = Field(default="", sa_type=Text)

@@ -6,25 +6,53 @@ Interests are derived data. Rather than trusting every write path (forms, import
 undo) to refresh them, a contact whose ``interests_at`` is older than its ``updated_at`` or
 than the vocabulary counts as stale: matching derives its topics on the spot, and
 ``refresh_interests`` (after imports, on saving, in the background) stores them.
+
+The same refresh stores on the contact what trip suggestions need to bound its score
+inside one index (``planner.trips.ranking``): ``interest_bits`` (one bit per interest key),
+``mutual`` (a mutual follow on any network) and ``first_connected`` (the earliest
+connection date). They are stale exactly when the interests are, and are only ever used
+as bounds: the score itself is computed from the child tables.
 """
 
 import uuid
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, true, update
 from sqlmodel import Session, col
 
 from planner.db import in_chunks
-from planner.models import Contact, ContactInterest, ContactTopic, TopicVocabulary, User, UserTopic
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactInterest,
+    ContactSource,
+    ContactTopic,
+    TopicVocabulary,
+    User,
+    UserTopic,
+)
 from planner.models.types import utcnow
 from planner.topics import Vocabulary
 
 CONTACT = Contact.__table__  # type: ignore[attr-defined]
 TOPIC = ContactTopic.__table__  # type: ignore[attr-defined]
 INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
+ACCOUNT = ContactAccount.__table__  # type: ignore[attr-defined]
+SOURCE = ContactSource.__table__  # type: ignore[attr-defined]
 MAX_USER_TOPICS = 50
+INTEREST_BITS = 63  # of a signed 64-bit integer: bits 0..62
+
+
+def interest_bits(keys: Iterable[str]) -> int:
+    """One bit per key (a stable hash of it): ``bits(a) & bits(b) == 0`` means a and b
+    share no key for sure; a bit in common means they may."""
+    bits = 0
+    for key in keys:
+        bits |= 1 << (zlib.crc32(key[:100].encode()) % INTEREST_BITS)
+    return bits
 
 
 def vocabulary_of(
@@ -140,10 +168,29 @@ def refresh_interests(
     derived = interests_of(session, owner=owner, vocabulary=vocabulary, contacts=rows)
     now = utcnow()
     ids = list(derived)
+    mutual, connected = _ties(session, ids)
     for chunk in in_chunks(ids):
         session.execute(delete(INTEREST).where(INTEREST.c.contact_id.in_(chunk)))
-        # updated_at stays as it is: deriving interests is not a change of the contact
-        session.execute(update(CONTACT).where(CONTACT.c.id.in_(chunk)).values(interests_at=now))
+    # updated_at stays as it is: deriving interests is not a change of the contact
+    session.execute(
+        update(CONTACT)
+        .where(CONTACT.c.id == bindparam("_id"))
+        .values(
+            interests_at=now,
+            interest_bits=bindparam("_bits"),
+            mutual=bindparam("_mutual"),
+            first_connected=bindparam("_connected"),
+        ),
+        [
+            {
+                "_id": cid,
+                "_bits": interest_bits(derived[cid]),
+                "_mutual": cid in mutual,
+                "_connected": connected.get(cid),
+            }
+            for cid in ids
+        ],
+    )
     values = [
         {"contact_id": cid, "owner_id": owner.id, "key": key[:100]}
         for cid, keys in derived.items()
@@ -153,3 +200,24 @@ def refresh_interests(
         session.execute(insert(INTEREST), values)
     session.flush()
     return len(ids)
+
+
+def _ties(
+    session: Session, contact_ids: Sequence[uuid.UUID]
+) -> tuple[set[uuid.UUID], dict[uuid.UUID, date]]:
+    """Of the given contacts: those with a mutual follow, and each one's earliest
+    connection date."""
+    mutual: set[uuid.UUID] = set()
+    connected: dict[uuid.UUID, date] = {}
+    for chunk in in_chunks(list(contact_ids)):
+        query = select(ACCOUNT.c.contact_id).where(
+            ACCOUNT.c.contact_id.in_(chunk), ACCOUNT.c.mutual == true()
+        )
+        mutual.update(session.execute(query).scalars())
+        query = (
+            select(SOURCE.c.contact_id, func.min(SOURCE.c.connected_on))
+            .where(SOURCE.c.contact_id.in_(chunk), SOURCE.c.connected_on.is_not(None))
+            .group_by(SOURCE.c.contact_id)
+        )
+        connected.update({cid: day for cid, day in session.execute(query)})
+    return mutual, connected

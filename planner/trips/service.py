@@ -1,8 +1,10 @@
 """Trips, their legs, and the ranked suggestions of whom to meet there.
 
-A suggestion run reads only what the bounding box of a leg holds: contacts (a few columns),
-their interests restricted to the user's own topics, mutual follows and the earliest
-connection date; everything else (scoring, reasons) is ``planner.matching``.
+A suggestion run reads only the contacts of a leg whose score can still reach the list
+(``planner.trips.ranking`` bounds every contact's score inside one index): their place,
+stage, interests restricted to the user's own topics, mutual follows and earliest
+connection date, in one statement; everything else (scoring, reasons) is
+``planner.matching``. ``candidates_near`` still reads everyone in reach.
 """
 
 import threading
@@ -15,7 +17,7 @@ from heapq import nlargest
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, and_, case, func, or_, select, true, type_coerce
+from sqlalchemy import String, and_, case, cast, func, or_, select, true, type_coerce
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
@@ -47,6 +49,7 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.places.service import box_conditions
 from planner.topics import Vocabulary
+from planner.trips import ranking
 from planner.trips.interests import (
     interests_of,
     stale_condition,
@@ -282,22 +285,116 @@ def _in_reach(
     radius_km: float,
     context: MatchContext,
     exclude: set[uuid.UUID],
+    floor: float | None = None,
 ) -> list[Candidate]:
     """Everyone within ``radius_km`` with all that scoring needs except the name (read for
-    the best few only). Four statements over the bounding box: contacts (a few columns),
-    their interests among the user's topics, mutual follows, earliest connection. Ids stay
-    as the driver gives them (hex text on SQLite, UUID on PostgreSQL): converting tens of
-    thousands of them costs more than the scoring."""
-    box = box_conditions(owner.id, lat, lon, radius_km)
+    the best few only); with ``floor``, only those whose score can reach it (a superset of
+    those whose score does, see ``planner.trips.ranking``). Ids stay as the driver gives
+    them (hex text on SQLite, UUID on PostgreSQL): converting tens of thousands of them
+    costs more than the scoring."""
+    stale_sql = stale_condition(context.vocabulary_changed)
+    if floor is None:
+        box = box_conditions(owner.id, lat, lon, radius_km)
+    else:
+        bounded = ranking.reach_conditions(
+            owner_id=owner.id,
+            lat=lat,
+            lon=lon,
+            radius_km=radius_km,
+            floor=floor,
+            weights=context.weights,
+            user_topics=context.user_topics,
+            rarity=context.rarity or {},
+            topics_most=ranking.topics_bound(
+                context.user_topics, context.rarity or {}, context.weights
+            ),
+            today=context.today,
+            stale=stale_sql,  # type: ignore[arg-type]
+        )
+        if bounded is None:
+            return []
+        box = bounded
     raw_id = type_coerce(CONTACT.c.id, String())
-    stale = case((stale_condition(context.vocabulary_changed), 1), else_=0)  # type: ignore[arg-type]
-    rows = session.execute(
-        select(
-            raw_id, CONTACT.c.lat, CONTACT.c.lon, CONTACT.c.stage, CONTACT.c.last_met, stale
-        ).where(*box)
-    ).all()
+    stale = case((stale_sql, 1), else_=0)  # type: ignore[arg-type]
+    columns = [raw_id, CONTACT.c.lat, CONTACT.c.lon, CONTACT.c.stage, CONTACT.c.last_met, stale]
+    if floor is not None:
+        # the few that can reach the floor: their ties read in the same statement
+        columns.extend(_tie_columns(session, context))
+    rows = session.execute(select(*columns).where(*box)).all()
     if not rows:
         return []
+    excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
+    near = points_within(
+        ((row, row[1], row[2]) for row in rows if row[0] not in excluded), lat, lon, radius_km
+    )
+    if floor is None:
+        topics, mutual, connected = _ties_in_box(
+            session, owner=owner, box=box, context=context, rows=rows
+        )
+    else:
+        topics, mutual, connected = _ties_of(
+            session, owner=owner, context=context, rows=[row for row, _ in near]
+        )
+    no_topics: frozenset[str] = frozenset()
+    result: list[Candidate] = []
+    for row, distance in near:
+        contact_id = row[0]
+        shared = topics.get(contact_id)
+        result.append(
+            Candidate(
+                contact_id=contact_id,
+                display_name="",
+                distance_km=distance,
+                topics=frozenset(shared) if shared else no_topics,
+                stage=row[3],
+                last_met=row[4],
+                connected_on=connected.get(contact_id),
+                mutual_networks=tuple(mutual.get(contact_id, ())),
+            )
+        )
+    return result
+
+
+_SEPARATOR = "\x1f"  # between the topic keys of one contact (keys never hold it)
+
+
+def _tie_columns(session: Session, context: MatchContext) -> list[Any]:
+    """Per contact row: its earliest connection date, its mutual follows as "id:network"
+    and its keys among the user's topics (each list joined by ``_SEPARATOR``)."""
+
+    def joined(column: Any) -> Any:
+        if session.get_bind().dialect.name == "postgresql":
+            return func.string_agg(column, _SEPARATOR)
+        return func.group_concat(column, _SEPARATOR)
+
+    connected = (
+        select(func.min(SOURCE.c.connected_on))
+        .where(SOURCE.c.contact_id == CONTACT.c.id, SOURCE.c.connected_on.is_not(None))
+        .scalar_subquery()
+    )
+    mutual = (
+        select(joined(cast(ACCOUNT.c.id, String()) + ":" + ACCOUNT.c.network))
+        .where(ACCOUNT.c.contact_id == CONTACT.c.id, ACCOUNT.c.mutual == true())
+        .scalar_subquery()
+    )
+    columns: list[Any] = [connected, mutual]
+    if context.user_topics:
+        columns.append(
+            select(joined(INTEREST.c.key))
+            .where(INTEREST.c.contact_id == CONTACT.c.id, INTEREST.c.key.in_(context.user_topics))
+            .scalar_subquery()
+        )
+    return columns
+
+
+_Ties = tuple[dict[Any, set[str]], dict[Any, list[str]], dict[Any, date]]
+
+
+def _ties_in_box(
+    session: Session, *, owner: User, box: list[Any], context: MatchContext, rows: Sequence[Any]
+) -> _Ties:
+    """Topics among the user's, mutual follows and the earliest connection of everyone in
+    the box: three statements over it."""
     topics: dict[Any, set[str]] = defaultdict(set)
     if context.user_topics:
         query = (
@@ -313,6 +410,7 @@ def _in_reach(
         select(type_coerce(ACCOUNT.c.contact_id, String()), ACCOUNT.c.network)
         .join(CONTACT, CONTACT.c.id == ACCOUNT.c.contact_id)
         .where(*box, ACCOUNT.c.mutual == true())
+        .order_by(ACCOUNT.c.id)
     )
     for contact_id, network in session.execute(query):
         if network not in mutual[contact_id]:
@@ -324,27 +422,29 @@ def _in_reach(
         .group_by(SOURCE.c.contact_id)
     )
     connected = {contact_id: day for contact_id, day in session.execute(query)}
-    excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
-    no_topics: frozenset[str] = frozenset()
-    near = points_within(
-        ((row, row[1], row[2]) for row in rows if row[0] not in excluded), lat, lon, radius_km
-    )
-    result: list[Candidate] = []
-    for (contact_id, _lat, _lon, stage, last_met, _stale), distance in near:
-        shared = topics.get(contact_id)
-        result.append(
-            Candidate(
-                contact_id=contact_id,
-                display_name="",
-                distance_km=distance,
-                topics=frozenset(shared) if shared else no_topics,
-                stage=stage,
-                last_met=last_met,
-                connected_on=connected.get(contact_id),
-                mutual_networks=tuple(mutual.get(contact_id, ())),
+    return topics, mutual, connected
+
+
+def _ties_of(session: Session, *, owner: User, context: MatchContext, rows: Sequence[Any]) -> _Ties:
+    """The same from rows with ``_tie_columns``: mutual networks in the order of the
+    accounts, as ``_ties_in_box`` reads them."""
+    topics: dict[Any, set[str]] = {}
+    connected: dict[Any, date] = {}
+    mutual: dict[Any, list[str]] = {}
+    for row in rows:
+        if row[6] is not None:
+            connected[row[0]] = row[6]
+        if row[7]:
+            accounts = sorted(
+                (int(account), network)
+                for account, network in (item.split(":", 1) for item in row[7].split(_SEPARATOR))
             )
-        )
-    return result
+            mutual[row[0]] = list(dict.fromkeys(network for _, network in accounts))
+        if len(row) > 8 and row[8]:
+            topics[row[0]] = set(row[8].split(_SEPARATOR))
+    if context.user_topics:
+        _stale_topics(session, owner=owner, context=context, rows=rows, topics=topics)
+    return topics, mutual, connected
 
 
 def _stale_topics(
@@ -412,6 +512,13 @@ def candidates_near(
     return _named(session, owner=owner, candidates=reach)
 
 
+# Per place, per worker process: the score of the last suggestion there, the first floor
+# to try next time (``suggest_near``); only ever a guess, right or not the ranking is exact.
+_FLOORS: OrderedDict[tuple[Any, ...], float] = OrderedDict()
+_FLOORS_LOCK = threading.Lock()
+FLOOR_CACHE_SIZE = 1024
+
+
 def suggest_near(
     session: Session,
     *,
@@ -424,17 +531,10 @@ def suggest_near(
     exclude: set[uuid.UUID],
     limit: int = SUGGESTIONS_PER_LEG,
 ) -> list[Suggestion]:
-    """The ``limit`` best contacts near (lat, lon): everyone is scored (numbers only), the
-    best and whoever ties with the last of them are named and explained."""
-    reach = _in_reach(
-        session,
-        owner=owner,
-        lat=lat,
-        lon=lon,
-        radius_km=radius_km,
-        context=context,
-        exclude=exclude,
-    )
+    """The ``limit`` best contacts near (lat, lon): everyone who can reach a floor is scored
+    (numbers only), the best and whoever ties with the last of them are named and
+    explained. The floor is lowered until at least ``limit`` contacts score at or above it:
+    then nobody left out could have made the list or tied with its last."""
     rarity = _rarity(session, owner=owner, context=context)
     options: dict[str, Any] = {
         "radius_km": radius_km,
@@ -443,11 +543,46 @@ def suggest_near(
         "today": context.today,
         "weights": context.weights,
     }
-    keyed = [((total_points(c, **options), -c.distance_km), c) for c in reach]
-    best = nlargest(limit, keyed, key=lambda pair: pair[0])
+    if ranking.can_bound(context.weights) and not any(
+        _SEPARATOR in key for key in context.user_topics
+    ):
+        topics_most = ranking.topics_bound(context.user_topics, rarity, context.weights)
+        tries = ranking.floors(topics_most, context.weights)
+    else:
+        tries = [None]
+    place_key = (owner.id, lat, lon, radius_km, limit, context.weights)
+    with _FLOORS_LOCK:
+        known = _FLOORS.get(place_key)
+    if known is not None and tries[0] is not None:
+        # the floor that ended the last ranking here: most often right again at once
+        tries = [known, *(t for t in tries if t is None or t < known)]
+    floor = tries.pop(0)
+    while True:
+        reach = _in_reach(
+            session,
+            owner=owner,
+            lat=lat,
+            lon=lon,
+            radius_km=radius_km,
+            context=context,
+            exclude=exclude,
+            floor=floor,
+        )
+        keyed = [((total_points(c, **options), -c.distance_km), c) for c in reach]
+        best = nlargest(limit, keyed, key=lambda pair: pair[0])
+        if floor is None or limit <= 0 or (len(best) == limit and best[-1][0][0] >= floor):
+            break  # all that score at least the floor are here, and the best ``limit`` do
+        # too few above the floor: the last of the best found is one at least ``limit``
+        # real scores reach; fewer than ``limit`` found at all: the next lower floor
+        floor = best[-1][0][0] if len(best) == limit else tries.pop(0)
     if best:
         last = best[-1][0]
         best += [pair for pair in keyed if pair[0] == last and pair not in best]
+        if len(best) >= limit:
+            with _FLOORS_LOCK:
+                _FLOORS[place_key] = last[0]
+                while len(_FLOORS) > FLOOR_CACHE_SIZE:
+                    _FLOORS.popitem(last=False)
     named = _named(session, owner=owner, candidates=[c for _, c in best])
     return rank(named, place=place, limit=limit, **options)
 

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask_babel import gettext
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from planner.geo import Place
 from planner.matching import Weights, explain
@@ -313,3 +313,153 @@ def test_completing_only_the_best_ranks_exactly_like_scoring_everyone(
             limit=limit,
         )
         assert [(s.contact_id, s.score) for s in quick] == [(s.contact_id, s.score) for s in full]
+
+
+def _derived(db: Session, owner: User) -> dict[Any, tuple[bool, Any, int]]:
+    """What each contact's derived ranking columns should be, from its child rows."""
+    from planner.models import ContactAccount, ContactSource
+    from planner.trips.interests import interest_bits
+
+    db.expire_all()
+    expected = {}
+    for contact in db.exec(select(Contact).where(Contact.owner_id == owner.id)).all():
+        mutual = any(
+            a.mutual
+            for a in db.exec(select(ContactAccount).where(ContactAccount.contact_id == contact.id))
+        )
+        dates = [
+            s.connected_on
+            for s in db.exec(select(ContactSource).where(ContactSource.contact_id == contact.id))
+            if s.connected_on is not None
+        ]
+        keys = db.exec(
+            select(ContactInterest.key).where(ContactInterest.contact_id == contact.id)
+        ).all()
+        expected[contact.id] = (mutual, min(dates, default=None), interest_bits(keys))
+    return expected
+
+
+def _stored(db: Session, owner: User) -> dict[Any, tuple[bool, Any, int]]:
+    db.expire_all()
+    contacts = db.exec(select(Contact).where(Contact.owner_id == owner.id)).all()
+    return {c.id: (c.mutual, c.first_connected, c.interest_bits) for c in contacts}
+
+
+def test_derived_ties_are_stored_by_refresh_and_stale_after_an_edit(
+    db: Session, owner: User, network: Network
+) -> None:
+    from planner.contacts.service import contact_to_input, update_contact
+
+    assert _stored(db, owner) == _derived(db, owner)
+    mara = db.get(Contact, network.planted["mara"].id)
+    assert mara is not None and mara.mutual and mara.interest_bits
+    assert mara.first_connected is not None and mara.first_connected.isoformat() == "2019-05-03"
+    # no longer following each other: the edit makes the contact stale, refresh stores it
+    data = contact_to_input(mara)
+    data.mutual_networks = []
+    update_contact(db, contact=mara, data=data)
+    db.commit()
+    assert refresh_interests(db, owner=owner, locale="en") == 1
+    db.commit()
+    assert _stored(db, owner) == _derived(db, owner)
+    assert _stored(db, owner)[mara.id][0] is False
+
+
+def _same_ranking(db: Session, owner: User, weights: Weights, exclude: set[Any]) -> None:
+    from planner.matching import rank
+
+    ctx = service.match_context(db, owner=owner, locale="en", weights=weights)
+    for place in (MUNICH, BERLIN):
+        for radius in (8.0, 30.0, 120.0):
+            for limit in (1, 3, 7, 20):
+                for floor in (None, 0.0, 1000.0):
+                    service._FLOORS.clear()
+                    key = (owner.id, place.lat, place.lon, radius, limit, weights)
+                    if floor is not None:
+                        service._FLOORS[key] = floor  # a remembered floor far too low or high
+                    args: dict[str, Any] = {"lat": place.lat, "lon": place.lon}
+                    quick = service.suggest_near(
+                        db,
+                        owner=owner,
+                        place="x",
+                        radius_km=radius,
+                        context=ctx,
+                        exclude=exclude,
+                        limit=limit,
+                        **args,
+                    )
+                    everyone = service.candidates_near(
+                        db, owner=owner, context=ctx, exclude=exclude, radius_km=radius, **args
+                    )
+                    full = rank(
+                        everyone,
+                        place="x",
+                        radius_km=radius,
+                        user_topics=ctx.user_topics,
+                        rarity=ctx.rarity or {},
+                        today=ctx.today,
+                        weights=ctx.weights,
+                        limit=limit,
+                    )
+                    assert quick == full, (place.city, radius, limit, floor)
+
+
+def test_the_bounded_ranking_equals_scoring_everyone_whatever_is_stale(
+    db: Session, owner: User, network: Network
+) -> None:
+    from datetime import date, timedelta
+
+    from planner.contacts.service import ContactInput, create_contact
+    from planner.models import ContactAccount, ContactSource
+
+    today = utcnow().date()
+    # Known online near Munich, no connection date: stored as unknown ...
+    newcomer = create_contact(
+        db,
+        owner=owner,
+        data=ContactInput(first_name="Nora", last_name="New", lat=48.15, lon=11.56, stage="online"),
+    )
+    refresh_interests(db, owner=owner, locale="en")
+    # ... then an import adds a source of yesterday without changing the contact itself
+    db.add(
+        ContactSource(
+            contact_id=newcomer.id,
+            owner_id=owner.id,
+            format="linkedin",
+            connected_on=today - timedelta(days=1),
+        )
+    )
+    # a follow turned mutual behind the ranking's back, the contact marked changed (stale)
+    some = db.exec(select(ContactAccount).where(ContactAccount.owner_id == owner.id).limit(3)).all()
+    for account in some:
+        account.mutual = True
+        db.execute(
+            update(Contact).where(col(Contact.id) == account.contact_id).values(updated_at=utcnow())
+        )
+    # a few very recent connections near the top of the list
+    recent = db.exec(
+        select(ContactSource)
+        .where(ContactSource.owner_id == owner.id, ContactSource.connected_on.is_not(None))  # type: ignore[union-attr]
+        .limit(15)
+    ).all()
+    for i, source in enumerate(recent):
+        source.connected_on = date(2026, 11, 1) - timedelta(days=i)
+        db.execute(
+            update(Contact).where(col(Contact.id) == source.contact_id).values(updated_at=utcnow())
+        )
+    db.commit()
+    refresh_interests(db, owner=owner, locale="en")
+    db.commit()
+    mara = network.planted["mara"].id
+    for weights in (
+        Weights(),
+        Weights(mutual=40.0, distance=5.0),
+        Weights(recent_connection=60.0, never_met=0.0, topics=0.0),
+        Weights(overdue=80.0, regular=50.0),
+    ):
+        _same_ranking(db, owner, weights, exclude=set())
+        _same_ranking(db, owner, weights, exclude={mara, newcomer.id})
+    # and with every contact stale, as right after an import
+    db.execute(update(Contact).where(col(Contact.owner_id) == owner.id).values(updated_at=utcnow()))
+    db.commit()
+    _same_ranking(db, owner, Weights(), exclude=set())
