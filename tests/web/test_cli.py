@@ -115,6 +115,25 @@ def test_db_upgrade_is_idempotent(planner: Any) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout)["status"] == "ok"
 
 
+def test_db_upgrade_queues_the_derived_topics_a_migration_left_stale(
+    planner: Any, app: Any, make_user: Any, make_contact: Any
+) -> None:
+    from sqlmodel import Session
+
+    from planner.models import Contact
+
+    owner = make_user("stale@example.org")
+    contact = make_contact(owner, title="Employer Branding")
+    assert contact.interests_at is None  # as migration 0008 leaves every contact
+    result = planner("db", "upgrade", "--json")
+    assert json.loads(result.stdout)["interests_queued"] == 1
+    with app.app_context(), Session(app.extensions["planner.engine"]) as session:
+        refreshed = session.get(Contact, contact.id)
+        assert refreshed is not None and refreshed.interests_at is not None
+        assert refreshed.interest_bits != 0  # "Employer Branding" is a topic
+    assert json.loads(planner("db", "upgrade", "--json").stdout)["interests_queued"] == 0
+
+
 SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
 
