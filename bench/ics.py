@@ -33,6 +33,7 @@ from pages import (
     EMAIL,
     HOST,
     PASSWORD,
+    server_env,
     start_gunicorn,
     throwaway_database,
 )
@@ -208,15 +209,7 @@ def main() -> None:
         )
         app.extensions["planner.engine"].dispose()
 
-        import os
-
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}
-        }
-        env |= {"PLANNER_INSTANCE_PATH": str(instance), "DATABASE_URL": url}
-        env |= {"SECRET_KEY": secret}
+        env = server_env(instance, url, secret)
         servers = []
         try:
             servers.append(

@@ -415,6 +415,19 @@ class Server:
                 self.process.wait()
 
 
+def server_env(instance: Path, url: str, secret: str) -> dict[str, str]:
+    """The environment of a gunicorn serving the bench's app: this process's without the
+    caller's PLANNER_ settings, pointed at the bench's instance folder and database."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}
+    }
+    env |= {"PLANNER_INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": secret}
+    env |= {f"PLANNER_{k}": str(v) for k, v in CHEAP_ARGON2.items()}
+    return env
+
+
 def start_gunicorn(
     name: str, app_spec: str, env: dict[str, str], log_dir: Path, probe: str, *, workers: int = 2
 ) -> Server:
@@ -1091,17 +1104,7 @@ def main() -> None:
                 f"in {result.seconds:.2f} s (rows built with the service's helpers "
                 f"{result.build_seconds:.2f} s, inserted {result.insert_seconds:.2f} s)"
             )
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}
-            }
-            env |= {
-                "PLANNER_INSTANCE_PATH": str(instance),
-                "DATABASE_URL": url,
-                "SECRET_KEY": secret,
-            }
-            env |= {f"PLANNER_{k}": str(v) for k, v in CHEAP_ARGON2.items()}
+            env = server_env(instance, url, secret)
             try:
                 servers.append(
                     start_gunicorn("planner", "planner:create_app()", env, Path(tmp), "/login")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import random
 import secrets
 import statistics
@@ -45,6 +44,7 @@ from pages import (  # bench/ is on the path when run as a script
     log_in,
     measure,
     print_table,
+    server_env,
     start_gunicorn,
     throwaway_database,
 )
@@ -361,14 +361,7 @@ def main() -> None:
                 print(f"the same at places never ranked before: {summary(never)}")
             hits = time_ranking(app, owner, trip_id, args.rounds, cached=True)
             print(f"the same from the plan cache (what the trip page does): {summary(hits)}")
-            env = {
-                k: v
-                for k, v in os.environ.items()
-                if not k.startswith("PLANNER_") and k not in {"DATABASE_URL", "SECRET_KEY"}
-            }
-            env |= {"PLANNER_INSTANCE_PATH": str(instance), "DATABASE_URL": url}
-            env |= {"SECRET_KEY": secret}
-            env |= {f"PLANNER_{k}": str(v) for k, v in CHEAP_ARGON2.items()}
+            env = server_env(instance, url, secret)
             page: LoadResult
             hello: LoadResult
             try:

@@ -57,7 +57,6 @@ them).
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -68,6 +67,8 @@ import recurring_ical_events
 from icalendar import Calendar, Component
 from icalendar.prop import vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
+from planner.importers.decode import BinaryData, decode_bytes
 
 MAX_OCCURRENCES = 100_000
 MAX_STEPS = 500_000
@@ -163,15 +164,11 @@ def _zone(name: str) -> ZoneInfo | None:
 def _decode(data: bytes) -> str:
     if not data.strip():
         raise CalendarReadError("the file is empty")
-    if b"\x00" in data:
-        raise CalendarReadError("not an iCalendar file (binary data)")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # exports from older Windows tools; bytes cp1252 leaves undefined become U+FFFD
-        return data.decode("cp1252", errors="replace")
+        return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
+    except BinaryData as error:
+        kind = f": {error.kind}" if error.kind else ""
+        raise CalendarReadError(f"not an iCalendar file (binary data{kind})") from None
 
 
 def _parse(text: str) -> list[Calendar]:

@@ -12,17 +12,17 @@ refresh keeps the previous busy times and records the problem.
 
 import hashlib
 import secrets
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, col
 
+from planner.cache import BoundedCache
 from planner.calendar.busy import CalendarReadError, busy_times
 from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
 from planner.calendar.ics import feed_ics
@@ -131,16 +131,13 @@ def _aware(moment: datetime | str) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-_FEEDS: OrderedDict[tuple[uuid.UUID, str], bytes] = OrderedDict()
-_FEEDS_LOCK = threading.Lock()
-FEED_CACHE_SIZE = 64
+_FEEDS: BoundedCache[tuple[uuid.UUID, str], bytes] = BoundedCache(64)
 
 
 def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
     """The serialised feed (from this worker's cache when the version is unchanged)."""
     key = (owner.id, version.etag)
-    with _FEEDS_LOCK:
-        cached = _FEEDS.get(key)
+    cached = _FEEDS.get(key)
     if cached is not None:
         return cached
     meetings = list(
@@ -176,10 +173,7 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         for m in meetings
     ]
     data = feed_ics(invites, name=_("Treffpunkt meetings"), dtstamp=version.last_modified)
-    with _FEEDS_LOCK:
-        _FEEDS[key] = data
-        while len(_FEEDS) > FEED_CACHE_SIZE:
-            _FEEDS.popitem(last=False)
+    _FEEDS.put(key, data)
     return data
 
 
@@ -333,7 +327,5 @@ def masked(url: str | None) -> str:
     """A secret address as shown on the page: scheme and host only."""
     if not url:
         return ""
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.hostname or ''}/…"

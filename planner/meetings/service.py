@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext as _
@@ -65,14 +66,9 @@ def is_zone(name: str) -> bool:
     return name in _zones()
 
 
+@cache
 def _zones() -> set[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = available_timezones()
-    return _ZONES
-
-
-_ZONES: set[str] | None = None
+    return available_timezones()  # reads the tz database: once per process
 
 
 def local_instant(local: datetime, tz: ZoneInfo) -> datetime:

@@ -16,6 +16,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlmodel import Session
 
 from planner import db
 from planner.contacts.service import list_contacts
@@ -132,13 +134,13 @@ def _render(
         if query and planned
         else []
     )
+    smtp = invites.smtp_settings() is not None
     prepared = None
-    if invites.sendable(meeting) and invites.smtp_settings() is None:
-        prepared = invites.message(
-            current_user,
-            meeting,
-            invites.build_invite(session, owner=current_user, meeting=meeting),
+    if invites.sendable(meeting) and not smtp:
+        invite = invites.build_invite(
+            session, owner=current_user, meeting=meeting, contacts=contacts, emails=emails
         )
+        prepared = invites.message(current_user, meeting, invite)
     answers = {a.contact_id: a.partstat for a in meeting.attendees}
     points = []
     if leg is not None and leg.lat is not None and leg.lon is not None:
@@ -172,7 +174,7 @@ def _render(
         halfway=service.halfway(session, meeting=meeting) if planned else None,
         query=query,
         found=[row for row in found if row.id not in answers],
-        smtp=invites.smtp_settings() is not None,
+        smtp=smtp,
         needs_sending=invites.needs_sending(meeting),
         prepared=prepared,
         summary=invites.summary_of(meeting, current_user, [c.display_name for c in contacts]),
@@ -214,141 +216,133 @@ def update(meeting_id: str) -> ResponseReturnValue:
     return redirect(url_for(".show", meeting_id=meeting.id))
 
 
-def _act(meeting_id: str, action: Callable[..., None], done: str) -> ResponseReturnValue:
+def _act(
+    meeting_id: str, form: FlaskForm, action: Callable[[Session, Meeting], str | None]
+) -> ResponseReturnValue:
+    """A POST on a meeting: the meeting checked (404), the form (400), then ``action``; its
+    message is flashed, or the MeetingError it raised (nothing is kept then)."""
     session = db.session()
     meeting = _owned(meeting_id)
-    if not ButtonForm().validate_on_submit():
+    if not form.validate_on_submit():
         abort(400)
     try:
-        action(session, meeting=meeting)
+        done = action(session, meeting)
     except service.MeetingError as error:
         session.rollback()
         flash(str(error), "error")
     else:
         session.commit()
-        flash(done, "success")
+        if done:
+            flash(done, "success")
     return redirect(url_for(".show", meeting_id=meeting_id))
+
+
+def _then(action: Callable[..., None], done: str) -> Callable[[Session, Meeting], str]:
+    def run(session: Session, meeting: Meeting) -> str:
+        action(session, meeting=meeting)
+        return done
+
+    return run
 
 
 @bp.post("/<meeting_id>/confirm")
 @login_required
 def confirm(meeting_id: str) -> ResponseReturnValue:
-    return _act(meeting_id, service.confirm, _("Confirmed: it is in your calendar feed now."))
+    done = _("Confirmed: it is in your calendar feed now.")
+    return _act(meeting_id, ButtonForm(), _then(service.confirm, done))
 
 
 @bp.post("/<meeting_id>/done")
 @login_required
 def done(meeting_id: str) -> ResponseReturnValue:
-    return _act(meeting_id, service.mark_done, _("Marked as done: you have met."))
+    return _act(
+        meeting_id, ButtonForm(), _then(service.mark_done, _("Marked as done: you have met."))
+    )
 
 
 @bp.post("/<meeting_id>/cancel")
 @login_required
 def cancel(meeting_id: str) -> ResponseReturnValue:
-    return _act(meeting_id, service.cancel, _("Cancelled. Send the cancellation to the invitees."))
+    done = _("Cancelled. Send the cancellation to the invitees.")
+    return _act(meeting_id, ButtonForm(), _then(service.cancel, done))
 
 
 @bp.post("/<meeting_id>/slot")
 @login_required
 def take_slot(meeting_id: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _owned(meeting_id)
     form = SlotForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        starts_at = datetime.fromisoformat(form.starts_at.data)
-    except ValueError:
-        abort(400)
-    if starts_at.tzinfo is None:
-        abort(400)
-    slot = service.slot_by_start(
-        session, owner=current_user, meeting=meeting, starts_at=starts_at, now=utcnow()
-    )
-    if slot is None:
-        flash(_("That time is no longer free; pick another."), "error")
-    else:
+
+    def take(session: Session, meeting: Meeting) -> str:
         try:
-            service.take_slot(session, meeting=meeting, slot=slot)
-        except service.MeetingError as error:
-            flash(str(error), "error")
-        else:
-            session.commit()
-            flash(_("Time set."), "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+            starts_at = datetime.fromisoformat(form.starts_at.data)
+        except ValueError:
+            abort(400)
+        if starts_at.tzinfo is None:
+            abort(400)
+        slot = service.slot_by_start(
+            session, owner=current_user, meeting=meeting, starts_at=starts_at, now=utcnow()
+        )
+        if slot is None:
+            raise service.MeetingError(_("That time is no longer free; pick another."))
+        service.take_slot(session, meeting=meeting, slot=slot)
+        return _("Time set.")
+
+    return _act(meeting_id, form, take)
 
 
 @bp.post("/<meeting_id>/halfway")
 @login_required
 def take_halfway(meeting_id: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _owned(meeting_id)
     form = HalfwayForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        lat, lon = float(form.lat.data), float(form.lon.data)
+
+    def take(session: Session, meeting: Meeting) -> str:
+        try:
+            lat, lon = float(form.lat.data), float(form.lon.data)
+        except ValueError:
+            raise service.MeetingError(_("Bad point.")) from None
         service.set_venue_point(
             session, meeting=meeting, venue=form.venue.data or "", lat=lat, lon=lon
         )
-    except (ValueError, service.MeetingError) as error:
-        flash(str(error) if isinstance(error, service.MeetingError) else _("Bad point."), "error")
-    else:
-        session.commit()
-        flash(_("Venue set halfway; name the café when you know it."), "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+        return _("Venue set halfway; name the café when you know it.")
+
+    return _act(meeting_id, form, take)
 
 
 @bp.post("/<meeting_id>/people")
 @login_required
 def add_person(meeting_id: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _owned(meeting_id)
     form = AddPersonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    contact = get_owned(session, Contact, form.contact_id.data, owner=current_user)
-    try:
+
+    def add(session: Session, meeting: Meeting) -> str:
+        contact = get_owned(session, Contact, form.contact_id.data, owner=current_user)
         service.add_attendee(session, meeting=meeting, contact=contact)
-    except service.MeetingError as error:
-        flash(str(error), "error")
-    else:
-        session.commit()
-        flash(_("%(name)s added.", name=contact.display_name), "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+        return _("%(name)s added.", name=contact.display_name)
+
+    return _act(meeting_id, form, add)
 
 
 @bp.post("/<meeting_id>/people/<contact_id>/remove")
 @login_required
 def remove_person(meeting_id: str, contact_id: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _owned(meeting_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    contact = get_owned(session, Contact, contact_id, owner=current_user)
-    try:
+    def remove(session: Session, meeting: Meeting) -> None:
+        contact = get_owned(session, Contact, contact_id, owner=current_user)
         service.remove_attendee(session, meeting=meeting, contact_id=contact.id)
-    except service.MeetingError as error:
-        flash(str(error), "error")
-    else:
-        session.commit()
-    return redirect(url_for(".show", meeting_id=meeting.id))
+
+    return _act(meeting_id, ButtonForm(), remove)
 
 
 @bp.post("/<meeting_id>/people/<contact_id>/answer")
 @login_required
 def answer(meeting_id: str, contact_id: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _owned(meeting_id)
     form = AnswerForm()
-    if not form.validate_on_submit():
-        abort(400)
-    contact = get_owned(session, Contact, contact_id, owner=current_user)
-    service.set_partstat(
-        session, meeting=meeting, contact_id=contact.id, partstat=form.partstat.data
-    )
-    session.commit()
-    return redirect(url_for(".show", meeting_id=meeting.id))
+
+    def record(session: Session, meeting: Meeting) -> None:
+        contact = get_owned(session, Contact, contact_id, owner=current_user)
+        service.set_partstat(
+            session, meeting=meeting, contact_id=contact.id, partstat=form.partstat.data
+        )
+
+    return _act(meeting_id, form, record)
 
 
 @bp.get("/<meeting_id>/invite.ics")

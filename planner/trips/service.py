@@ -7,9 +7,8 @@ connection date, in one statement; everything else (scoring, reasons) is
 ``planner.matching``. ``candidates_near`` still reads everyone in reach.
 """
 
-import threading
 import uuid
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -21,6 +20,7 @@ from sqlalchemy import String, and_, case, cast, func, or_, select, true, type_c
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
+from planner.cache import BoundedCache
 from planner.db import in_chunks
 from planner.geo import Place
 from planner.geo.distance import points_within
@@ -34,9 +34,6 @@ from planner.matching import (
 )
 from planner.models import (
     Contact,
-    ContactAccount,
-    ContactInterest,
-    ContactSource,
     Decision,
     Meeting,
     MeetingAttendee,
@@ -51,16 +48,16 @@ from planner.places.service import box_conditions
 from planner.topics import Vocabulary
 from planner.trips import ranking
 from planner.trips.interests import (
+    ACCOUNT,
+    CONTACT,
+    INTEREST,
+    SOURCE,
     interests_of,
     stale_condition,
     user_topics,
     vocabulary_of,
 )
 
-CONTACT = Contact.__table__  # type: ignore[attr-defined]
-INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
-ACCOUNT = ContactAccount.__table__  # type: ignore[attr-defined]
-SOURCE = ContactSource.__table__  # type: ignore[attr-defined]
 DECISION = SuggestionDecision.__table__  # type: ignore[attr-defined]
 MEETING = Meeting.__table__  # type: ignore[attr-defined]
 ATTENDEE = MeetingAttendee.__table__  # type: ignore[attr-defined]
@@ -514,9 +511,7 @@ def candidates_near(
 
 # Per place, per worker process: the score of the last suggestion there, the first floor
 # to try next time (``suggest_near``); only ever a guess, right or not the ranking is exact.
-_FLOORS: OrderedDict[tuple[Any, ...], float] = OrderedDict()
-_FLOORS_LOCK = threading.Lock()
-FLOOR_CACHE_SIZE = 1024
+_FLOORS: BoundedCache[tuple[Any, ...], float] = BoundedCache(1024)
 
 
 def suggest_near(
@@ -551,8 +546,7 @@ def suggest_near(
     else:
         tries = [None]
     place_key = (owner.id, lat, lon, radius_km, limit, context.weights)
-    with _FLOORS_LOCK:
-        known = _FLOORS.get(place_key)
+    known = _FLOORS.get(place_key)
     if known is not None and tries[0] is not None:
         # the floor that ended the last ranking here: most often right again at once
         tries = [known, *(t for t in tries if t is None or t < known)]
@@ -579,10 +573,7 @@ def suggest_near(
         last = best[-1][0]
         best += [pair for pair in keyed if pair[0] == last and pair not in best]
         if len(best) >= limit:
-            with _FLOORS_LOCK:
-                _FLOORS[place_key] = last[0]
-                while len(_FLOORS) > FLOOR_CACHE_SIZE:
-                    _FLOORS.popitem(last=False)
+            _FLOORS.put(place_key, last[0])
     named = _named(session, owner=owner, candidates=[c for _, c in best])
     return rank(named, place=place, limit=limit, **options)
 
@@ -625,9 +616,7 @@ class LegPlan:
 
 # Ranked suggestions per trip, per worker process: the trip page is read far more often
 # than anything it depends on changes (see ``_plan_version``).
-_PLANS: OrderedDict[tuple[Any, ...], dict[uuid.UUID, list[Suggestion]]] = OrderedDict()
-_PLANS_LOCK = threading.Lock()
-PLAN_CACHE_SIZE = 256
+_PLANS: BoundedCache[tuple[Any, ...], dict[uuid.UUID, list[Suggestion]]] = BoundedCache(256)
 
 
 def _plan_version(
@@ -679,8 +668,7 @@ def plan_trip(
 ) -> list[LegPlan]:
     """Per leg: the meetings already proposed there and the best new suggestions."""
     key = _plan_version(session, owner=owner, trip=trip, context=context, limit=limit)
-    with _PLANS_LOCK:
-        plan = _PLANS.get(key)
+    plan = _PLANS.get(key)
     if plan is None or not _still_there(session, owner=owner, plan=plan):
         exclude = excluded_contacts(session, owner=owner, trip=trip)
         plan = {
@@ -697,10 +685,7 @@ def plan_trip(
             )
             for leg in trip.legs
         }
-        with _PLANS_LOCK:
-            _PLANS[key] = plan
-            while len(_PLANS) > PLAN_CACHE_SIZE:
-                _PLANS.popitem(last=False)
+        _PLANS.put(key, plan)
     meetings = meetings_on_legs(session, owner=owner, legs=trip.legs)
     version = hash(key)
     return [LegPlan(leg, plan[leg.id], meetings.get(leg.id, []), version) for leg in trip.legs]

@@ -37,7 +37,6 @@ Airbnb) or a TripIt feed export. The rules:
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -50,6 +49,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from planner.geo.distance import haversine_km
 from planner.geo.gazetteer import Place
+from planner.importers.decode import BinaryData, decode_bytes
 
 # Two places this close are one city for merging (suburb hotel, airport outside town).
 SAME_CITY_KM = 30.0
@@ -226,13 +226,12 @@ def _events(data: bytes, max_bytes: int) -> list[Component]:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # exports from older Windows tools; bytes cp1252 leaves undefined become U+FFFD
-        return data.decode("cp1252", errors="replace")
+        return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
+    except BinaryData as error:
+        raise TravelCalendarError(
+            f"This is not an iCalendar (.ics) file: it is {error.kind or 'binary data'}."
+        ) from None
 
 
 def _prop(event: Component, name: str) -> Any:

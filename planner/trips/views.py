@@ -1,13 +1,10 @@
 """Trip pages: the list, a new trip, a trip with its legs and whom to meet on each, "who is
 in town" at home, and the decisions on suggestions (accept, dismiss, not now)."""
 
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -17,8 +14,10 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from planner import db
+from planner.cache import BoundedCache
 from planner.db import get_owned
 from planner.matching import Weights, Wording, explain
+from planner.meetings import invites
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import city_of, place_text
 from planner.trips import service
@@ -97,16 +96,13 @@ def show(trip_id: str) -> ResponseReturnValue:
 
 # The suggestion cards of a leg as HTML, per worker: the same plan in the same language
 # renders the same cards, apart from the CSRF token, which is put in on every request.
-_CARDS: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-_CARDS_LOCK = threading.Lock()
-CARDS_CACHE_SIZE = 512
+_CARDS: BoundedCache[tuple[Any, ...], str] = BoundedCache(512)
 CSRF_PLACEHOLDER = "__csrf_token__"
 
 
 def _cards(trip: Trip, plan: service.LegPlan, words: Wording) -> Markup:
     key = (trip.id, plan.leg.id, plan.version, _locale())
-    with _CARDS_LOCK:
-        html = _CARDS.get(key)
+    html = _CARDS.get(key)
     if html is None:
         html = render_template(
             "trips/_leg_suggestions.html",
@@ -115,10 +111,7 @@ def _cards(trip: Trip, plan: service.LegPlan, words: Wording) -> Markup:
             reasons=lambda s: explain(s, words),
             csrf=CSRF_PLACEHOLDER,
         )
-        with _CARDS_LOCK:
-            _CARDS[key] = html
-            while len(_CARDS) > CARDS_CACHE_SIZE:
-                _CARDS.popitem(last=False)
+        _CARDS.put(key, html)
     return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
 
 
@@ -356,7 +349,7 @@ def restore(contact_id: str) -> ResponseReturnValue:
 def at_place(moment: datetime, zone: str, format: str = "EEE d MMM, HH:mm") -> str:
     """A UTC instant as wall-clock time at a place (not in the viewer's zone), e.g. a leg's
     arrival in Vienna's local time."""
-    return format_datetime(moment, format, tzinfo=ZoneInfo(zone), locale=_locale())
+    return invites.at_place(moment, zone, format)
 
 
 MAX_CALENDAR_BYTES = 5_000_000

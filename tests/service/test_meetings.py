@@ -63,6 +63,11 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def in_berlin(start: str, end: str) -> service.MeetingInput:
+    """A meeting's time as a form gives it: wall-clock times in Berlin."""
+    return service.MeetingInput(starts=at(start), ends=at(end), timezone="Europe/Berlin")
+
+
 def test_a_meeting_on_a_leg_takes_its_zone_and_makes_the_contact_contacted(
     db: Session, owner: User
 ) -> None:
@@ -119,9 +124,7 @@ def test_a_time_in_the_spring_gap_is_refused(db: Session, owner: User) -> None:
             owner=owner,
             contacts=[anna],
             leg=None,
-            data=service.MeetingInput(
-                starts=at("2026-03-29T02:30"), ends=at("2026-03-29T03:30"), timezone="Europe/Berlin"
-            ),
+            data=in_berlin("2026-03-29T02:30", "2026-03-29T03:30"),
         )
 
 
@@ -154,9 +157,7 @@ def test_confirming_needs_a_time_and_done_records_the_meeting(db: Session, owner
         db,
         meeting=meeting,
         owner=owner,
-        data=service.MeetingInput(
-            starts=at("2026-06-12T23:30"), ends=at("2026-06-13T00:30"), timezone="Europe/Berlin"
-        ),
+        data=in_berlin("2026-06-12T23:30", "2026-06-13T00:30"),
     )
     service.confirm(db, meeting=meeting)
     upcoming = service.create_meeting(
@@ -164,9 +165,7 @@ def test_confirming_needs_a_time_and_done_records_the_meeting(db: Session, owner
         owner=owner,
         contacts=[anna],
         leg=None,
-        data=service.MeetingInput(
-            starts=at("2031-06-12T10:00"), ends=at("2031-06-12T11:00"), timezone="Europe/Berlin"
-        ),
+        data=in_berlin("2031-06-12T10:00", "2031-06-12T11:00"),
     )
     with pytest.raises(service.MeetingError, match="not begun"):
         service.mark_done(db, meeting=upcoming)
@@ -308,9 +307,7 @@ def test_the_feed_holds_confirmed_meetings_and_its_version_follows_changes(
     db: Session, owner: User, make_user: Any
 ) -> None:
     anna = contact(db, owner, "Anna", "Berg")
-    data = service.MeetingInput(
-        starts=at("2026-12-04T10:00"), ends=at("2026-12-04T11:00"), timezone="Europe/Berlin"
-    )
+    data = in_berlin("2026-12-04T10:00", "2026-12-04T11:00")
     proposed = service.create_meeting(db, owner=owner, contacts=[anna], leg=None, data=data)
     confirmed = service.create_meeting(db, owner=owner, contacts=[anna], leg=None, data=data)
     service.confirm(db, meeting=confirmed)
@@ -348,9 +345,7 @@ def test_one_users_meetings_and_calendars_are_not_anothers(
         owner=owner,
         contacts=[anna],
         leg=None,
-        data=service.MeetingInput(
-            starts=at("2026-12-04T10:00"), ends=at("2026-12-04T11:00"), timezone="Europe/Berlin"
-        ),
+        data=in_berlin("2026-12-04T10:00", "2026-12-04T11:00"),
     )
     service.confirm(db, meeting=meeting)
     feeds.add_upload(db, owner=owner, name="busy.ics", data=BUSY_ICS.read_bytes())
@@ -372,9 +367,7 @@ def test_a_meeting_someone_was_invited_to_is_cancelled_not_withdrawn(
         owner=owner,
         contacts=[anna],
         leg=None,
-        data=service.MeetingInput(
-            starts=at("2031-06-12T10:00"), ends=at("2031-06-12T11:00"), timezone="Europe/Berlin"
-        ),
+        data=in_berlin("2031-06-12T10:00", "2031-06-12T11:00"),
     )
     invites.mark_sent(db, meeting=meeting)
     with pytest.raises(trips.TripError):

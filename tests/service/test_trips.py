@@ -376,7 +376,7 @@ def _same_ranking(db: Session, owner: User, weights: Weights, exclude: set[Any])
                     service._FLOORS.clear()
                     key = (owner.id, place.lat, place.lon, radius, limit, weights)
                     if floor is not None:
-                        service._FLOORS[key] = floor  # a remembered floor far too low or high
+                        service._FLOORS.put(key, floor)  # a remembered floor far too low or high
                     args: dict[str, Any] = {"lat": place.lat, "lon": place.lon}
                     quick = service.suggest_near(
                         db,
