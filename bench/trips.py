@@ -7,9 +7,10 @@ scattered around them), with titles, topics, stages, connection dates and a few 
 follows; the user has five topics of their own. Ranking is measured with every contact's
 interests stale (derived on the spot, as right after an import), after
 ``refresh_interests`` stored them (the normal case, timed as well; a leg's ranking starts
-from the floor remembered from the last ranking at that place), at places never ranked
-before, and from the plan cache that serves the trip page until something it depends on
-changes.
+from the floor remembered from the last ranking at that place; the user's topic rarity
+counted again, as after any contact change), the same when only a decision or meeting
+changed (rarity still cached), at places never ranked before, and from the plan cache
+that serves the trip page until something it depends on changes.
 
     .venv/bin/python bench/trips.py [--contacts 100000] [--seconds 10] [--concurrency 8]
         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -41,6 +42,7 @@ from pages import (  # bench/ is on the path when run as a script
     LoadResult,
     Server,
     choose_generator,
+    fetch,
     log_in,
     measure,
     print_table,
@@ -217,10 +219,12 @@ def time_ranking(
     *,
     cached: bool = False,
     first: bool = False,
+    rarity: bool = False,
 ) -> list[float]:
     """Milliseconds per ranking of the whole trip (context + every leg), ``rounds`` times;
     without ``cached`` the per-process plan cache is emptied before each round, with
-    ``first`` also the floors remembered per place (as for a place never ranked before)."""
+    ``first`` also the floors remembered per place (as for a place never ranked before);
+    the cached topic rarity is emptied too unless ``rarity`` (or ``cached``)."""
     from planner import db
     from planner.matching import Weights
     from planner.models import Trip, User
@@ -236,6 +240,8 @@ def time_ranking(
                 service._PLANS.clear()
             if first:
                 service._FLOORS.clear()
+            if not rarity and not cached:
+                service._RARITY.clear()
             started = time.perf_counter()
             context = service.match_context(
                 session,
@@ -349,6 +355,8 @@ def main() -> None:
                 f"rank 3 legs, interests stored: {summary(fresh)} -> {verdict} the target "
                 f"of {TARGET_RANK_MS:.0f} ms"
             )
+            kept = time_ranking(app, owner, trip_id, args.rounds, rarity=True)
+            print(f"the same after a decision or meeting (rarity still cached): {summary(kept)}")
             never = time_ranking(app, owner, trip_id, args.rounds, first=True)
             print(f"the same at places never ranked before (no remembered floor): {summary(never)}")
             if backend.startswith("postgresql"):
@@ -374,6 +382,10 @@ def main() -> None:
                 planner, hello_server = servers
                 cookie = log_in(planner.port)
                 path = f"/trips/{trip_id}"
+                status, body = fetch(planner.port, path, cookie)
+                shown = body.count('<article class="suggestion"')
+                if status != 200 or shown != 3 * 20:
+                    raise SystemExit(f"the trip page answered {status} with {shown} suggestions")
                 page = measure(planner, path, 0, cookie, args, generator, Path(tmp))
                 page.label = "trip page"
                 hello = measure(hello_server, "/hello", 0, None, args, generator, Path(tmp))

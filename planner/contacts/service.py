@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
@@ -245,8 +245,18 @@ def update_contact(session: Session, *, contact: Contact, data: ContactInput) ->
 
 
 def delete_contact(session: Session, *, contact: Contact) -> None:
+    contacts_changed(session, owner_ids=[contact.owner_id])
     session.delete(contact)
     session.flush()
+
+
+def contacts_changed(session: Session, *, owner_ids: Any) -> None:
+    """Stamp ``User.contacts_changed_at`` of these users (ids, or a select of ids): their
+    contacts changed in a way no ``updated_at`` shows (a deletion, say)."""
+    users = User.__table__  # type: ignore[attr-defined]
+    session.execute(
+        update(users).where(users.c.id.in_(owner_ids)).values(contacts_changed_at=utcnow())
+    )
 
 
 LIST_COLUMNS: tuple[Any, ...] = (

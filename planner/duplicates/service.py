@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, col
 
-from planner.contacts.service import ContactInput, Page, contact_rows
+from planner.contacts.service import ContactInput, Page, contact_rows, contacts_changed
 from planner.duplicates.evidence import Person, find_candidates
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
@@ -372,6 +372,7 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
             rows = [_decode(row) for row in snapshot[name]]
             if rows:
                 session.execute(insert(table), rows)
+    contacts_changed(session, owner_ids=[owner.id])  # both as they were, dates included
     suggestion.status = SuggestionStatus.REVERTED.value
     suggestion.decided_at = utcnow()
     session.add(suggestion)

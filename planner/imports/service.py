@@ -15,7 +15,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, update
 from sqlmodel import Session
 
-from planner.contacts.service import SCALAR_FIELDS, ContactInput, ContactRows, contact_rows
+from planner.contacts.service import (
+    SCALAR_FIELDS,
+    ContactInput,
+    ContactRows,
+    contact_rows,
+    contacts_changed,
+)
 from planner.db import in_chunks
 from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
@@ -382,6 +388,7 @@ def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[st
         if c.action == "merged" and c.contact_id in owned
     ]
     replace_contacts(session, restored)
+    contacts_changed(session, owner_ids=[owner.id])  # restored ones keep the import's date
     batch.status, batch.undone_at = ImportStatus.UNDONE.value, utcnow()
     session.add(batch)
     session.flush()
@@ -552,6 +559,9 @@ def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Contac
 
 def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
     for chunk in in_chunks(list(ids)):
+        contacts_changed(
+            session, owner_ids=select(CONTACT.c.owner_id).where(CONTACT.c.id.in_(chunk))
+        )
         for model in (*_CHILDREN, ContactSource):
             session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
         session.execute(delete(CONTACT).where(CONTACT.c.id.in_(chunk)))

@@ -137,6 +137,7 @@ def invite_file(session: Session, *, owner: User, meeting: Meeting, cancel: bool
 def mark_sent(session: Session, *, meeting: Meeting) -> None:
     meeting.sent_sequence = meeting.sequence
     meeting.sent_at = utcnow()
+    meeting.updated_at = meeting.sent_at  # the trip page's "Withdraw" goes (see trips.views)
     session.add(meeting)
     session.flush()
 

@@ -41,6 +41,11 @@ class User(SQLModel, table=True):
     # The private calendar feed: only a SHA-256 of the token is kept (shown once).
     feed_token_hash: str | None = Field(default=None, max_length=64, unique=True, index=True)
     feed_token_created_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # When the user's contacts last changed in a way no contact's ``updated_at`` shows: one
+    # deleted, a merge reverted, an import undone, derived interests refreshed. With the
+    # newest ``updated_at`` it versions whatever is computed from all contacts (trip plans,
+    # topic rarity). Set by ``planner.contacts.service.contacts_changed``.
+    contacts_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     # Flask-Login protocol
     @property

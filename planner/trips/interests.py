@@ -23,6 +23,7 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, delete, func, insert, or_, select, true, update
 from sqlmodel import Session, col
 
+from planner.contacts.service import contacts_changed
 from planner.db import in_chunks
 from planner.models import (
     Contact,
@@ -198,6 +199,7 @@ def refresh_interests(
     ]
     if values:
         session.execute(insert(INTEREST), values)
+    contacts_changed(session, owner_ids=[owner.id])  # topic counts (rarity) may differ now
     session.flush()
     return len(ids)
 

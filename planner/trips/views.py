@@ -16,7 +16,7 @@ from markupsafe import Markup
 from planner import db
 from planner.cache import BoundedCache
 from planner.db import get_owned
-from planner.matching import Weights, Wording, explain
+from planner.matching import Weights, explain
 from planner.meetings import invites
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import city_of, place_text
@@ -91,49 +91,46 @@ def new() -> ResponseReturnValue:
 def show(trip_id: str) -> ResponseReturnValue:
     session = db.session()
     trip = get_owned(session, Trip, trip_id, owner=current_user)
-    return _render_trip(trip, LegForm(formdata=None))
+    return _render_trip(trip, None)
 
 
-# The suggestion cards of a leg as HTML, per worker: the same plan in the same language
-# renders the same cards, apart from the CSRF token, which is put in on every request.
-_CARDS: BoundedCache[tuple[Any, ...], str] = BoundedCache(512)
+# The body of a trip page as HTML, per worker: the same plan key (which covers the trip,
+# its legs, contacts, decisions, meetings, topics, weights, language and day) renders the
+# same body, apart from the CSRF token, put in on every request.
+_PAGES: BoundedCache[tuple[Any, ...], str] = BoundedCache(256)
 CSRF_PLACEHOLDER = "__csrf_token__"
 
 
-def _cards(trip: Trip, plan: service.LegPlan, words: Wording) -> Markup:
-    key = (trip.id, plan.leg.id, plan.version, _locale())
-    html = _CARDS.get(key)
-    if html is None:
-        html = render_template(
-            "trips/_leg_suggestions.html",
-            trip=trip,
-            plan=plan,
-            reasons=lambda s: explain(s, words),
-            csrf=CSRF_PLACEHOLDER,
-        )
-        _CARDS.put(key, html)
-    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
-
-
-def _render_trip(trip: Trip, leg_form: LegForm, status: int = 200) -> ResponseReturnValue:
+def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> ResponseReturnValue:
+    """The trip page; ``leg_form`` only when the "add a leg" form comes back with errors (an
+    untouched form belongs to the cached body)."""
     session = db.session()
     context = _context()
-    plans = service.plan_trip(
-        session, owner=current_user, trip=trip, context=context, limit=service.SUGGESTIONS_PER_LEG
-    )
-    words = wording(context.vocabulary, context.user_labels)
-    return render_template(
-        "trips/show.html",
-        trip=trip,
-        plans=plans,
-        cards={plan.leg.id: _cards(trip, plan, words) for plan in plans},
-        leg_form=leg_form,
-        has_topics=bool(context.user_topics),
-        legs_json=[
-            {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
-            for leg in trip.legs
-        ],
-    ), status
+    limit = service.SUGGESTIONS_PER_LEG
+    key = service.plan_key(session, owner=current_user, trip=trip, context=context, limit=limit)
+    html = _PAGES.get(key) if leg_form is None else None
+    if html is None:
+        plans = service.plan_trip(
+            session, owner=current_user, trip=trip, context=context, limit=limit, key=key
+        )
+        words = wording(context.vocabulary, context.user_labels)
+        html = render_template(
+            "trips/_trip.html",
+            trip=trip,
+            plans=plans,
+            reasons=lambda s: explain(s, words),
+            leg_form=leg_form or LegForm(formdata=None),
+            has_topics=bool(context.user_topics),
+            legs_json=[
+                {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
+                for leg in trip.legs
+            ],
+            csrf=CSRF_PLACEHOLDER,
+        )
+        if leg_form is None:
+            _PAGES.put(key, html)
+    body = Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
+    return render_template("trips/show.html", trip=trip, body=body), status
 
 
 @bp.post("/<trip_id>/legs")

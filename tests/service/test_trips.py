@@ -284,6 +284,62 @@ def test_a_cached_plan_follows_every_change(db: Session, owner: User, network: N
     assert first().contact_id != network.planted["mara"].id
 
 
+def test_a_cached_plan_follows_changes_no_updated_at_shows(
+    db: Session, owner: User, network: Network
+) -> None:
+    """A merge reverted (both contacts back with their old dates), contacts deleted in bulk
+    (import undo, merges) and interests refreshed behind the contacts' back all change the
+    plan key and the cached topic rarity (``User.contacts_changed_at``)."""
+    from planner.duplicates import service as duplicates
+    from planner.imports.service import delete_contacts
+    from planner.models import ContactTopic, MergeSuggestion
+
+    trip = munich_trip(db, owner)
+
+    def names() -> list[str]:
+        [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
+        return [s.display_name for s in plan.suggestions]
+
+    mara, max_ = network.planted["mara"], network.planted["max"]
+    before = names()
+    assert before[0] == "Mara Barcamp"
+    second = db.exec(select(Contact).where(Contact.display_name == before[1])).one()
+    a, b = sorted([mara.id, second.id])
+    suggestion = MergeSuggestion(owner_id=owner.id, contact_a=a, contact_b=b, score=1.0)
+    db.add(suggestion)
+    db.commit()
+    duplicates.accept(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert len(set(names()) & set(before[:2])) == 1  # one of the two is gone
+    duplicates.revert(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    assert names() == before  # both back, with the dates they had
+
+    delete_contacts(db, [mara.id])
+    db.commit()
+    assert "Mara Barcamp" not in names()
+
+    # A topic stored behind the contact's back (no updated_at), then its interests refreshed:
+    # the rarity of "Open Data" among the user's contacts changes, and with it the cache key.
+    def rarity() -> dict[str, float]:
+        return service._rarity(db, owner=owner, context=context(db, owner))
+
+    rare_before = rarity()
+    others = db.exec(
+        select(Contact.id).where(Contact.owner_id == owner.id, Contact.id != max_.id).limit(40)
+    ).all()
+    db.add_all(
+        ContactTopic(contact_id=cid, owner_id=owner.id, name="Open Data", key="open data")
+        for cid in others
+    )
+    db.commit()
+    refresh_interests(db, owner=owner, locale="en", contact_ids=list(others))
+    db.commit()
+    rare_after = rarity()  # from the per-process cache, if its key had not changed
+    service._RARITY.clear()
+    assert rare_after == rarity() != rare_before
+
+
 def test_completing_only_the_best_ranks_exactly_like_scoring_everyone(
     db: Session, owner: User, network: Network
 ) -> None:

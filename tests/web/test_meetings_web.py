@@ -512,3 +512,75 @@ def test_preferences_shape_the_free_times(alice: Any, login: Any) -> None:
     assert not hasattr(invite.vevent, "valarm")  # no reminder wanted
     end = invite.vevent.dtend.value - invite.vevent.dtstart.value
     assert end.total_seconds() == 45 * 60
+
+
+def test_the_cached_trip_page_follows_every_change(alice: Any, login: Any) -> None:
+    """The trip page body is cached per plan key: each change below must show at once, and
+    every session gets its own CSRF token in the cached HTML."""
+    web = login(alice)
+    url = meeting_from_suggestion(web)
+    trip_url = re.search(  # the meeting page links back to its trip
+        r'href="(/trips/[0-9a-f-]+)#leg-', web.get(url).get_data(as_text=True)
+    )
+    assert trip_url
+    trip = trip_url.group(1)
+    page = web.get(trip).get_data(as_text=True)
+    assert "Proposed meetings" in page and "Withdraw" in page
+    attendee = re.search(r'Coffee with</a> <a href="/contacts/([0-9a-f-]+)">([^<]+)</a>', page)
+    assert attendee
+    contact_id, name = attendee.groups()
+    again = web.get(trip).get_data(as_text=True)  # the same, apart from the token's time
+    assert _CSRF_VALUE.sub("", again) == _CSRF_VALUE.sub("", page)
+
+    # A second session of the same user: the same cached body with its own token, which
+    # works there and nowhere else.
+    other = login(alice)
+    other_page = other.get(trip).get_data(as_text=True)
+    mine, theirs = _CSRF_VALUE.findall(page)[0], _CSRF_VALUE.findall(other_page)[0]
+    assert mine != theirs and _CSRF_VALUE.sub("", other_page) == _CSRF_VALUE.sub("", page)
+    later = re.findall(r'action="(/trips/[^"]+/later/[0-9a-f-]+)"', page)[0]
+    assert other.client.post(later, data={"csrf_token": mine}).status_code == 400
+    assert other.client.post(later, data={"csrf_token": theirs}).status_code == 302
+    assert later not in web.get(trip).get_data(as_text=True)
+
+    # Renaming the invitee shows at once.
+    rename(web, contact_id, "Renamed", "Person")
+    page = web.get(trip).get_data(as_text=True)
+    assert "Renamed Person" in page and name not in page
+
+    # A time, then the invite goes out (downloaded): no more "Withdraw", only cancel.
+    meeting_page = web.get(url).get_data(as_text=True)
+    web.submit(f"{url}/slot", {"starts_at": slot_starts(meeting_page)[0]}, form_url=url)
+    assert "Withdraw" in web.get(trip).get_data(as_text=True)
+    assert web.get(f"{url}/invite.ics").status_code == 200
+    page = web.get(trip).get_data(as_text=True)
+    assert "Renamed Person" in page and "Withdraw" not in page
+
+    # Renaming a suggested contact shows at once (and makes it the newest change).
+    suggested_id = re.findall(r'action="/trips/[^"]+/later/([0-9a-f-]+)"', page)[0]
+    rename(web, suggested_id, "Newest", "Change")
+    assert "Newest Change" in web.get(trip).get_data(as_text=True)
+
+    # Deleting the invitee (the meeting loses its only guest) changes no date or count the
+    # key reads: the page still stops naming them.
+    deleted = web.submit(f"/contacts/{contact_id}/delete")
+    assert deleted.status_code == 302
+    web.get(deleted.headers["Location"])  # the flash "… deleted." is shown there
+    page = web.get(trip).get_data(as_text=True)
+    assert "Renamed Person" not in page and f"/contacts/{contact_id}" not in page
+
+    # The language is part of the key.
+    web.submit("/settings/", {"locale": "de", "home_city": "", "topics": ""})
+    assert "Vorschläge" in web.get(trip).get_data(as_text=True)
+
+
+_CSRF_VALUE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def rename(web: Any, contact_id: str, first: str, last: str) -> None:
+    edit = web.get(f"/contacts/{contact_id}/edit").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(first_name|last_name)"[^>]*value="([^"]*)"', edit))
+    saved = web.submit(
+        f"/contacts/{contact_id}/edit", {**fields, "first_name": first, "last_name": last}
+    )
+    assert saved.status_code == 302
