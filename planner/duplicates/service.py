@@ -16,7 +16,7 @@ from planner.contacts.service import ContactInput, Page, contact_rows, contacts_
 from planner.duplicates.evidence import Person, find_candidates
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
-from planner.meetings.service import move_attendance
+from planner.meetings.service import attendance_of, move_attendance, restore_attendance
 from planner.models import (
     Contact,
     ContactAccount,
@@ -321,12 +321,13 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
         "kept": str(kept),
         "removed": str(removed),
         "contacts": [_snapshot(session, kept), _snapshot(session, removed)],
+        "meetings": attendance_of(session, owner=owner, removed=removed, kept=kept),
     }
     merged = _merge(inputs[kept], inputs[removed])
     replace_contacts(session, [(kept, contact_rows(owner.id, kept, merged))])
     sources = _table(ContactSource)
     session.execute(update(sources).where(sources.c.contact_id == removed).values(contact_id=kept))
-    # meetings with the removed contact are the merged contact's now (revert leaves them so)
+    # meetings with the removed contact are the merged contact's now (revert gives them back)
     move_attendance(session, owner=owner, removed=removed, kept=kept)
     delete_contacts(session, [removed])
     suggestion.status = SuggestionStatus.ACCEPTED.value
@@ -339,8 +340,8 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
 
 
 def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> None:
-    """Undo an accepted merge: both contacts exactly as they were, with their ids, details
-    and sources. Sources the merged contact gained since stay with it."""
+    """Undo an accepted merge: both contacts exactly as they were, with their ids, details,
+    sources and meetings. Sources the merged contact gained since stay with it."""
     _check(owner, suggestion, SuggestionStatus.ACCEPTED)
     pair = {suggestion.contact_a, suggestion.contact_b}
     later = session.execute(
@@ -372,6 +373,15 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
             rows = [_decode(row) for row in snapshot[name]]
             if rows:
                 session.execute(insert(table), rows)
+    before = suggestion.before or {}
+    if before.get("meetings"):
+        restore_attendance(
+            session,
+            owner=owner,
+            removed=uuid.UUID(before["removed"]),
+            kept=uuid.UUID(before["kept"]),
+            attendance=before["meetings"],
+        )
     contacts_changed(session, owner_ids=[owner.id])  # both as they were, dates included
     suggestion.status = SuggestionStatus.REVERTED.value
     suggestion.decided_at = utcnow()

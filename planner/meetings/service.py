@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext as _
@@ -354,6 +355,81 @@ def move_attendance(session: Session, *, owner: User, removed: uuid.UUID, kept: 
     )
     session.execute(update(Meeting).where(col(Meeting.id).in_(moved)).values(updated_at=utcnow()))
     return len(moved)
+
+
+def attendance_of(
+    session: Session, *, owner: User, removed: uuid.UUID, kept: uuid.UUID
+) -> list[dict[str, Any]]:
+    """Before a merge: the meetings of the contact about to be removed (with the answer
+    recorded for it, and whether the kept contact is invited too), for
+    ``restore_attendance`` when the merge is reverted."""
+    kept_in = set(
+        session.scalars(
+            select(col(MeetingAttendee.meeting_id)).where(col(MeetingAttendee.contact_id) == kept)
+        )
+    )
+    rows = session.execute(
+        select(col(MeetingAttendee.meeting_id), col(MeetingAttendee.partstat)).where(
+            col(MeetingAttendee.owner_id) == owner.id,
+            col(MeetingAttendee.contact_id) == removed,
+        )
+    )
+    return [
+        {"meeting_id": str(meeting_id), "partstat": partstat, "kept_too": meeting_id in kept_in}
+        for meeting_id, partstat in rows
+    ]
+
+
+def restore_attendance(
+    session: Session,
+    *,
+    owner: User,
+    removed: uuid.UUID,
+    kept: uuid.UUID,
+    attendance: Sequence[dict[str, Any]],
+) -> int:
+    """A merge reverted (``removed`` exists again): its meetings are its own again. A
+    meeting the kept contact had been moved into goes back; one both were invited to gets
+    the removed contact back; meetings deleted since are skipped. Returns how many changed."""
+    changed: list[uuid.UUID] = []
+    for row in attendance:
+        meeting_id = uuid.UUID(row["meeting_id"])
+        if session.get(Meeting, meeting_id) is None:
+            continue
+        present = set(
+            session.scalars(
+                select(col(MeetingAttendee.contact_id)).where(
+                    col(MeetingAttendee.meeting_id) == meeting_id
+                )
+            )
+        )
+        if removed in present:
+            continue
+        if not row["kept_too"] and kept in present:
+            session.execute(
+                update(MeetingAttendee)
+                .where(
+                    col(MeetingAttendee.meeting_id) == meeting_id,
+                    col(MeetingAttendee.contact_id) == kept,
+                )
+                .values(contact_id=removed, partstat=row["partstat"])
+            )
+        else:
+            session.add(
+                MeetingAttendee(
+                    meeting_id=meeting_id,
+                    owner_id=owner.id,
+                    contact_id=removed,
+                    partstat=row["partstat"],
+                )
+            )
+        changed.append(meeting_id)
+    session.flush()
+    if changed:
+        session.execute(
+            update(Meeting).where(col(Meeting.id).in_(changed)).values(updated_at=utcnow())
+        )
+    return len(changed)
 
 
 def list_meetings(session: Session, *, owner: User) -> list[Meeting]:

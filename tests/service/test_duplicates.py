@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from planner.contacts import service as contacts
 from planner.duplicates import evidence, service
 from planner.imports import service as imports
-from planner.models import Contact, ContactSource, MergeSuggestion, User
+from planner.models import Contact, ContactSource, Meeting, MeetingAttendee, MergeSuggestion, User
 from planner.tasks import import_followups
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
@@ -243,6 +243,52 @@ def test_accepting_a_merge_keeps_the_meetings_of_both(db: Session, make_user: An
     db.expire_all()
     for meeting in (both, only_b):
         assert [c.id for c in attendee_contacts(db, meeting=meeting)] == [kept]
+
+
+def test_reverting_a_merge_gives_each_contact_its_meetings_back(
+    db: Session, make_user: Any
+) -> None:
+    from planner.meetings.service import (
+        MeetingInput,
+        attendee_contacts,
+        create_meeting,
+        set_partstat,
+    )
+
+    owner = _owner(db, make_user())
+    suggestion = _lotte_pair(db, owner)
+    a, b = (db.get(Contact, i) for i in (suggestion.contact_a, suggestion.contact_b))
+    assert a is not None and b is not None
+    both = create_meeting(db, owner=owner, contacts=[a, b], leg=None, data=MeetingInput())
+    only_a = create_meeting(db, owner=owner, contacts=[a], leg=None, data=MeetingInput())
+    only_b = create_meeting(db, owner=owner, contacts=[b], leg=None, data=MeetingInput())
+    gone = create_meeting(db, owner=owner, contacts=[a], leg=None, data=MeetingInput())
+    set_partstat(db, meeting=only_b, contact_id=b.id, partstat="ACCEPTED")
+    set_partstat(db, meeting=both, contact_id=a.id, partstat="DECLINED")
+    db.commit()
+    ids = {m.id for m in (both, only_a, only_b, gone)}
+    before = {
+        (r.meeting_id, r.contact_id, r.partstat)
+        for r in db.exec(select(MeetingAttendee)).all()
+        if r.meeting_id != gone.id
+    }
+    a_id, b_id = a.id, b.id
+    kept = service.accept(db, owner=owner, suggestion=suggestion)
+    db.commit()
+    db.delete(db.get(Meeting, gone.id))  # deleted while merged: skipped on revert
+    db.commit()
+    db.expire_all()
+    assert {r.contact_id for r in db.exec(select(MeetingAttendee)).all()} == {kept}
+    service.revert(db, owner=owner, suggestion=db.get(MergeSuggestion, suggestion.id))  # type: ignore[arg-type]
+    db.commit()
+    db.expire_all()
+    after = {
+        (r.meeting_id, r.contact_id, r.partstat) for r in db.exec(select(MeetingAttendee)).all()
+    }
+    assert after == before and {r[0] for r in after} == ids - {gone.id}
+    assert sorted(c.id for c in attendee_contacts(db, meeting=db.get(Meeting, both.id))) == sorted(
+        [a_id, b_id]
+    )
 
 
 def test_revert_restores_both_contacts_exactly(db: Session, make_user: Any) -> None:
