@@ -1,7 +1,7 @@
 """The user's own calendar (.ics bytes, e.g. a Google Calendar export) -> busy intervals.
 
-Pure: bytes and a time window in, ``Busy`` values out; no Flask, no database. The size of
-the file is the caller's business (uploads and ``fetch.py`` enforce their own limits).
+Pure: bytes and a time window in, ``Busy`` values out; no Flask app, no database. The size
+of the file is the caller's business (uploads and ``fetch.py`` enforce their own limits).
 
 Rules:
 
@@ -28,8 +28,10 @@ Rules:
 Errors: ``CalendarReadError`` (a ``ValueError``) says what is wrong with the file: empty,
 not iCalendar, cut off, or an event whose DTSTART, DTEND, DURATION, RRULE, RDATE, EXDATE
 or RECURRENCE-ID cannot be read, with the event's SUMMARY and the line the event begins
-on. Other unreadable lines are skipped, as icalendar does. Bad arguments (naive
-datetimes, ``end`` not after ``start``, an unknown ``home_zone``) raise ``ValueError``.
+on. Its message is a lazy translation (``flask_babel.lazy_gettext``): ``str(error)`` speaks
+the language of the request or of ``force_locale``, English elsewhere. Other unreadable
+lines are skipped, as icalendar does. Bad arguments (naive datetimes, ``end`` not after
+``start``, an unknown ``home_zone``) raise ``ValueError`` (in English: programming errors).
 
 Limits, so that a hostile file cannot hang a worker. Before anything is expanded the work
 is estimated from each event's RDATEs and each RRULE's FREQ, INTERVAL, COUNT, UNTIL and the
@@ -64,6 +66,10 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import recurring_ical_events
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Component
 from icalendar.prop import vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -72,7 +78,7 @@ from planner.importers.decode import BinaryData, decode_bytes
 
 MAX_OCCURRENCES = 100_000
 MAX_STEPS = 500_000
-UNTITLED = "(untitled event)"
+UNTITLED = "(untitled event)"  # Busy.summary is stored: this one stays English
 
 # Properties whose values decide when an event happens: unreadable ones are an error.
 _TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
@@ -113,7 +119,7 @@ class Busy:
 
 
 class CalendarReadError(ValueError):
-    """The calendar file cannot be read; the message says why (in English)."""
+    """The calendar file cannot be read; the message (a lazy translation) says why."""
 
 
 def busy_times(data: bytes, *, start: datetime, end: datetime, home_zone: str) -> list[Busy]:
@@ -163,29 +169,34 @@ def _zone(name: str) -> ZoneInfo | None:
 
 def _decode(data: bytes) -> str:
     if not data.strip():
-        raise CalendarReadError("the file is empty")
+        raise CalendarReadError(_("the file is empty"))
     try:
         return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
     except BinaryData as error:
-        kind = f": {error.kind}" if error.kind else ""
-        raise CalendarReadError(f"not an iCalendar file (binary data{kind})") from None
+        if error.kind:
+            raise CalendarReadError(
+                _("not an iCalendar file (binary data: %(kind)s)", kind=error.kind)
+            ) from None
+        raise CalendarReadError(_("not an iCalendar file (binary data)")) from None
 
 
 def _parse(text: str) -> list[Calendar]:
     upper = text.upper()
     if "BEGIN:VCALENDAR" not in upper:
-        raise CalendarReadError("not an iCalendar file (no BEGIN:VCALENDAR)")
+        raise CalendarReadError(_("not an iCalendar file (no BEGIN:VCALENDAR)"))
     try:
         # bytes, not str: icalendar reads a one-line str as a file path
         components = Calendar.from_ical(text.encode("utf-8"), multiple=True)
     except ValueError as error:
         first_line = str(error).splitlines()[0]
-        raise CalendarReadError(f"not an iCalendar file ({first_line})") from error
+        raise CalendarReadError(
+            _("not an iCalendar file (%(reason)s)", reason=first_line)
+        ) from error
     calendars = [component for component in components if component.name == "VCALENDAR"]
     if not calendars:
         if "END:VCALENDAR" not in upper:
-            raise CalendarReadError("the calendar is cut off (no END:VCALENDAR)")
-        raise CalendarReadError("the calendar is incomplete (a BEGIN: without its END:)")
+            raise CalendarReadError(_("the calendar is cut off (no END:VCALENDAR)"))
+        raise CalendarReadError(_("the calendar is incomplete (a BEGIN: without its END:)"))
     lines = _event_lines(text)
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
     if len(lines) != len(events):  # icalendar dropped or added something: no line numbers
@@ -213,18 +224,32 @@ def _event_lines(text: str) -> list[int]:
 
 
 def _check_event(event: Component, line: int | None) -> None:
-    where = f'event "{_summary(event)}"'
+    where = _('event "%(summary)s"', summary=_shown(_summary(event)))
     if line is not None:
-        where = f"line {line}: {where}"
+        where = _('line %(line)s: event "%(summary)s"', line=line, summary=_shown(_summary(event)))
     for name, message in event.errors:
         if name in _TIME_PROPERTIES:
-            raise CalendarReadError(f"{where}: unreadable {name} ({message})")
+            raise CalendarReadError(
+                _(
+                    "%(event)s: unreadable %(property)s (%(reason)s)",
+                    event=where,
+                    property=name,
+                    reason=message,
+                )
+            )
     if event.get("DTSTART") is None:
-        raise CalendarReadError(f"{where}: no DTSTART")
+        raise CalendarReadError(_("%(event)s: no DTSTART", event=where))
     for rule in _list(event.get("RRULE")):
         problem = _rule_problem(rule)
-        if problem:
-            raise CalendarReadError(f"{where}: RRULE {rule.to_ical().decode()} {problem}")
+        if problem is not None:
+            raise CalendarReadError(
+                _(
+                    "%(event)s: RRULE %(rule)s %(problem)s",
+                    event=where,
+                    rule=rule.to_ical().decode(),
+                    problem=problem,
+                )
+            )
 
 
 def _list(value: object) -> list[Any]:
@@ -233,22 +258,28 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _rule_problem(rule: vRecur) -> str | None:
+def _rule_problem(rule: vRecur) -> LazyString | None:
     """Why the RRULE is invalid or can never occur, when its parts alone show it."""
     if str(rule.get("FREQ", [""])[0]) not in _PERIOD:
-        return "has no FREQ"
+        return _("has no FREQ")
     for name in ("INTERVAL", "COUNT"):
         if int(rule.get(name, [1])[0]) < 1:
-            return f"has an {name} below 1"
+            return _("has an %(part)s below 1", part=name)
     for name, (low, high) in _RANGES.items():
         for value in rule.get(name, []):
             number = _number(value)
             if not low <= number <= high or (number == 0 and low < 0):
-                return f"has {name} {value} outside {low}..{high}"
+                return _(
+                    "has %(part)s %(value)s outside %(low)s..%(high)s",
+                    part=name,
+                    value=str(value),
+                    low=low,
+                    high=high,
+                )
     days = [abs(_number(value)) for value in rule.get("BYMONTHDAY", [])]
     months = [_number(value) for value in rule.get("BYMONTH", [])] or range(1, 13)
     if days and not any(day <= _MONTH_DAYS[month - 1] for day in days for month in months):
-        return "names no day that exists"
+        return _("names no day that exists")
     return None
 
 
@@ -272,7 +303,7 @@ def _check_costs(calendars: list[Calendar], start: datetime, end: datetime) -> N
     """Refuse calendars that would cost too much to expand (see the module doc)."""
     total_window = total_steps = 0
     most: tuple[int, str] = (0, "")  # occurrences in the window, SUMMARY
-    worst: tuple[int, str, str] = (0, "", "")  # steps, SUMMARY, "since ... (RRULE)"
+    worst: tuple[int, str, str, str] = (0, "", "", "")  # steps, SUMMARY, DTSTART day, RRULE
     for calendar in calendars:
         for event in calendar.walk("VEVENT"):
             summary = _summary(event)
@@ -286,17 +317,30 @@ def _check_costs(calendars: list[Calendar], start: datetime, end: datetime) -> N
                 rule_window, steps = _rule_cost(rule, first, start, end)
                 window += rule_window
                 total_steps += steps
-                since = f"since {first:%Y-%m-%d} ({rule.to_ical().decode()})"
-                worst = max(worst, (steps, summary, since))
+                worst = max(worst, (steps, summary, f"{first:%Y-%m-%d}", rule.to_ical().decode()))
             total_window += window
             most = max(most, (window, summary))
     if total_window > MAX_OCCURRENCES:
         raise CalendarReadError(
-            f"too many events: up to {total_window:,} between {start + _MARGIN:%Y-%m-%d} and "
-            f'{end - _MARGIN:%Y-%m-%d} (the limit is {MAX_OCCURRENCES:,}), most of them "{most[1]}"'
+            _(
+                "too many events: up to %(count)s between %(start)s and %(end)s "
+                '(the limit is %(limit)s), most of them "%(summary)s"',
+                count=_localized(total_window),
+                start=f"{start + _MARGIN:%Y-%m-%d}",
+                end=f"{end - _MARGIN:%Y-%m-%d}",
+                limit=_localized(MAX_OCCURRENCES),
+                summary=_shown(most[1]),
+            )
         )
     if total_steps > MAX_STEPS:
-        raise CalendarReadError(f'too many events: "{worst[1]}" repeats too often {worst[2]}')
+        raise CalendarReadError(
+            _(
+                'too many events: "%(summary)s" repeats too often since %(date)s (%(rule)s)',
+                summary=_shown(worst[1]),
+                date=worst[2],
+                rule=worst[3],
+            )
+        )
 
 
 def _rule_cost(rule: vRecur, first: datetime, start: datetime, end: datetime) -> tuple[int, int]:
@@ -360,7 +404,9 @@ def _occurrences(calendars: list[Calendar], start: datetime, end: datetime) -> I
         try:
             yield from recurring_ical_events.of(calendar).between(start, end)
         except ValueError as error:  # recurring_ical_events' InvalidCalendar, dateutil's errors
-            raise CalendarReadError(f"the calendar cannot be expanded: {error}") from error
+            raise CalendarReadError(
+                _("the calendar cannot be expanded: %(reason)s", reason=str(error))
+            ) from error
 
 
 def _shown_as_free(component: Component) -> bool:
@@ -370,6 +416,21 @@ def _shown_as_free(component: Component) -> bool:
 
 def _summary(component: Component) -> str:
     return " ".join(str(component.get("SUMMARY", "")).split()) or UNTITLED
+
+
+def _shown(summary: str) -> str | LazyString:
+    """A SUMMARY as a message names it: a missing one in the reader's language."""
+    return _("(untitled event)") if summary == UNTITLED else summary
+
+
+def _localized(value: float) -> LazyString:
+    """``value`` as the reader's language writes it (en 1,000; de 1.000), decided when the
+    message is shown; English outside a request or ``force_locale``."""
+    return LazyString(_format_decimal, value)
+
+
+def _format_decimal(value: float) -> str:
+    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
 
 
 def _interval(component: Component, zone: tzinfo) -> tuple[datetime, datetime]:

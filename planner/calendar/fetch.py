@@ -39,6 +39,8 @@ Decisions:
   operation waits at most for the time that remains.
 * Nothing is logged, and no error message contains the URL: the path and query of a secret
   address are the secret, and so is a password in it. Messages name at most host and port.
+  They are lazy translations (``flask_babel.lazy_gettext``): ``str(error)`` speaks the
+  language of the request or of ``force_locale``, English elsewhere.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
+
 __all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch_calendar", "normalise_calendar_url"]
 
 MAX_REDIRECTS = 5
@@ -67,7 +74,7 @@ _SAFE_QUERY = _SAFE_PATH + "?"
 _NOT_CALENDAR_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHUNK = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
-_SCHEME_MESSAGE = (
+_SCHEME_MESSAGE = _(
     "calendar URL must start with https:// or http:// (webcal:// is accepted and read as https://)"
 )
 
@@ -75,7 +82,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class FetchError(RuntimeError):
-    """The calendar could not be fetched; the message is fit to show the user."""
+    """The calendar could not be fetched; the message (a lazy translation) is fit to show
+    the user."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ def normalise_calendar_url(text: str) -> str:
     """
     text = re.sub(r"[\t ]*[\r\n]+[\t ]*|\t", "", text).strip(_C0_AND_SPACE)
     if not text:
-        raise FetchError("calendar URL is empty")
+        raise FetchError(_("calendar URL is empty"))
     match = _SCHEME.match(text)
     scheme = match.group(1).lower() if match else ""
     rest = text[len(scheme) + 1 :] if match else text
@@ -107,16 +115,16 @@ def normalise_calendar_url(text: str) -> str:
     if scheme not in _DEFAULT_PORTS or not rest.startswith("//"):
         raise FetchError(_SCHEME_MESSAGE)
     if _CONTROL.search(rest):
-        raise FetchError("calendar URL contains control characters")
+        raise FetchError(_("calendar URL contains control characters"))
     try:
         parts = urlsplit(f"{scheme}:{rest}")
         port = parts.port
     except ValueError:
-        raise FetchError("calendar URL is not valid (host or port)") from None
+        raise FetchError(_("calendar URL is not valid (host or port)")) from None
     if not parts.hostname:
-        raise FetchError("calendar URL has no host name")
+        raise FetchError(_("calendar URL has no host name"))
     if port == 0:
-        raise FetchError("calendar URL is not valid (host or port)")
+        raise FetchError(_("calendar URL is not valid (host or port)"))
     path = quote(parts.path, safe=_SAFE_PATH)
     query = quote(parts.query, safe=_SAFE_QUERY)
     return urlunsplit((scheme, parts.netloc, path, query, ""))
@@ -151,7 +159,7 @@ def _target(url: str) -> _Target:
     try:
         host = hostname.encode("idna").decode("ascii") if not hostname.isascii() else hostname
     except UnicodeError:
-        raise FetchError("calendar URL has an invalid host name") from None
+        raise FetchError(_("calendar URL has an invalid host name")) from None
     authorization = None
     if parts.username is not None or parts.password is not None:
         pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
@@ -166,24 +174,24 @@ def _target(url: str) -> _Target:
     )
 
 
-def _forbidden_reason(address: IPAddress) -> str | None:
+def _forbidden_reason(address: IPAddress) -> LazyString | None:
     """Why ``address`` must not be fetched from, or None when it is a public address."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if address.is_loopback:
-        return "a loopback address (this server)"
+        return _("a loopback address (this server)")
     if address.is_unspecified:
-        return "unspecified"
+        return _("unspecified")
     if address.is_link_local:
-        return "link-local"
+        return _("link-local")
     if address.is_multicast:
-        return "a multicast address"
+        return _("a multicast address")
     if address.is_reserved:
-        return "reserved"
+        return _("reserved")
     if address.is_private:
-        return "in a private network"
+        return _("in a private network")
     if not address.is_global:
-        return "not a public address"
+        return _("not a public address")
     return None
 
 
@@ -192,7 +200,7 @@ def _resolve(target: _Target, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(f"host name {target.host} not found") from None
+        raise FetchError(_("host name %(host)s not found", host=target.host)) from None
     addresses: list[str] = []
     for _family, _type, _proto, _canonname, sockaddr in infos:
         text = str(sockaddr[0]).split("%", 1)[0]  # drop an IPv6 zone id
@@ -201,11 +209,25 @@ def _resolve(target: _Target, allow_private: bool) -> list[str]:
         address = ipaddress.ip_address(text)
         reason = None if allow_private else _forbidden_reason(address)
         if reason is not None:
-            named = "" if text == target.host else f" ({target.host})"
-            raise FetchError(f"address {text}{named} is {reason}; only public addresses are read")
+            if text == target.host:
+                raise FetchError(
+                    _(
+                        "address %(address)s is %(reason)s; only public addresses are read",
+                        address=text,
+                        reason=reason,
+                    )
+                )
+            raise FetchError(
+                _(
+                    "address %(address)s (%(host)s) is %(reason)s; only public addresses are read",
+                    address=text,
+                    host=target.host,
+                    reason=reason,
+                )
+            )
         addresses.append(text)
     if not addresses:
-        raise FetchError(f"host name {target.host} not found")
+        raise FetchError(_("host name %(host)s not found", host=target.host))
     return addresses
 
 
@@ -260,13 +282,30 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _size(limit: int) -> str:
+def _size(limit: int) -> str | LazyString:
     mib, kib = 1024 * 1024, 1024
     if limit >= mib and limit % mib == 0:
         return f"{limit // mib} MB"
     if limit >= kib and limit % kib == 0:
         return f"{limit // kib} KB"
-    return f"{limit} bytes"
+    return _("%(count)s bytes", count=limit)
+
+
+def _seconds(value: float) -> LazyString:
+    """A time-out as the reader's language writes it (en 0.5, de 0,5), decided when shown."""
+    return LazyString(_format_decimal, value)
+
+
+def _format_decimal(value: float) -> str:
+    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
+
+
+def _too_large(limit: int) -> FetchError:
+    return FetchError(_("calendar is larger than %(size)s", size=_size(limit)))
+
+
+def _timed_out(timeout: float) -> FetchError:
+    return FetchError(_("timed out after %(seconds)s s", seconds=_seconds(timeout)))
 
 
 class _Body:
@@ -283,7 +322,7 @@ class _Body:
     def _add(self, data: bytes) -> None:
         self._size += len(data)
         if self._size > self._limit:
-            raise FetchError(f"calendar is larger than {_size(self._limit)}")
+            raise _too_large(self._limit)
         self._chunks.append(data)
 
     def feed(self, data: bytes) -> None:
@@ -301,11 +340,11 @@ class _Body:
                 else:
                     data = self._inflate.unconsumed_tail
         except zlib.error:
-            raise FetchError("the gzip-compressed answer is corrupt") from None
+            raise FetchError(_("the gzip-compressed answer is corrupt")) from None
 
     def finish(self) -> bytes:
         if self._inflate is not None and self._fed and not self._inflate.eof:
-            raise FetchError("the gzip-compressed answer is cut off")
+            raise FetchError(_("the gzip-compressed answer is cut off"))
         return b"".join(self._chunks)
 
 
@@ -363,14 +402,16 @@ def fetch_calendar(
                 url,
             )
         if hop == MAX_REDIRECTS:
-            raise FetchError(f"too many redirects (more than {MAX_REDIRECTS})")
+            raise FetchError(_("too many redirects (more than %(max)s)", max=MAX_REDIRECTS))
         try:
             next_url = normalise_calendar_url(urljoin(url, response_or_next))
         except FetchError as error:
-            raise FetchError(f"redirected to an address that cannot be read: {error}") from None
+            raise FetchError(
+                _("redirected to an address that cannot be read: %(problem)s", problem=error)
+            ) from None
         next_target = _target(next_url)
         if target.scheme == "https" and next_target.scheme == "http":
-            raise FetchError("redirect from https:// to http:// refused")
+            raise FetchError(_("redirect from https:// to http:// refused"))
         if next_target.authorization is not None:
             authorization = next_target.authorization
         elif next_target.origin != target.origin:
@@ -396,7 +437,7 @@ def _request(
     def remaining() -> float:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise FetchError(f"timed out after {timeout:g} s")
+            raise _timed_out(timeout)
         return left
 
     addresses = _resolve(target, allow_private)
@@ -431,11 +472,11 @@ def _request(
         if status in _REDIRECT_STATUSES:
             location = _header(response, "Location")
             if location is None:
-                raise FetchError(f"server answered {status} without a Location")
+                raise FetchError(_("server answered %(status)s without a Location", status=status))
             return location
         if status == 304:
             if not (etag or last_modified):
-                raise FetchError("server answered 304 to a request that was not conditional")
+                raise FetchError(_("server answered 304 to a request that was not conditional"))
             return Fetched(
                 None,
                 _header(response, "ETag") or etag,
@@ -443,17 +484,24 @@ def _request(
                 "",
             )
         if status != 200:
-            reason = f" {response.reason[:60]}" if response.reason else ""
-            raise FetchError(f"server answered {status}{reason}")
+            if response.reason:
+                raise FetchError(
+                    _(
+                        "server answered %(status)s %(reason)s",
+                        status=status,
+                        reason=response.reason[:60],
+                    )
+                )
+            raise FetchError(_("server answered %(status)s", status=status))
         content_type = response.headers.get_content_type()
         if content_type in _NOT_CALENDAR_TYPES:
-            raise FetchError(f"not a calendar ({content_type})")
+            raise FetchError(_("not a calendar (%(type)s)", type=content_type))
         encoding = (_header(response, "Content-Encoding") or "identity").lower()
         if encoding not in ("identity", "gzip", "x-gzip"):
-            raise FetchError(f"unsupported content encoding {encoding}")
+            raise FetchError(_("unsupported content encoding %(encoding)s", encoding=encoding))
         length = _header(response, "Content-Length")
         if length is not None and length.isdigit() and int(length) > max_bytes:
-            raise FetchError(f"calendar is larger than {_size(max_bytes)}")
+            raise _too_large(max_bytes)
         body = _Body(gzip=encoding != "identity", limit=max_bytes)
         received = 0
         while True:
@@ -463,31 +511,55 @@ def _request(
                 break
             received += len(block)
             if received > max_bytes:
-                raise FetchError(f"calendar is larger than {_size(max_bytes)}")
+                raise _too_large(max_bytes)
             body.feed(block)
         data = body.finish()
         if not data.strip():
-            raise FetchError("not a calendar (the answer is empty)")
+            raise FetchError(_("not a calendar (the answer is empty)"))
         if not _looks_like_calendar(data):
-            raise FetchError(f"not a calendar ({content_type}, no BEGIN:VCALENDAR)")
+            raise FetchError(_("not a calendar (%(type)s, no BEGIN:VCALENDAR)", type=content_type))
         return Fetched(data, _header(response, "ETag"), _header(response, "Last-Modified"), "")
     except FetchError:
         raise
     except TimeoutError:
-        raise FetchError(f"timed out after {timeout:g} s") from None
+        raise _timed_out(timeout) from None
     except ssl.SSLCertVerificationError as error:
         raise FetchError(
-            f"TLS certificate of {where} not accepted ({error.verify_message})"
+            _(
+                "TLS certificate of %(where)s not accepted (%(reason)s)",
+                where=where,
+                reason=error.verify_message,
+            )
         ) from None
     except ssl.SSLError as error:
-        raise FetchError(f"TLS with {where} failed ({error.reason or error})") from None
+        raise FetchError(
+            _(
+                "TLS with %(where)s failed (%(reason)s)",
+                where=where,
+                reason=str(error.reason or error),
+            )
+        ) from None
     except ConnectionRefusedError:
-        raise FetchError(f"could not connect to {where} (connection refused)") from None
+        raise FetchError(
+            _("could not connect to %(where)s (connection refused)", where=where)
+        ) from None
     except http.client.IncompleteRead:
-        raise FetchError(f"the answer from {where} was cut off") from None
+        raise FetchError(_("the answer from %(where)s was cut off", where=where)) from None
     except http.client.HTTPException as error:
-        raise FetchError(f"invalid HTTP answer from {where} ({type(error).__name__})") from None
+        raise FetchError(
+            _(
+                "invalid HTTP answer from %(where)s (%(error)s)",
+                where=where,
+                error=type(error).__name__,
+            )
+        ) from None
     except OSError as error:
-        raise FetchError(f"network error with {where} ({error.strerror or error})") from None
+        raise FetchError(
+            _(
+                "network error with %(where)s (%(error)s)",
+                where=where,
+                error=str(error.strerror or error),
+            )
+        ) from None
     finally:
         connection.close()

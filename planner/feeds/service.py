@@ -13,11 +13,13 @@ refresh keeps the previous busy times and records the problem.
 import hashlib
 import secrets
 import uuid
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session, col
@@ -49,7 +51,8 @@ BUSY_BEHIND = timedelta(days=7)
 
 
 class CalendarError(ValueError):
-    """A calendar the user gave cannot be used: the message says why (translated)."""
+    """A calendar the user gave cannot be used: the message says why (translated; a lazy
+    translation when it quotes a ``CalendarReadError`` or ``FetchError``)."""
 
 
 # --- the private feed ---------------------------------------------------------------------
@@ -211,8 +214,9 @@ def _store_busy(
     try:
         found = busy_times(data, start=start, end=end, home_zone=home)
     except CalendarReadError as error:
+        # lazy: the message (and the problem in it) speaks the language of whoever reads it
         raise CalendarError(
-            _("%(name)s: %(problem)s", name=source.name, problem=str(error))
+            lazy_gettext("%(name)s: %(problem)s", name=source.name, problem=error)
         ) from None
     session.execute(delete(BusyTime).where(col(BusyTime.source_id) == source.id))
     if found:
@@ -258,7 +262,7 @@ def add_url(session: Session, *, owner: User, name: str, url: str) -> CalendarSo
     try:
         clean = normalise_calendar_url(url)
     except FetchError as error:
-        raise CalendarError(str(error)) from None
+        raise CalendarError(*error.args) from None  # the lazy message, still untranslated
     source = CalendarSource(
         owner_id=owner.id,
         name=(name.strip() or _("Calendar"))[:200],
@@ -297,7 +301,8 @@ def refresh_source(session: Session, *, source: CalendarSource, now: datetime | 
             return source.busy_count
         count = _store_busy(session, owner=owner, source=source, data=fetched.data, now=now)
     except (FetchError, CalendarError) as error:
-        source.error = str(error)[:1000]
+        with _language_of(owner):  # a background task has no request: the owner's language
+            source.error = str(error)[:1000]
         source.fetched_at = now
         session.add(source)
         session.flush()
@@ -306,6 +311,14 @@ def refresh_source(session: Session, *, source: CalendarSource, now: datetime | 
     session.add(source)
     session.flush()
     return count
+
+
+def _language_of(owner: User) -> AbstractContextManager[None]:
+    """Translate in the owner's chosen language; without one, in the request's (the browser's)
+    or, in a background task, the default."""
+    if owner.locale in current_app.config["LANGUAGES"]:
+        return force_locale(owner.locale)
+    return nullcontext()
 
 
 def due_sources(session: Session, *, now: datetime, every: timedelta) -> list[uuid.UUID]:

@@ -33,6 +33,10 @@ Airbnb) or a TripIt feed export. The rules:
 * A leg's summaries are its events' and the leaving transport's, in time order.
 * Legs never overlap: an earlier leg is cut at the next one's arrival (dropped, with a
   notice, when nothing is left).
+
+Notices, ``TravelCalendarError`` messages and the SUMMARY of an untitled event are lazy
+translations (``flask_babel.lazy_gettext``): ``str()`` speaks the language of the request,
+English outside one.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.numbers import format_decimal
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _
+from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Component
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
@@ -57,7 +65,7 @@ SAME_CITY_KM = 30.0
 SAME_VISIT_GAP = timedelta(days=1)
 # A transport-only stop left again this quickly is a connection, not a visit.
 CONNECTION_MAX = timedelta(hours=3)
-UNTITLED = "(untitled event)"
+UNTITLED = _("(untitled event)")
 
 _ARROW = re.compile(r"\s*(?:→|⟶|➔|➝|⇒|->|=>)\s*")
 _TO_WORD = re.compile(r"\s+(?:to|nach)\s+", re.IGNORECASE)
@@ -87,7 +95,7 @@ class ProposedLeg:
     arrives_at: datetime  # aware, UTC
     departs_at: datetime  # aware, UTC, > arrives_at
     timezone: str  # IANA, from place.timezone, else the event's own TZID, else "UTC"
-    summaries: tuple[str, ...]  # SUMMARY of the events that formed the leg
+    summaries: tuple[str, ...]  # SUMMARY of the events that formed the leg (or UNTITLED)
 
 
 class TravelCalendarError(ValueError):
@@ -169,11 +177,21 @@ class _Draft:
 
 
 class _Skip(Exception):
-    """One event cannot be used; becomes a notice."""
+    """One event cannot be used; becomes a notice. ``day`` is DTSTART's date, when known."""
 
-    def __init__(self, summary: str, when: str, reason: str) -> None:
+    def __init__(self, summary: str, day: date | None, reason: LazyString) -> None:
         super().__init__(reason)
-        self.summary, self.when, self.reason = summary, when, reason
+        self.summary, self.day, self.reason = summary, day, reason
+
+    def notice(self) -> LazyString:
+        if self.day is None:
+            return _('Skipped "%(summary)s": %(reason)s.', summary=self.summary, reason=self.reason)
+        return _(
+            'Skipped "%(summary)s" (%(date)s): %(reason)s.',
+            summary=self.summary,
+            date=self.day.isoformat(),
+            reason=self.reason,
+        )
 
 
 def legs_from_calendar(
@@ -183,17 +201,17 @@ def legs_from_calendar(
     home: tuple[float, float] | None,
     min_distance_km: float = 50.0,
     max_bytes: int = 5_000_000,
-) -> tuple[list[ProposedLeg], list[str]]:
-    """Legs sorted by arrival, plus per-event notices (English, naming the event SUMMARY
-    and why it was skipped)."""
+) -> tuple[list[ProposedLeg], list[LazyString]]:
+    """Legs sorted by arrival, plus per-event notices (lazy translations naming the event
+    SUMMARY and why it was skipped)."""
     events = _events(data, max_bytes)
-    notices: list[str] = []
+    notices: list[LazyString] = []
     items: list[_Item] = []
     for event in events:
         try:
             items.append(_item(event, place_of, home, min_distance_km))
         except _Skip as skip:
-            notices.append(f'Skipped "{skip.summary}"{skip.when}: {skip.reason}.')
+            notices.append(skip.notice())
     items.sort(key=_Item.sort_key)
     return _finish(_sweep(items), notices)
 
@@ -201,27 +219,37 @@ def legs_from_calendar(
 def _events(data: bytes, max_bytes: int) -> list[Component]:
     if len(data) > max_bytes:
         raise TravelCalendarError(
-            f"The calendar file is {len(data):,} bytes; the limit is {max_bytes:,} bytes."
+            _(
+                "The calendar file is %(size)s bytes; the limit is %(limit)s bytes.",
+                size=_number(len(data)),
+                limit=_number(max_bytes),
+            )
         )
     text = _decode(data)
     if not text.strip():
-        raise TravelCalendarError("The calendar file is empty.")
+        raise TravelCalendarError(_("The calendar file is empty."))
     try:
         # bytes, not str: icalendar reads a one-line str as a file path
         components = Calendar.from_ical(text.encode("utf-8"), multiple=True)
     except ValueError as error:
         raise TravelCalendarError(
-            f"This is not an iCalendar (.ics) file: {str(error).splitlines()[0]}"
+            _(
+                "This is not an iCalendar (.ics) file: %(reason)s",
+                reason=str(error).splitlines()[0],
+            )
         ) from error
     calendars = [component for component in components if component.name == "VCALENDAR"]
     if not calendars:
         found = ", ".join(sorted({str(component.name) for component in components}))
         raise TravelCalendarError(
-            f"This is not an iCalendar (.ics) file: it holds no VCALENDAR (found {found})."
+            _(
+                "This is not an iCalendar (.ics) file: it holds no VCALENDAR (found %(found)s).",
+                found=found,
+            )
         )
     events = [event for calendar in calendars for event in calendar.walk("VEVENT")]
     if not events:
-        raise TravelCalendarError("The calendar holds no events (VEVENT).")
+        raise TravelCalendarError(_("The calendar holds no events (VEVENT)."))
     return events
 
 
@@ -229,9 +257,27 @@ def _decode(data: bytes) -> str:
     try:
         return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
     except BinaryData as error:
+        if error.kind:
+            raise TravelCalendarError(
+                _("This is not an iCalendar (.ics) file: it is %(kind)s.", kind=error.kind)
+            ) from None
         raise TravelCalendarError(
-            f"This is not an iCalendar (.ics) file: it is {error.kind or 'binary data'}."
+            _("This is not an iCalendar (.ics) file: it is binary data.")
         ) from None
+
+
+def _quoted(texts: list[str]) -> str:
+    """``"Atlantis", "Avalon"``, with the reader's quotation marks."""
+    return ", ".join(gettext('"%(text)s"', text=text) for text in texts)
+
+
+def _number(value: int) -> LazyString:
+    """``value`` as the reader's language writes it (en 1,000; de 1.000), decided when shown."""
+    return LazyString(_format_decimal, value)
+
+
+def _format_decimal(value: float) -> str:
+    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
 
 
 def _prop(event: Component, name: str) -> Any:
@@ -246,14 +292,14 @@ def _text(event: Component, name: str) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _value(event: Component, name: str, summary: str, when: str = "") -> object:
+def _value(event: Component, name: str, summary: str, day: date | None = None) -> object:
     prop = _prop(event, name)
     if prop is None:
         return None
     try:
         return prop.dt
     except ValueError as error:  # icalendar's BrokenCalendarProperty
-        raise _Skip(summary, when, f"its {name} is unreadable") from error
+        raise _Skip(summary, day, _("its %(property)s is unreadable", property=name)) from error
 
 
 def _item(
@@ -262,33 +308,34 @@ def _item(
     home: tuple[float, float] | None,
     min_distance_km: float,
 ) -> _Item:
-    summary = _text(event, "SUMMARY") or UNTITLED
+    title = _text(event, "SUMMARY")  # what is parsed; ``summary`` is what is shown
+    summary = title or UNTITLED
     start_value = _value(event, "DTSTART", summary)
     if not isinstance(start_value, date):
-        raise _Skip(summary, "", "it has no start time")
-    when = f" ({start_value.date() if isinstance(start_value, datetime) else start_value})"
+        raise _Skip(summary, None, _("it has no start time"))
+    day = start_value.date() if isinstance(start_value, datetime) else start_value
     if _text(event, "STATUS").upper() == "CANCELLED":
-        raise _Skip(summary, when, "it is cancelled")
+        raise _Skip(summary, day, _("it is cancelled"))
     if any(event.get(name) is not None for name in ("RRULE", "RDATE", "RECURRENCE-ID")):
-        raise _Skip(summary, when, "it repeats, and a repeating event is not a journey")
+        raise _Skip(summary, day, _("it repeats, and a repeating event is not a journey"))
     location = _text(event, "LOCATION")
-    destinations = _destinations(summary, location)
-    transport = bool(destinations) and _looks_like_transport(summary, location)
-    texts = destinations if transport else [location, *_place_phrases(summary)]
+    destinations = _destinations(title, location)
+    transport = bool(destinations) and _looks_like_transport(title, location)
+    texts = destinations if transport else [location, *_place_phrases(title)]
     texts = [text for text in texts if text]
     if not texts:
-        raise _Skip(summary, when, "it has no location")
+        raise _Skip(summary, day, _("it has no location"))
     found = _place(texts, place_of)
     if found is None:
-        tried = '", "'.join(texts)
-        raise _Skip(summary, when, f'could not place "{tried}"')
+        tried = LazyString(_quoted, texts)
+        raise _Skip(summary, day, _("could not place %(places)s", places=tried))
     place_text, place = found
-    end_value = _value(event, "DTEND", summary, when)
-    duration = _value(event, "DURATION", summary, when)
+    end_value = _value(event, "DTEND", summary, day)
+    duration = _value(event, "DURATION", summary, day)
     zone_name = place.timezone or _zone_name(start_value, event) or "UTC"
     start, end = _interval(start_value, end_value, duration, ZoneInfo(zone_name))
     if end < start:
-        raise _Skip(summary, when, "it ends before it starts")
+        raise _Skip(summary, day, _("it ends before it starts"))
     assert place.lat is not None and place.lon is not None  # _place only returns such places
     at_home = home is not None and haversine_km(*home, place.lat, place.lon) <= min_distance_km
     return _Item(
@@ -429,7 +476,9 @@ def _sweep(items: list[_Item]) -> list[_Draft]:
     return drafts
 
 
-def _finish(drafts: list[_Draft], notices: list[str]) -> tuple[list[ProposedLeg], list[str]]:
+def _finish(
+    drafts: list[_Draft], notices: list[LazyString]
+) -> tuple[list[ProposedLeg], list[LazyString]]:
     legs: list[ProposedLeg] = []
     for draft in drafts:
         end_of_day = _end_of_day(draft.arrival, draft.timezone)
@@ -444,9 +493,13 @@ def _finish(drafts: list[_Draft], notices: list[str]) -> tuple[list[ProposedLeg]
             and departure - draft.arrival <= CONNECTION_MAX
         ):
             notices.append(
-                f"Skipped the stop in {_city(draft.place, draft.place_text)} between "
-                f'"{draft.summaries[0]}" and "{draft.left_by}": '
-                "it is a change of planes or trains, not a stay."
+                _(
+                    'Skipped the stop in %(city)s between "%(arrival)s" and "%(departure)s": '
+                    "it is a change of planes or trains, not a stay.",
+                    city=_city(draft.place, draft.place_text),
+                    arrival=draft.summaries[0],
+                    departure=draft.left_by,
+                )
             )
             continue
         if departure <= draft.arrival:  # a point in time, or a booking ending before arrival
@@ -468,9 +521,13 @@ def _finish(drafts: list[_Draft], notices: list[str]) -> tuple[list[ProposedLeg]
         if following is not None and leg.departs_at > following.arrives_at:
             if following.arrives_at <= leg.arrives_at:
                 notices.append(
-                    f"Skipped the stay in {_city(leg.place, leg.place_text)} from "
-                    f'"{leg.summaries[0]}": it overlaps "{following.summaries[0]}" '
-                    "in another place."
+                    _(
+                        'Skipped the stay in %(city)s from "%(summary)s": it overlaps '
+                        '"%(other)s" in another place.',
+                        city=_city(leg.place, leg.place_text),
+                        summary=leg.summaries[0],
+                        other=following.summaries[0],
+                    )
                 )
                 continue
             leg = replace(leg, departs_at=following.arrives_at)
