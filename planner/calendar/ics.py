@@ -173,8 +173,11 @@ def feed_ics(
     dtstamp: datetime,
     prodid: str = PRODID,
     refresh_minutes: int = 60,
+    timezone: str = "UTC",
 ) -> bytes:
-    """A subscribable calendar (``METHOD:PUBLISH``) of many meetings, polled every so often."""
+    """A subscribable calendar (``METHOD:PUBLISH``) of many meetings, polled every so often.
+    Without meetings it carries the VTIMEZONE of ``timezone`` (the owner's), as RFC 5545
+    wants at least one component in a calendar."""
     if refresh_minutes < 1:
         raise IcsError(f"refresh_minutes must be at least 1, not {refresh_minutes}")
     calendar_name = _text(name)
@@ -185,7 +188,9 @@ def feed_ics(
         _line("REFRESH-INTERVAL", refresh, Parameters({"VALUE": "DURATION"})),  # RFC 7986
         _line("X-PUBLISHED-TTL", refresh),  # Outlook, older Apple Calendar
     ]
-    return _ics(_PUBLISH, meetings, dtstamp=dtstamp, prodid=prodid, header=header)
+    return _ics(
+        _PUBLISH, meetings, dtstamp=dtstamp, prodid=prodid, header=header, empty_zone=timezone
+    )
 
 
 def _ics(
@@ -195,6 +200,7 @@ def _ics(
     dtstamp: datetime,
     prodid: str,
     header: Iterable[bytes] = (),
+    empty_zone: str | None = None,
 ) -> bytes:
     """The VCALENDAR: header, one VTIMEZONE per TZID used, one VEVENT per meeting."""
     stamp = _line("DTSTAMP", vDDDTypes(_utc(dtstamp, "dtstamp")).to_ical())
@@ -213,6 +219,9 @@ def _ics(
                 first, last = years.get(tzid, (value.year, value.year))
                 years[tzid] = (min(first, value.year), max(last, value.year))
         events.extend(_event(meeting, method, stamp, start, end))
+    if not events and empty_zone is not None:
+        year = _utc(dtstamp, "dtstamp").year
+        years[empty_zone] = (year, year)
     return b"".join(
         [
             b"BEGIN:VCALENDAR\r\n",

@@ -122,6 +122,7 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
             owner.email,
             owner.meeting_alarm_minutes,
             owner.locale,
+            owner.home_city,  # an empty feed carries the home zone
         )
     )
     return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=last)
@@ -175,7 +176,12 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         )
         for m in meetings
     ]
-    data = feed_ics(invites, name=_("Treffpunkt meetings"), dtstamp=version.last_modified)
+    data = feed_ics(
+        invites,
+        name=_("Treffpunkt meetings"),
+        dtstamp=version.last_modified,
+        timezone=default_timezone(owner, None),
+    )
     _FEEDS.put(key, data)
     return data
 

@@ -422,10 +422,16 @@ def test_feed_vtimezone_covers_every_year_used() -> None:
 
 
 def test_empty_feed_is_a_valid_calendar() -> None:
-    cal = read(feed_ics([], name="Treffen", dtstamp=DTSTAMP))
+    """RFC 5545: a calendar holds at least one component; an empty feed has the owner's zone."""
+    ics = feed_ics([], name="Treffen", dtstamp=DTSTAMP, timezone="Europe/Vienna")
+    cal = read(ics)
     assert cal.method.value == "PUBLISH"
     assert "vevent" not in cal.contents
-    assert "vtimezone" not in cal.contents
+    assert [z.tzid.value for z in cal.contents["vtimezone"]] == ["Europe/Vienna"]
+    parsed = icalendar.Calendar.from_ical(ics)
+    assert [c.name for c in parsed.subcomponents] == ["VTIMEZONE"]
+    utc = feed_ics([], name="Treffen", dtstamp=DTSTAMP)  # no zone known: UTC's
+    assert [c["TZID"] for c in icalendar.Calendar.from_ical(utc).subcomponents] == ["UTC"]
 
 
 # --- wire format ---------------------------------------------------------------------
