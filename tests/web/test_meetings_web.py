@@ -471,13 +471,13 @@ def test_the_meeting_pages_speak_german(alice: Any, login: Any, meetings_app: Fl
     web = login(alice)
     url = meeting_from_suggestion(web)
     page = web.get(url).get_data(as_text=True)
-    assert "Freie Zeiten" in page and "wähle eine Zeit" in page and "Zeit und Ort" in page
+    assert "Freie Zeiten" in page and "Wählen Sie eine Zeit" in page and "Zeit und Ort" in page
     web.submit(f"{url}/slot", {"starts_at": slot_starts(page)[0]}, form_url=url)
     page = web.get(url).get_data(as_text=True)
     assert "Einladung herunterladen (.ics)" in page and "Einladung: Kaffee:" in page
     assert "Mo., " in page or "Mo. " in page  # the weekday in German
     settings = web.get("/settings/calendars").get_data(as_text=True)
-    assert "Kalender und Feed" in settings and "Wann du dich gern triffst" in settings
+    assert "Kalender und Feed" in settings and "Wann Sie sich gern treffen" in settings
     assert "Treffen" in web.get("/meetings/").get_data(as_text=True)
 
 
