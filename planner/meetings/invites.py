@@ -61,10 +61,12 @@ def _names(names: Sequence[str]) -> str:
 
 
 def summary_of(meeting: Meeting, owner: User, names: Sequence[str]) -> str:
-    """The calendar title: the meeting's own, else "Coffee: Mareike and Jonas"."""
+    """The calendar title: the meeting's own, else "Coffee: Mareike and Jonas" (the user
+    named only when they gave a name for invites: not as an e-mail address)."""
     if meeting.title:
         return meeting.title
-    return _("Coffee: %(names)s", names=_names([organiser(owner).name, *names]))
+    people = [owner.display_name, *names] if owner.display_name else list(names)
+    return _("Coffee: %(names)s", names=_names(people))
 
 
 def build_invite(

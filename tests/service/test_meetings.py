@@ -374,3 +374,20 @@ def test_a_meeting_someone_was_invited_to_is_cancelled_not_withdrawn(
         trips.withdraw(db, meeting=meeting)
     service.cancel(db, meeting=meeting)
     assert invites.needs_sending(meeting)  # the invitees must hear of the cancellation
+
+
+def test_the_default_title_names_the_user_only_by_a_name_they_gave(
+    db: Session, owner: User
+) -> None:
+    anna, jonas = contact(db, owner, "Anna", "Berg"), contact(db, owner, "Jonas", "Krug")
+    meeting = service.create_meeting(
+        db, owner=owner, contacts=[anna, jonas], leg=None, data=service.MeetingInput()
+    )
+    names = ["Anna Berg", "Jonas Krug"]
+    assert invites.summary_of(meeting, owner, names) == "Coffee: Anna Berg and Jonas Krug"
+    owner.display_name = "Mareike Sommer"
+    assert invites.summary_of(meeting, owner, names) == (
+        "Coffee: Mareike Sommer, Anna Berg and Jonas Krug"
+    )
+    meeting.title = "Barcamp-Nachlese"
+    assert invites.summary_of(meeting, owner, names) == "Barcamp-Nachlese"
