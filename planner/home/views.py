@@ -7,6 +7,12 @@ from flask_login import current_user, login_required
 from planner import db
 from planner.auth.views import safe_next
 from planner.contacts import service as contacts
+from planner.meetings import service as meetings
+from planner.models import MeetingStatus
+from planner.models.types import utcnow
+from planner.trips import service as trips
+
+COMING_UP = 5
 
 bp = Blueprint("home", __name__)
 
@@ -21,10 +27,26 @@ def index() -> ResponseReturnValue:
 @login_required
 def dashboard() -> ResponseReturnValue:
     session = db.session()
+    now = utcnow()
+    planned = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+    upcoming = [
+        m
+        for m in meetings.list_meetings(session, owner=current_user)
+        if m.status in planned and (m.starts_at is None or m.ends_at is None or m.ends_at >= now)
+    ][:COMING_UP]
+    ahead = [
+        t
+        for t in trips.list_trips(session, owner=current_user)
+        if t.legs and max(leg.departs_at for leg in t.legs) >= now
+    ][:COMING_UP]
     return render_template(
         "home/dashboard.html",
         counts=contacts.count_contacts(session, owner=current_user),
         recent=contacts.recent_contacts(session, owner=current_user),
+        meetings=upcoming,
+        names={m.id: meetings.attendee_contacts(session, meeting=m) for m in upcoming},
+        trips=ahead,
+        local_times=trips.local_times,
     )
 
 
