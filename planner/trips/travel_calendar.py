@@ -82,10 +82,15 @@ _PLACE_WORD = re.compile(r"\b(?:in|nach|to)\s+", re.IGNORECASE)
 _PHRASE_END = re.compile(r"\s+(?:in|nach|to|at|im|am|für|for|from|von|ab)\s+|[,;:(|]", re.I)
 # Station and airport words that a city-level geocoder does not know ("München Hbf").
 _FACILITY = re.compile(
-    r"\([^)]*\)?|\b(?:hbf|hauptbahnhof|bahnhof|bf|flughafen|airport|international|intl|"
+    r"\([^)]*\)?|\b(?:hbf|hb|hauptbahnhof|bahnhof|bf|flughafen|airport|international|intl|"
     r"station|central|centraal|terminal(?:\s*\d+)?|gare|aéroport|aeroporto|aeropuerto)\b\.?",
     re.IGNORECASE,
 )
+
+
+def without_facility(text: str) -> str:
+    """The text without station and airport words: "Zürich HB" -> "Zürich"."""
+    return " ".join(_FACILITY.sub(" ", text).split()).strip(" -–/")
 
 
 @dataclass(frozen=True)
@@ -388,7 +393,7 @@ def _variants(text: str) -> Iterator[str]:
     first = text.split(",")[0].strip()
     for candidate in (text, first):
         yield candidate
-        yield " ".join(_FACILITY.sub(" ", candidate).split()).strip(" -–/")
+        yield without_facility(candidate)
 
 
 def _place(texts: list[str], place_of: Callable[[str], Place | None]) -> tuple[str, Place] | None:

@@ -23,7 +23,11 @@ from planner.places.service import city_of, place_text
 from planner.trips import service
 from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
 from planner.trips.interests import refresh_interests
-from planner.trips.travel_calendar import TravelCalendarError, legs_from_calendar
+from planner.trips.travel_calendar import (
+    TravelCalendarError,
+    legs_from_calendar,
+    without_facility,
+)
 from planner.trips.wording import wording
 
 bp = Blueprint("trips", __name__, url_prefix="/trips")
@@ -43,7 +47,7 @@ def _context() -> service.MatchContext:
 def _leg_input(form: LegForm) -> service.LegInput | None:
     """The form as a leg, or None with the error on the place field."""
     text = (form.place.data or "").strip()
-    place = city_of(text)
+    place = city_of(text) or city_of(without_facility(text))  # "Zürich HB", "MUC Airport"
     if place is None:
         form.place.errors.append(
             _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)

@@ -255,3 +255,17 @@ def test_a_file_that_is_no_calendar_is_named_and_refused(alice: Any, login: Any)
     )
     assert refused.status_code == 400
     assert "contacts.ics: " in refused.get_data(as_text=True)
+
+
+def test_a_station_or_airport_names_its_city(alice: Any, login: Any) -> None:
+    web = login(alice)
+    for typed, city in (
+        ("Zürich HB", "Zürich"),
+        ("München Hbf", "Munich"),
+        ("Flughafen Wien", "Vienna"),
+    ):
+        created = create_trip(web, place=typed)
+        assert created.status_code == 302, typed
+        assert f"<h1>{city}</h1>" in web.get(created.headers["Location"]).get_data(as_text=True)
+    alone = create_trip(web, place="Hbf")
+    assert alone.status_code == 400 and "is not a city we know" in alone.get_data(as_text=True)
