@@ -289,6 +289,41 @@ def import_undo(import_id: str, email: str, as_json: bool) -> None:
     )
 
 
+# --- demo data (planner/demo) -----------------------------------------------------------
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """Demo data to try Treffpunkt with."""
+
+
+@demo_group.command("load")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def demo_load(email: str, as_json: bool) -> None:
+    """Import 120 invented contacts (two exports, deduplicated; undo like any import), give
+    the user topics and a home city if they have none, and plan a trip to Munich."""
+    from flask_babel import force_locale, gettext
+
+    from planner import tasks
+    from planner.demo.service import load_demo
+
+    user = find_user_or_fail(email)
+    session = db.session()
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        result = load_demo(session, owner=user, gettext=gettext)
+    session.commit()
+    tasks.after_import.call_local(str(result.batch.id), str(user.id))
+    created = sum(o.created for o in result.outcomes)
+    merged = sum(o.merged for o in result.outcomes)
+    emit(
+        result.to_json(),
+        as_json,
+        f"import {result.batch.id}: {created} new, {merged} merged"
+        + (f"; trip {result.trip.id}" if result.trip else ""),
+    )
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)

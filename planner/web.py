@@ -40,6 +40,7 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 def init_app(app: Flask) -> None:
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp
+    from planner.demo.views import bp as demo_bp
     from planner.duplicates.views import bp as duplicates_bp
     from planner.feeds.views import bp as feeds_bp
     from planner.home.views import bp as home_bp
@@ -60,6 +61,7 @@ def init_app(app: Flask) -> None:
         trips_bp,
         meetings_bp,
         feeds_bp,
+        demo_bp,
     ):
         app.register_blueprint(bp)
     app.extensions["planner.csp"] = content_security_policy(app.config.get("MAP_TILE_URL"))

@@ -77,3 +77,21 @@ def test_plan_a_trip_to_munich_and_accept_a_suggestion(
     page.get_by_role("link", name="trip leg in Munich").click()
     expect(page.locator("ul.meetings")).to_contain_text("Mara Barcamp")
     expect(page.locator("article.suggestion")).to_have_count(1)
+
+
+def test_demo_data_from_the_empty_overview(live_server: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.route(re.compile(r"^https?://(?!127\.0\.0\.1).*"), lambda route: route.abort())
+    page.goto(f"{live_server}/register")
+    page.get_by_label("E-mail").fill("curious@example.org")
+    page.get_by_label("Password", exact=True).fill("a long passphrase")
+    page.get_by_label("Repeat password").fill("a long passphrase")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("button", name="Try it with demo data").click()
+    expect(page.get_by_text("Demo data loaded: 122 invented contacts")).to_be_visible()
+    expect(page.get_by_role("heading", name="München (Demo)")).to_be_visible()
+    expect(page.locator("article.suggestion")).to_have_count(20)
+    expect(page.locator("article.suggestion").first.locator(".reasons")).to_contain_text(
+        "never met"
+    )
