@@ -4,10 +4,9 @@ the owner's language is stored)."""
 
 import html
 import io
-import threading
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from flask import Flask
 from sqlmodel import Session
 
 from planner.models import CalendarSource, User
+from tests.fake_http import serving
 from tests.places_fixtures import with_gazetteer
 
 CUT_OFF = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"
@@ -108,13 +108,8 @@ class GarbageServer(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def garbage_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), GarbageServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/private-abc123/basic.ics"
-    finally:
-        server.shutdown()
+    with serving(GarbageServer) as port:
+        yield f"http://127.0.0.1:{port}/private-abc123/basic.ics"
 
 
 def add_address(app: Flask, user: Any, url: str) -> str:

@@ -8,11 +8,10 @@ import io
 import json
 import re
 import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -24,6 +23,7 @@ from sqlmodel import Session
 
 from planner.cli import main
 from planner.models import Contact, ContactEmail, Meeting, User
+from tests.fake_http import serving
 from tests.ics_reading import read_ics
 from tests.places_fixtures import with_gazetteer
 from tests.trips_fixtures import build_network
@@ -296,13 +296,8 @@ class CalendarServer(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def calendar_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CalendarServer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"webcal://127.0.0.1:{server.server_address[1]}/private-abc123/basic.ics"
-    finally:
-        server.shutdown()
+    with serving(CalendarServer) as port:
+        yield f"webcal://127.0.0.1:{port}/private-abc123/basic.ics"
 
 
 def test_a_calendar_address_is_read_and_private_networks_are_refused(

@@ -2,10 +2,9 @@
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -18,6 +17,7 @@ from geopy.location import Location
 
 from planner.geo.gazetteer import Gazetteer
 from planner.geo.geocoder import DEFAULT_USER_AGENT, GazetteerGeocoder, make_geocoder
+from tests.fake_http import serving
 
 
 def test_gazetteer_geocoder_is_a_geopy_geocoder(gazetteer: Gazetteer) -> None:
@@ -113,14 +113,8 @@ def fake_nominatim(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("no_proxy", "127.0.0.1")
     _FakeNominatim.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeNominatim)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_FakeNominatim) as port:
+        yield f"127.0.0.1:{port}"
 
 
 def test_nominatim_backend_is_rate_limited_and_identifies_itself(fake_nominatim: str) -> None:
