@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import secrets
 import statistics
 import sys
 import tempfile
@@ -29,12 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ics_build import TARGET_SECONDS, build_feed_figures
 from pages import (
-    CHEAP_ARGON2,
     EMAIL,
     HOST,
     PASSWORD,
-    server_env,
-    start_gunicorn,
+    bench_app,
+    serve_planner_and_hello,
     throwaway_database,
 )
 
@@ -168,19 +166,11 @@ def main() -> None:
         f"(ratio {median / TARGET_SECONDS:.2f})"
     )
 
-    from planner import create_app, migrate
-
     with (
         tempfile.TemporaryDirectory(prefix="bench-ics-") as tmp,
         throwaway_database(args.database_url, Path(tmp)) as url,
     ):
-        instance = Path(tmp) / "instance"
-        secret = secrets.token_hex(32)
-        migrate.upgrade(url)
-        app = create_app(
-            {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret}
-            | CHEAP_ARGON2
-        )
+        app, instance, secret = bench_app(url, Path(tmp))
         owner_id, token, seconds = fill(app, args.meetings, args.attendees)
         print(f"database: {url.split(':', 1)[0]}; filled in {seconds:.1f} s")
 
@@ -209,16 +199,7 @@ def main() -> None:
         )
         app.extensions["planner.engine"].dispose()
 
-        env = server_env(instance, url, secret)
-        servers = []
-        try:
-            servers.append(
-                start_gunicorn("planner", "planner:create_app()", env, Path(tmp), "/login")
-            )
-            servers.append(
-                start_gunicorn("hello", "pages:create_hello_app()", env, Path(tmp), "/hello")
-            )
-            planner, hello = servers
+        with serve_planner_and_hello(instance, url, secret, Path(tmp)) as (planner, hello):
             path = f"/feed/{token}.ics"
             conn = http.client.HTTPConnection(HOST, planner.port, timeout=60)
             conn.request("GET", path)
@@ -244,9 +225,6 @@ def main() -> None:
                 ),
                 ("hello", load(hello.port, "/hello", {}, 200, args.seconds, args.concurrency)),
             ]
-        finally:
-            for server in servers:
-                server.stop()
     hello_rps = results[-1][1][0]
     print()
     print(f"{'endpoint':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x hello':>8}")

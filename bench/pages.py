@@ -428,6 +428,36 @@ def server_env(instance: Path, url: str, secret: str) -> dict[str, str]:
     return env
 
 
+def bench_app(url: str, tmp: Path) -> tuple[Flask, Path, str]:
+    """The app on a migrated throwaway database (cheap Argon2): the app, its instance folder
+    and its secret key (for ``serve_planner_and_hello``)."""
+    from planner import create_app, migrate
+
+    instance = tmp / "instance"
+    secret = secrets.token_hex(32)
+    migrate.upgrade(url)
+    app = create_app(
+        {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret} | CHEAP_ARGON2
+    )
+    return app, instance, secret
+
+
+@contextmanager
+def serve_planner_and_hello(
+    instance: Path, url: str, secret: str, log_dir: Path
+) -> Iterator[tuple[Server, Server]]:
+    """gunicorn serving the app and, beside it, the bare "hello" app; both stopped after."""
+    env = server_env(instance, url, secret)
+    servers: list[Server] = []
+    try:
+        servers.append(start_gunicorn("planner", "planner:create_app()", env, log_dir, "/login"))
+        servers.append(start_gunicorn("hello", "pages:create_hello_app()", env, log_dir, "/hello"))
+        yield servers[0], servers[1]
+    finally:
+        for server in servers:
+            server.stop()
+
+
 def start_gunicorn(
     name: str, app_spec: str, env: dict[str, str], log_dir: Path, probe: str, *, workers: int = 2
 ) -> Server:
@@ -1068,26 +1098,14 @@ def main() -> None:
         parser.error("--seconds must be 1..600 and --max-requests 1..1000000")
     generator = choose_generator(args.generator)
     sys.path.insert(0, str(ROOT))
-    from planner import create_app, db
+    from planner import db
 
     pages = max(1, min(MAX_PAGES, math.ceil(args.contacts / PER_PAGE)))
-    servers: list[Server] = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp,
         throwaway_database(args.database_url, Path(tmp)) as url,
     ):
-        instance = Path(tmp) / "instance"
-        secret = secrets.token_hex(32)
-        config: dict[str, Any] = {
-            "DATABASE_URL": url,
-            "INSTANCE_PATH": str(instance),
-            "SECRET_KEY": secret,
-            **CHEAP_ARGON2,
-        }
-        from planner import migrate
-
-        migrate.upgrade(url)
-        app = create_app(config)
+        app, instance, secret = bench_app(url, Path(tmp))
         try:
             result = fill(app, args.contacts)
             if args.after_fill_sql:
@@ -1104,15 +1122,7 @@ def main() -> None:
                 f"in {result.seconds:.2f} s (rows built with the service's helpers "
                 f"{result.build_seconds:.2f} s, inserted {result.insert_seconds:.2f} s)"
             )
-            env = server_env(instance, url, secret)
-            try:
-                servers.append(
-                    start_gunicorn("planner", "planner:create_app()", env, Path(tmp), "/login")
-                )
-                servers.append(
-                    start_gunicorn("hello", "pages:create_hello_app()", env, Path(tmp), "/hello")
-                )
-                planner, hello = servers
+            with serve_planner_and_hello(instance, url, secret, Path(tmp)) as (planner, hello):
                 cookie = log_in(planner.port)
                 check_list_page(planner.port, cookie, pages, args.contacts)
                 print(
@@ -1126,9 +1136,6 @@ def main() -> None:
                 page_result.label = "contacts list"
                 hello_result = measure(hello, "/hello", 0, None, args, generator, Path(tmp))
                 hello_result.label = "hello"
-            finally:
-                for server in servers:
-                    server.stop()
             print()
             print_table([page_result, hello_result])
             breakdown = in_process(app, create_hello_app(), cookie, pages, profile=args.profile)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -36,18 +35,15 @@ from flask import Flask
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pages import (  # bench/ is on the path when run as a script
-    CHEAP_ARGON2,
     EMAIL,
     PASSWORD,
-    LoadResult,
-    Server,
+    bench_app,
     choose_generator,
     fetch,
     log_in,
     measure,
     print_table,
-    server_env,
-    start_gunicorn,
+    serve_planner_and_hello,
     throwaway_database,
 )
 
@@ -310,21 +306,13 @@ def main() -> None:
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     args = parser.parse_args()
     generator = choose_generator(args.generator)
-    from planner import create_app, migrate
     from planner.places.service import build
 
-    servers: list[Server] = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-trips-") as tmp,
         throwaway_database(args.database_url, Path(tmp)) as url,
     ):
-        instance = Path(tmp) / "instance"
-        secret = secrets.token_hex(32)
-        migrate.upgrade(url)
-        app = create_app(
-            {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret}
-            | CHEAP_ARGON2
-        )
+        app, instance, secret = bench_app(url, Path(tmp))
         try:
             with app.app_context():
                 build()
@@ -369,17 +357,10 @@ def main() -> None:
                 print(f"the same at places never ranked before: {summary(never)}")
             hits = time_ranking(app, owner, trip_id, args.rounds, cached=True)
             print(f"the same from the plan cache (what the trip page does): {summary(hits)}")
-            env = server_env(instance, url, secret)
-            page: LoadResult
-            hello: LoadResult
-            try:
-                servers.append(
-                    start_gunicorn("planner", "planner:create_app()", env, Path(tmp), "/login")
-                )
-                servers.append(
-                    start_gunicorn("hello", "pages:create_hello_app()", env, Path(tmp), "/hello")
-                )
-                planner, hello_server = servers
+            with serve_planner_and_hello(instance, url, secret, Path(tmp)) as (
+                planner,
+                hello_server,
+            ):
                 cookie = log_in(planner.port)
                 path = f"/trips/{trip_id}"
                 status, body = fetch(planner.port, path, cookie)
@@ -390,9 +371,6 @@ def main() -> None:
                 page.label = "trip page"
                 hello = measure(hello_server, "/hello", 0, None, args, generator, Path(tmp))
                 hello.label = "hello"
-            finally:
-                for server in servers:
-                    server.stop()
             print()
             print_table([page, hello])
             ratio = page.rps / hello.rps if hello.rps else float("nan")

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from planner.imports import service as imports
 from planner.models import ImportBatch, Trip, User
 from planner.models.types import utcnow
-from planner.places.service import city_of
+from planner.places.service import city_of, set_home
 from planner.trips import service as trips
 from planner.trips.interests import set_user_topics, user_topics
 
@@ -71,11 +71,8 @@ def load_demo(session: Session, *, owner: User, gettext: Any) -> DemoResult:
     topics_set = not user_topics(session, owner=owner)
     if topics_set:
         set_user_topics(session, owner=owner, names=list(TOPICS))
-    home = city_of(HOME)
-    home_set = not owner.home_city and home is not None
-    if home_set and home is not None:
-        owner.home_city, owner.home_country = HOME, home.country
-        owner.home_lat, owner.home_lon = home.lat, home.lon
+    home_set = not owner.home_city and set_home(owner, HOME)
+    if home_set:
         session.add(owner)
     trip = None
     exists = session.exec(

@@ -22,7 +22,7 @@ from planner.contacts.service import (
     contact_rows,
     contacts_changed,
 )
-from planner.db import in_chunks
+from planner.db import IN_CHUNK, in_chunks
 from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
@@ -47,7 +47,6 @@ from planner.models import (
 from planner.models.types import utcnow
 
 Progress = Callable[[int, int], None]
-_CHUNK = 500  # ids per IN (...) clause
 _WRITE_CHUNK = 5_000  # new contacts built before they are written
 _CHILDREN = (ContactEmail, ContactPhone, ContactAccount, ContactTopic)
 
@@ -101,8 +100,20 @@ class FileOutcome:
 def parse_uploads(
     uploads: Iterable[tuple[str, bytes]], format: str | None = None
 ) -> list[ParsedFile]:
+    return _parse_all((name, data, format, None) for name, data in uploads)
+
+
+def _parse_all(
+    files: Iterable[tuple[str, bytes, str | None, dict[str, str] | None]],
+) -> list[ParsedFile]:
+    """Parse (name, data, format, column mapping) each; then link the X archive's files,
+    which need one another (uploaded as a zip or as loose files)."""
     with paused_gc():
-        parsed = [p for name, data in uploads for p in parse_file(name, data, format=format)]
+        parsed = [
+            p
+            for name, data, format, mapping in files
+            for p in parse_file(name, data, format=format, column_mapping=mapping)
+        ]
     link_x_archive(parsed)
     return parsed
 
@@ -179,17 +190,15 @@ def stage_import(
 def parse_batch(batch: ImportBatch) -> list[ParsedFile]:
     """Parse the stored files again, with the column mappings the user chose."""
     mappings = batch.column_mapping or {}
-    with paused_gc():
-        return [
-            parsed
-            for upload in batch.files
-            for parsed in parse_file(
-                upload.name,
-                upload.data or b"",
-                format=GENERIC_CSV if upload.name in mappings else batch.format,
-                column_mapping=mappings.get(upload.name),
-            )
-        ]
+    return _parse_all(
+        (
+            upload.name,
+            upload.data or b"",
+            GENERIC_CSV if upload.name in mappings else batch.format,
+            mappings.get(upload.name),
+        )
+        for upload in batch.files
+    )
 
 
 def set_column_mapping(
@@ -259,8 +268,10 @@ def _write_import(
     batch.status, batch.total = ImportStatus.RUNNING.value, total
     now = utcnow()
     targets = [g.target for g in groups if g.target is not None]
-    stored = load_inputs(session, targets, owner_id=owner.id)
-    known_sources = _source_keys(session, targets, owner_id=owner.id)
+    # A re-import merges into most of the owner's contacts: then read all of them in one pass
+    whole = owner.id if _most_of_owner(session, owner.id, len(set(targets))) else None
+    stored = load_inputs(session, targets, whole_of=whole)
+    known_sources = _source_keys(session, targets, whole_of=whole)
 
     owner_id, batch_id = owner.id, batch.id  # ORM attribute reads cost, once per row
     new_rows: list[ContactRows] = []
@@ -422,8 +433,11 @@ def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
 
 
 def _most_of_owner(session: Session, owner_id: uuid.UUID, count: int) -> bool:
-    """Whether ``count`` contacts are at least half of the owner's: then one pass over the
-    owner's rows beats looking them up by id, chunk by chunk (a re-import merges them all)."""
+    """Whether ``count`` (> 0) contacts are at least half of the owner's: then one pass over
+    the owner's rows beats looking them up by id, chunk by chunk (a re-import merges them
+    all)."""
+    if count == 0:
+        return False
     total = session.execute(
         select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner_id)
     ).scalar_one()
@@ -444,17 +458,16 @@ def _matching(
             yield from session.execute(query.where(key.in_(chunk)))
         return
     wanted = set(ids)
-    rows = session.execute(query.where(whole), execution_options={"yield_per": _CHUNK})
+    rows = session.execute(query.where(whole), execution_options={"yield_per": IN_CHUNK})
     yield from (row for row in rows if row[0] in wanted)
 
 
 def load_inputs(
-    session: Session, ids: Sequence[uuid.UUID], *, owner_id: uuid.UUID | None = None
+    session: Session, ids: Sequence[uuid.UUID], *, whole_of: uuid.UUID | None = None
 ) -> dict[uuid.UUID, ContactInput]:
     """Contacts as ContactInput, read with plain row queries (fast for thousands); with
-    ``owner_id``, the owner's rows are read in one pass when ``ids`` are most of them."""
+    ``whole_of``, that owner's rows are read in one pass (``ids`` being most of them)."""
     unique = list(dict.fromkeys(ids))
-    whole = bool(unique) and owner_id is not None and _most_of_owner(session, owner_id, len(unique))
 
     def rows(
         table: Table, *names: str, key: str = "contact_id", order: str | None = None
@@ -462,9 +475,8 @@ def load_inputs(
         query = select(table.c[key], *(table.c[n] for n in names))
         if order is not None:
             query = query.order_by(table.c[order])
-        return _matching(
-            session, query, unique, table.c[key], table.c.owner_id == owner_id if whole else None
-        )
+        whole = table.c.owner_id == whole_of if whole_of is not None else None
+        return _matching(session, query, unique, table.c[key], whole)
 
     inputs = {
         row[0]: ContactInput(**dict(zip(SCALAR_FIELDS, row[1:], strict=True)))
@@ -486,16 +498,17 @@ def load_inputs(
 
 
 def _source_keys(
-    session: Session, ids: Sequence[uuid.UUID], *, owner_id: uuid.UUID
+    session: Session, ids: Sequence[uuid.UUID], *, whole_of: uuid.UUID | None = None
 ) -> set[tuple[uuid.UUID, str, str | None, date | None]]:
-    """(contact, format, file, connected on) of every source of these contacts."""
+    """(contact, format, file, connected on) of every source of these contacts (``whole_of``
+    as for ``load_inputs``)."""
     unique = list(dict.fromkeys(ids))
     query = select(SOURCE.c.contact_id, SOURCE.c.format, SOURCE.c.file, SOURCE.c.connected_on)
     whole = None
-    if unique and _most_of_owner(session, owner_id, len(unique)):
+    if whole_of is not None:
         # Sources have no owner index: reach them through the owner's contacts.
         query = query.join_from(SOURCE, CONTACT, CONTACT.c.id == SOURCE.c.contact_id)
-        whole = CONTACT.c.owner_id == owner_id
+        whole = CONTACT.c.owner_id == whole_of
     return {tuple(row) for row in _matching(session, query, unique, SOURCE.c.contact_id, whole)}
 
 

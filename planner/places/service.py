@@ -103,6 +103,19 @@ def city_of(text: str) -> Place | None:
     return place
 
 
+def set_home(user: User, text: str) -> bool:
+    """Make ``text`` the user's home city, placed by the gazetteer (empty: no home city);
+    False, changing nothing, when it names no city we know."""
+    text = text.strip()
+    place = city_of(text) if text else None
+    if text and place is None:
+        return False
+    user.home_city = text[:200] or None  # as the user writes it
+    user.home_country = place.country if place else None
+    user.home_lat, user.home_lon = (place.lat, place.lon) if place else (None, None)
+    return True
+
+
 def suggest_places(prefix: str, limit: int = 8) -> list[Place]:
     return suggest(prefix[:100], gazetteer(), limit)
 

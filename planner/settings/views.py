@@ -11,7 +11,8 @@ from planner import db, tasks
 from planner.auth import service
 from planner.auth.passwords import verify_password
 from planner.contacts.fields import split_topics
-from planner.places.service import city_of
+from planner.models import User
+from planner.places.service import set_home
 from planner.settings.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -93,22 +94,15 @@ def delete_account() -> ResponseReturnValue:
     ), 400
 
 
-def _set_home(user: object, form: PreferencesForm) -> bool:
+def _set_home(user: User, form: PreferencesForm) -> bool:
     """Place the home city with the gazetteer; False (with the field's error) if unknown."""
     text = (form.home_city.data or "").strip()
-    if not text:
-        user.home_city = user.home_country = user.home_lat = user.home_lon = None  # type: ignore[attr-defined]
+    if set_home(user, text):
         return True
-    place = city_of(text)
-    if place is None:
-        form.home_city.errors.append(
-            _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
-        )
-        return False
-    user.home_city = text[:200]  # type: ignore[attr-defined]  # as the user writes it
-    user.home_country = place.country  # type: ignore[attr-defined]
-    user.home_lat, user.home_lon = place.lat, place.lon  # type: ignore[attr-defined]
-    return True
+    form.home_city.errors.append(
+        _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
+    )
+    return False
 
 
 def _preferences_of(user: object) -> PreferencesForm:

@@ -237,7 +237,7 @@ class MatchContext:
     today: date
     locale: str
     # The state of all the user's contacts: (newest ``updated_at``, ``contacts_changed_at``).
-    contacts_version: tuple[Any, ...] = ()
+    contacts_version: tuple[Any, ...]
     # How rare each of the user's topics is among their contacts: read on first need (a
     # cached trip page never needs it).
     rarity: dict[str, float] | None = None
@@ -276,26 +276,26 @@ _RARITY: BoundedCache[tuple[Any, ...], dict[str, float]] = BoundedCache(256)
 
 
 def _rarity(session: Session, *, owner: User, context: MatchContext) -> dict[str, float]:
-    if context.rarity is None and context.contacts_version:
-        key = (owner.id, context.user_topics, context.vocabulary_changed)
-        context.rarity = _RARITY.get((*key, *context.contacts_version))
-    if context.rarity is None:
-        frequencies = {key: 0 for key in context.user_topics}
+    if context.rarity is not None:
+        return context.rarity
+    key = (owner.id, context.user_topics, context.vocabulary_changed, *context.contacts_version)
+    rarity = _RARITY.get(key)
+    if rarity is None:
+        frequencies = {topic: 0 for topic in context.user_topics}
         if context.user_topics:
             counts = session.execute(
                 select(INTEREST.c.key, func.count())
                 .where(INTEREST.c.owner_id == owner.id, INTEREST.c.key.in_(context.user_topics))
                 .group_by(INTEREST.c.key)
             )
-            frequencies.update({key: n for key, n in counts})
+            frequencies.update({topic: n for topic, n in counts})
         total = session.execute(
             select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner.id)
         ).scalar_one()
-        context.rarity = topic_rarity(frequencies, total)
-        if context.contacts_version:
-            key = (owner.id, context.user_topics, context.vocabulary_changed)
-            _RARITY.put((*key, *context.contacts_version), context.rarity)
-    return context.rarity
+        rarity = topic_rarity(frequencies, total)
+        _RARITY.put(key, rarity)
+    context.rarity = rarity
+    return rarity
 
 
 def _uuid(raw: Any) -> uuid.UUID:
