@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import Table, event, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 from werkzeug.exceptions import NotFound
@@ -91,3 +91,16 @@ def in_chunks(ids: Sequence[K], size: int = IN_CHUNK) -> Iterator[Sequence[K]]:
     """``ids`` in slices small enough for one ``IN (...)`` each."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def owned_rows(
+    db: Session, table: Table, ids: Sequence[Any], *columns: Any, owner_id: Any
+) -> Iterator[tuple[Any, ...]]:
+    """``columns`` of the rows of ``table`` with these primary keys that ``owner_id`` owns,
+    read by key, chunk by chunk, the owner compared here: with owner_id in the WHERE clause
+    SQLite walks the owner's whole index instead (30 ms at 100k contacts, not 0.1 ms)."""
+    for chunk in in_chunks(list(ids)):
+        query = select(*columns, table.c.owner_id).where(table.c.id.in_(chunk))
+        for row in db.execute(query):
+            if row[-1] == owner_id:
+                yield tuple(row[:-1])

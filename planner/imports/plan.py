@@ -110,15 +110,11 @@ def _union(old: list[str], new: list[str], norm: Callable[[str], str | None]) ->
     return [*old, *added] if added else old
 
 
-def _casefold(text: str) -> str:
-    return text.casefold()
-
-
 _UNITED: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("emails", normalize_email),
     ("phones", normalize_phone),
-    ("topics", _casefold),
-    ("mutual_networks", _casefold),
+    ("topics", str.casefold),
+    ("mutual_networks", str.casefold),
 )
 
 

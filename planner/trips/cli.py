@@ -42,11 +42,10 @@ def trips_create(
     email: str, city: str, start: str, end: str, title: str | None, radius_km: float, as_json: bool
 ) -> None:
     """Create a trip with one leg in CITY from --from to --to (local times there)."""
-    from planner.places.service import city_of
     from planner.trips import service
 
     user = find_user_or_fail(email)
-    place = city_of(city)
+    place = service.leg_place(city)
     if place is None:
         fail(f"{city!r} is not a city we know (name a city)")
     leg = service.LegInput(

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, delete, func, insert, or_, select, true, updat
 from sqlmodel import Session, col
 
 from planner.contacts.service import contacts_changed
-from planner.db import in_chunks
+from planner.db import in_chunks, owned_rows
 from planner.models import (
     Contact,
     ContactAccount,
@@ -153,17 +153,13 @@ def refresh_interests(
     """Store the interests of the given contacts (None: every stale contact of the user).
     Returns how many contacts were refreshed."""
     vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
-    query = select(CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization, CONTACT.c.owner_id)
-    rows: list[tuple[uuid.UUID, str | None, str | None]] = []
+    columns = (CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization)
+    rows: list[tuple[uuid.UUID, str | None, str | None]]
     if contact_ids is None:
-        query = query.where(CONTACT.c.owner_id == owner.id, stale_condition(changed))  # type: ignore[arg-type]
-        rows.extend((r[0], r[1], r[2]) for r in session.execute(query))
+        stale = select(*columns).where(CONTACT.c.owner_id == owner.id, stale_condition(changed))  # type: ignore[arg-type]
+        rows = [(r[0], r[1], r[2]) for r in session.execute(stale)]
     else:
-        for chunk in in_chunks(list(contact_ids)):
-            # by primary key, the owner checked here (an owner_id condition makes SQLite walk
-            # the owner's whole index)
-            found = session.execute(query.where(CONTACT.c.id.in_(chunk)))
-            rows.extend((r[0], r[1], r[2]) for r in found if r[3] == owner.id)
+        rows = list(owned_rows(session, CONTACT, contact_ids, *columns, owner_id=owner.id))
     if not rows:
         return 0
     derived = interests_of(session, owner=owner, vocabulary=vocabulary, contacts=rows)

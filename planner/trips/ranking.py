@@ -16,7 +16,7 @@ later can only make it earlier: a lower score).
 """
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, literal, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from planner.matching import Weights
+from planner.matching import Weights, topic_points
 from planner.models import Contact
 from planner.places.service import box_conditions
 from planner.trips.interests import interest_bits
@@ -54,12 +54,7 @@ def topics_bound(
     user_topics: frozenset[str], rarity: Mapping[str, float], weights: Weights
 ) -> float:
     """The most that shared topics can add (all of the user's topics shared)."""
-    return _topic_points(user_topics, rarity, weights)
-
-
-def _topic_points(keys: Iterable[str], rarity: Mapping[str, float], weights: Weights) -> float:
-    total = sum(max(0.0, rarity.get(k, 0.0)) for k in keys)
-    return weights.topics * min(1.0, total / weights.topics_full) if total else 0.0
+    return topic_points(user_topics, rarity, weights)
 
 
 def _one_bit_bound(
@@ -70,7 +65,7 @@ def _one_bit_bound(
     by_bit: dict[int, list[str]] = {}
     for key in user_topics:
         by_bit.setdefault(interest_bits([key]), []).append(key)
-    return max((_topic_points(keys, rarity, weights) for keys in by_bit.values()), default=0.0)
+    return max((topic_points(keys, rarity, weights) for keys in by_bit.values()), default=0.0)
 
 
 def highest_score(topics_most: float, weights: Weights) -> float:
@@ -95,7 +90,6 @@ def reach_conditions(
     weights: Weights,
     user_topics: frozenset[str],
     rarity: Mapping[str, float],
-    topics_most: float,
     today: date,
     stale: ColumnElement[bool],
 ) -> list[Any] | None:
@@ -110,6 +104,7 @@ def reach_conditions(
     # lowest bit of x).
     shared = CONTACT.c.interest_bits.op("&")(literal(interest_bits(user_topics), BigInteger))
     topic_levels: list[tuple[Any, float]] = [(None, 0.0)]
+    topics_most = topics_bound(user_topics, rarity, weights)
     if topics_most > 0:
         topic_levels += [
             (or_(shared != 0, stale), _one_bit_bound(user_topics, rarity, weights)),
@@ -124,8 +119,8 @@ def reach_conditions(
     outer = 0.0
     for stage_condition, relationship, recency_most in stages:
         for mutual in (True, False):
-            for topic_condition, topic_points in topic_levels:
-                fixed = relationship + (weights.mutual if mutual else 0.0) + topic_points
+            for topic_condition, from_topics in topic_levels:
+                fixed = relationship + (weights.mutual if mutual else 0.0) + from_topics
                 need = floor - SLACK - fixed
                 if need > weights.distance + recency_most:
                     continue  # out of reach however near

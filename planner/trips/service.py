@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from planner.cache import BoundedCache
-from planner.db import in_chunks
+from planner.db import owned_rows
 from planner.geo import Place
 from planner.geo.distance import points_within
 from planner.matching import (
@@ -44,7 +44,7 @@ from planner.models import (
     User,
 )
 from planner.models.types import utcnow
-from planner.places.service import box_conditions
+from planner.places.service import box_conditions, city_of
 from planner.topics import Vocabulary
 from planner.trips import ranking
 from planner.trips.interests import (
@@ -57,6 +57,7 @@ from planner.trips.interests import (
     user_topics,
     vocabulary_of,
 )
+from planner.trips.travel_calendar import without_facility
 
 DECISION = SuggestionDecision.__table__  # type: ignore[attr-defined]
 USERS = User.__table__  # type: ignore[attr-defined]
@@ -82,6 +83,12 @@ class LegInput:
     arrives: datetime  # naive: local time at the place
     departs: datetime
     radius_km: float = DEFAULT_RADIUS_KM
+
+
+def leg_place(text: str) -> Place | None:
+    """The city a leg's text names; a station or airport names its city ("Zürich HB",
+    "München Hbf", "Flughafen Wien")."""
+    return city_of(text) or city_of(without_facility(text))
 
 
 def zone_of(place: Place) -> ZoneInfo:
@@ -330,10 +337,7 @@ def _in_reach(
             floor=floor,
             weights=context.weights,
             user_topics=context.user_topics,
-            rarity=context.rarity or {},
-            topics_most=ranking.topics_bound(
-                context.user_topics, context.rarity or {}, context.weights
-            ),
+            rarity=_rarity(session, owner=owner, context=context),
             today=context.today,
             stale=stale_sql,  # type: ignore[arg-type]
         )
@@ -485,13 +489,9 @@ def _stale_topics(
     by_text = {str(row[0]): row[0] for row in rows if row[5]}  # the driver's id form
     if not by_text:
         return
-    stale_rows: list[tuple[uuid.UUID, str | None, str | None]] = []
-    for chunk in in_chunks([_uuid(raw) for raw in by_text.values()]):
-        # By primary key, the owner checked below: with owner_id in the WHERE clause SQLite
-        # walks the owner's whole index (30 ms at 100k contacts, not 0.1 ms).
-        columns = (CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization, CONTACT.c.owner_id)
-        found = session.execute(select(*columns).where(CONTACT.c.id.in_(chunk)))
-        stale_rows.extend((r[0], r[1], r[2]) for r in found if r[3] == owner.id)
+    ids = [_uuid(raw) for raw in by_text.values()]
+    columns = (CONTACT.c.id, CONTACT.c.title, CONTACT.c.organization)
+    stale_rows = list(owned_rows(session, CONTACT, ids, *columns, owner_id=owner.id))
     fresh = interests_of(session, owner=owner, vocabulary=context.vocabulary, contacts=stale_rows)
     for contact_id, keys in fresh.items():
         raw = by_text.get(str(contact_id), by_text.get(contact_id.hex, contact_id))
@@ -501,13 +501,9 @@ def _stale_topics(
 def _named(session: Session, *, owner: User, candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates with real ids and their names (a deleted one drops out)."""
     ids = [_uuid(c.contact_id) for c in candidates]
-    names: dict[uuid.UUID, str] = {}
-    for chunk in in_chunks(ids):
-        # by primary key, the owner checked below (as in ``_stale_topics``)
-        query = select(CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.owner_id).where(
-            CONTACT.c.id.in_(chunk)
-        )
-        names.update({cid: name for cid, name, oid in session.execute(query) if oid == owner.id})
+    names: dict[uuid.UUID, str] = dict(
+        owned_rows(session, CONTACT, ids, CONTACT.c.id, CONTACT.c.display_name, owner_id=owner.id)
+    )
     return [
         replace(c, contact_id=cid, display_name=names[cid])
         for cid, c in zip(ids, candidates, strict=True)

@@ -19,14 +19,13 @@ from planner.db import get_owned
 from planner.matching import Weights, explain
 from planner.meetings import invites
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
-from planner.places.service import city_of, place_text
+from planner.places.service import place_text
 from planner.trips import service
 from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
 from planner.trips.interests import refresh_interests
 from planner.trips.travel_calendar import (
     TravelCalendarError,
     legs_from_calendar,
-    without_facility,
 )
 from planner.trips.wording import wording
 
@@ -47,7 +46,7 @@ def _context() -> service.MatchContext:
 def _leg_input(form: LegForm) -> service.LegInput | None:
     """The form as a leg, or None with the error on the place field."""
     text = (form.place.data or "").strip()
-    place = city_of(text) or city_of(without_facility(text))  # "Zürich HB", "MUC Airport"
+    place = service.leg_place(text)
     if place is None:
         form.place.errors.append(
             _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
@@ -412,7 +411,7 @@ def confirm_calendar() -> ResponseReturnValue:
     errors: list[str] = []
     for index in request.form.getlist("keep")[: service.MAX_LEGS]:
         text = request.form.get(f"place-{index}", "")[:200]
-        place = city_of(text)
+        place = service.leg_place(text)
         try:
             arrives = datetime.strptime(request.form.get(f"arrives-{index}", ""), LOCAL)
             departs = datetime.strptime(request.form.get(f"departs-{index}", ""), LOCAL)

@@ -237,6 +237,25 @@ def _mutual_ids(db: Session) -> set[str | None]:
     return set(db.exec(query).all())
 
 
+def test_a_stored_batch_links_the_x_archive_files_as_an_upload_does(
+    db: Session, make_user: Any
+) -> None:
+    """The browser's preview and confirm (and the background import) parse the stored batch:
+    the archive's loose files are linked there too (mutual follows, the owner left out)."""
+    owner = db.get(User, make_user().id)
+    names = ("x/account.js", "x/following.js", "x/following-part1.js", "x/follower.js")
+    uploads = [(Path(n).name, (SAMPLES / n).read_bytes()) for n in names]
+    batch = service.stage_import(db, owner=owner, uploads=uploads)  # type: ignore[arg-type]
+    stored = service.parse_batch(batch)
+    fresh = service.parse_uploads(uploads)
+    assert [(p.file, p.contacts, [r.mutual for r in p.records]) for p in stored] == [
+        (p.file, p.contacts, [r.mutual for r in p.records]) for p in fresh
+    ]
+    service.write_import(db, owner=owner, batch=batch, parsed=stored)  # type: ignore[arg-type]
+    db.commit()
+    assert _mutual_ids(db) == MUTUAL_X_IDS
+
+
 def test_mutual_follows_are_kept_and_survive_a_merge_and_an_edit(
     db: Session, make_user: Any
 ) -> None:
