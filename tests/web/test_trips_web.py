@@ -269,3 +269,15 @@ def test_a_station_or_airport_names_its_city(alice: Any, login: Any) -> None:
         assert f"<h1>{city}</h1>" in web.get(created.headers["Location"]).get_data(as_text=True)
     alone = create_trip(web, place="Hbf")
     assert alone.status_code == 400 and "is not a city we know" in alone.get_data(as_text=True)
+
+
+def test_the_command_line_places_a_station_like_the_form(trips_app: Flask, alice: Any) -> None:
+    runner = CliRunner()
+    args = ["trips", "create", "--user", alice.email, "--city", "München Hbf"]
+    created = runner.invoke(
+        main,
+        [*args, "--from", "2026-12-03", "--to", "2026-12-05", "--json"],
+        obj=ScriptInfo(create_app=lambda: trips_app),
+    )
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.stdout)["legs"][0]["timezone"] == "Europe/Berlin"
