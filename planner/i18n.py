@@ -1,10 +1,17 @@
-"""Message catalogs: what the source asks to translate, and what the catalogs hold."""
+"""Message catalogs: what the source asks to translate, and what the catalogs hold; and
+numbers written the way the reader's language writes them.
+
+Importable without a Flask app: nothing here needs one until a lazy value is shown.
+"""
 
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 
 from planner.paths import ROOT, TRANSLATIONS_DIR
 
@@ -34,3 +41,13 @@ def source_messages(root: Path = ROOT) -> dict[str, list[str]]:
 def catalog(locale: str) -> Catalog:
     with open(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
         return read_po(handle, locale=locale)
+
+
+def lazy_number(value: float) -> LazyString:
+    """``value`` as the reader's language writes it (en 1,000.5; de 1.000,5), decided when
+    the message is shown; English outside a request or ``force_locale``."""
+    return LazyString(_format_decimal, value)
+
+
+def _format_decimal(value: float) -> str:
+    return format_decimal(value, locale=get_locale() or "en")  # English outside a request

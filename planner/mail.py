@@ -49,6 +49,8 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 
+from planner.calendar.ics import LANGUAGE_TAG
+
 __all__ = [
     "Invitation",
     "MailError",
@@ -61,7 +63,6 @@ METHODS = frozenset({"REQUEST", "CANCEL"})
 SECURITY_MODES = frozenset({"starttls", "ssl", "none"})
 DEFAULT_MESSAGE_ID_DOMAIN = "treffpunkt.invalid"
 
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _METHOD_LINE = re.compile(rb"^METHOD(?:;[^:\r\n]*)?:([^\r\n]*)\r?$", re.IGNORECASE | re.MULTILINE)
 _FOLD = re.compile(rb"\r?\n[ \t]")
 
@@ -154,7 +155,7 @@ def _check_invitation(invitation: Invitation, sender: str) -> None:
     filename = _no_newlines(invitation.filename, "filename")
     if not filename or any(c in filename for c in '"\\/\x00'):
         raise ValueError(f"invalid attachment filename: {filename!r}")
-    if invitation.language is not None and not _LANGUAGE.fullmatch(invitation.language):
+    if invitation.language is not None and not LANGUAGE_TAG.fullmatch(invitation.language):
         raise ValueError(f"invalid language tag: {invitation.language!r}")
 
 
@@ -264,8 +265,14 @@ def send_invitation(settings: SmtpSettings, invitation: Invitation) -> str:
     where = f"{settings.host}:{settings.port}"
     password = settings.password
 
-    def fail(what: str) -> MailError:
-        return MailError(_scrub(f"mail server {where}: {what}", password))
+    def fail(what: str, *, refused: dict[str, tuple[int, bytes]] | None = None) -> MailError:
+        """``what`` failed; with ``refused``, the server refused those recipients (and
+        ``what`` adds a note in parentheses, if any)."""
+        if refused is not None:
+            what = f"recipient refused: {_refusals(refused)}" + (f" ({what})" if what else "")
+        return MailError(
+            _scrub(f"mail server {where}: {what}", password), refused=tuple(refused or ())
+        )
 
     context = ssl.create_default_context()
     try:
@@ -309,12 +316,7 @@ def send_invitation(settings: SmtpSettings, invitation: Invitation) -> str:
             f"authentication failed for user {settings.username!r} ({_reply(error)})"
         ) from None
     except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(
-            _scrub(
-                f"mail server {where}: recipient refused: {_refusals(error.recipients)}", password
-            ),
-            refused=tuple(error.recipients),
-        ) from None
+        raise fail("", refused=error.recipients) from None
     except smtplib.SMTPSenderRefused as error:
         raise fail(f"sender {from_addr} refused ({_reply(error)})") from None
     except smtplib.SMTPDataError as error:
@@ -336,12 +338,5 @@ def send_invitation(settings: SmtpSettings, invitation: Invitation) -> str:
             smtp.close()
 
     if refused:
-        raise MailError(
-            _scrub(
-                f"mail server {where}: recipient refused: {_refusals(refused)} "
-                "(the message was accepted for the other recipients)",
-                password,
-            ),
-            refused=tuple(refused),
-        )
+        raise fail("the message was accepted for the other recipients", refused=refused)
     return message_id

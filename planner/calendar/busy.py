@@ -66,14 +66,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import recurring_ical_events
-from babel.numbers import format_decimal
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Component
 from icalendar.prop import vRecur
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from planner.i18n import lazy_number
 from planner.importers.decode import BinaryData, decode_bytes
 
 MAX_OCCURRENCES = 100_000
@@ -132,8 +131,8 @@ def busy_times(data: bytes, *, start: datetime, end: datetime, home_zone: str) -
     if zone is None:
         raise ValueError(f"unknown time zone: {home_zone!r}")
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    calendars = _parse(_decode(data))
-    _check_costs(calendars, start - _MARGIN, end + _MARGIN)
+    calendars, events = _parse(_decode(data))
+    _check_costs(events, start - _MARGIN, end + _MARGIN)
     found: list[Busy] = []
     for component in _occurrences(calendars, start - _MARGIN, end + _MARGIN):
         if _shown_as_free(component):
@@ -150,12 +149,19 @@ def busy_times(data: bytes, *, start: datetime, end: datetime, home_zone: str) -
 def merge(busy: Iterable[Busy]) -> list[tuple[datetime, datetime]]:
     """The busy intervals as sorted, disjoint (start, end) pairs: overlapping and touching
     intervals become one."""
+    ordered = sorted(busy, key=lambda busy: busy.starts_at)
+    return merge_sorted([(item.starts_at, item.ends_at) for item in ordered])
+
+
+def merge_sorted(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """(start, end) pairs already sorted by start, as disjoint pairs: overlapping and
+    touching intervals become one."""
     merged: list[tuple[datetime, datetime]] = []
-    for item in sorted(busy, key=lambda busy: busy.starts_at):
-        if merged and item.starts_at <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], item.ends_at))
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
-            merged.append((item.starts_at, item.ends_at))
+            merged.append((start, end))
     return merged
 
 
@@ -180,7 +186,8 @@ def _decode(data: bytes) -> str:
         raise CalendarReadError(_("not an iCalendar file (binary data)")) from None
 
 
-def _parse(text: str) -> list[Calendar]:
+def _parse(text: str) -> tuple[list[Calendar], list[Component]]:
+    """The file's calendars, and their events (checked to be readable)."""
     upper = text.upper()
     if "BEGIN:VCALENDAR" not in upper:
         raise CalendarReadError(_("not an iCalendar file (no BEGIN:VCALENDAR)"))
@@ -205,7 +212,7 @@ def _parse(text: str) -> list[Calendar]:
         _check_event(event, lines[number] if lines else None)
     for calendar in calendars:
         _standard_x_wr_timezone(calendar)
-    return calendars
+    return calendars, events
 
 
 def _event_lines(text: str) -> list[int]:
@@ -299,36 +306,36 @@ def _standard_x_wr_timezone(calendar: Calendar) -> None:
         calendar["X-WR-TIMEZONE"] = zone.key
 
 
-def _check_costs(calendars: list[Calendar], start: datetime, end: datetime) -> None:
+def _check_costs(events: list[Component], start: datetime, end: datetime) -> None:
     """Refuse calendars that would cost too much to expand (see the module doc)."""
     total_window = total_steps = 0
     most: tuple[int, str] = (0, "")  # occurrences in the window, SUMMARY
     worst: tuple[int, str, str, str] = (0, "", "", "")  # steps, SUMMARY, DTSTART day, RRULE
-    for calendar in calendars:
-        for event in calendar.walk("VEVENT"):
-            summary = _summary(event)
-            first = _rough_instant(_value(event, "DTSTART"))
-            window = (start <= first <= end) + sum(
-                start <= _rough_instant(value[0] if isinstance(value, tuple) else value) <= end
-                for rdate in _list(event.get("RDATE"))
-                for value in (item.dt for item in rdate.dts)
-            )
-            for rule in _list(event.get("RRULE")):
-                rule_window, steps = _rule_cost(rule, first, start, end)
-                window += rule_window
-                total_steps += steps
-                worst = max(worst, (steps, summary, f"{first:%Y-%m-%d}", rule.to_ical().decode()))
-            total_window += window
-            most = max(most, (window, summary))
+    for event in events:
+        summary = _summary(event)
+        # estimates read floating values and dates as UTC (the window has _MARGIN)
+        first = _instant(_value(event, "DTSTART"), UTC)
+        window = (start <= first <= end) + sum(
+            start <= _instant(value[0] if isinstance(value, tuple) else value, UTC) <= end
+            for rdate in _list(event.get("RDATE"))
+            for value in (item.dt for item in rdate.dts)
+        )
+        for rule in _list(event.get("RRULE")):
+            rule_window, steps = _rule_cost(rule, first, start, end)
+            window += rule_window
+            total_steps += steps
+            worst = max(worst, (steps, summary, f"{first:%Y-%m-%d}", rule.to_ical().decode()))
+        total_window += window
+        most = max(most, (window, summary))
     if total_window > MAX_OCCURRENCES:
         raise CalendarReadError(
             _(
                 "too many events: up to %(count)s between %(start)s and %(end)s "
                 '(the limit is %(limit)s), most of them "%(summary)s"',
-                count=_localized(total_window),
+                count=lazy_number(total_window),
                 start=f"{start + _MARGIN:%Y-%m-%d}",
                 end=f"{end - _MARGIN:%Y-%m-%d}",
-                limit=_localized(MAX_OCCURRENCES),
+                limit=lazy_number(MAX_OCCURRENCES),
                 summary=_shown(most[1]),
             )
         )
@@ -350,7 +357,7 @@ def _rule_cost(rule: vRecur, first: datetime, start: datetime, end: datetime) ->
     step = _PERIOD[freq] * int(rule.get("INTERVAL", [1])[0])
     until = rule.get("UNTIL")
     if until:
-        end = min(end, _rough_instant(until[0]))
+        end = min(end, _instant(until[0], UTC))
     per_period = _per_period(rule, freq)
     window = _periods(max(first, start), end, step) * per_period
     steps = _periods(first, end, step) * per_period
@@ -392,13 +399,6 @@ def _periods(first: datetime, last: datetime, step: timedelta) -> int:
     return (last - first) // step + 1 if last >= first else 0
 
 
-def _rough_instant(value: date) -> datetime:
-    """A DTSTART or UNTIL as UTC, floating values and dates read as UTC: for estimates."""
-    if not isinstance(value, datetime):
-        return datetime.combine(value, time(0), tzinfo=UTC)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _occurrences(calendars: list[Calendar], start: datetime, end: datetime) -> Iterator[Component]:
     for calendar in calendars:
         try:
@@ -421,16 +421,6 @@ def _summary(component: Component) -> str:
 def _shown(summary: str) -> str | LazyString:
     """A SUMMARY as a message names it: a missing one in the reader's language."""
     return _("(untitled event)") if summary == UNTITLED else summary
-
-
-def _localized(value: float) -> LazyString:
-    """``value`` as the reader's language writes it (en 1,000; de 1.000), decided when the
-    message is shown; English outside a request or ``force_locale``."""
-    return LazyString(_format_decimal, value)
-
-
-def _format_decimal(value: float) -> str:
-    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
 
 
 def _interval(component: Component, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -56,10 +56,10 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-from babel.numbers import format_decimal
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
+
+from planner.i18n import lazy_number
 
 __all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch_calendar", "normalise_calendar_url"]
 
@@ -291,21 +291,12 @@ def _size(limit: int) -> str | LazyString:
     return _("%(count)s bytes", count=limit)
 
 
-def _seconds(value: float) -> LazyString:
-    """A time-out as the reader's language writes it (en 0.5, de 0,5), decided when shown."""
-    return LazyString(_format_decimal, value)
-
-
-def _format_decimal(value: float) -> str:
-    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
-
-
 def _too_large(limit: int) -> FetchError:
     return FetchError(_("calendar is larger than %(size)s", size=_size(limit)))
 
 
 def _timed_out(timeout: float) -> FetchError:
-    return FetchError(_("timed out after %(seconds)s s", seconds=_seconds(timeout)))
+    return FetchError(_("timed out after %(seconds)s s", seconds=lazy_number(timeout)))
 
 
 class _Body:

@@ -99,7 +99,7 @@ PARTSTATS = frozenset({"NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE", "DEL
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile("\r\n?")
 _EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+")
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")  # RFC 5646 shape
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")  # RFC 5646 shape
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]+")
 _FOLD_LIMIT = 75  # icalendar folds a line once it would reach 75 octets
 
@@ -367,7 +367,7 @@ def _attendee(person: Person, *, rsvp: bool) -> bytes:
     if rsvp:
         params["RSVP"] = "TRUE"
     if person.language is not None:
-        if not _LANGUAGE.fullmatch(person.language):
+        if not LANGUAGE_TAG.fullmatch(person.language):
             raise IcsError(
                 f"attendee {person.name!r}: language must be a tag like 'de' or 'en-GB', "
                 f"not {person.language!r}"

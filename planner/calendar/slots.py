@@ -42,6 +42,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice, zip_longest
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from planner.calendar.busy import merge_sorted
+
 
 @dataclass(frozen=True)
 class Preferences:
@@ -65,14 +67,9 @@ class _Blocked:
     """Busy intervals and meetings widened by the buffer, merged, for overlap tests."""
 
     def __init__(self, intervals: Sequence[tuple[datetime, datetime]], buffer: timedelta) -> None:
-        self.starts: list[datetime] = []
-        self.ends: list[datetime] = []
-        for start, end in sorted((start - buffer, end + buffer) for start, end in intervals):
-            if self.ends and start <= self.ends[-1]:
-                self.ends[-1] = max(self.ends[-1], end)
-            else:
-                self.starts.append(start)
-                self.ends.append(end)
+        merged = merge_sorted(sorted((start - buffer, end + buffer) for start, end in intervals))
+        self.starts: list[datetime] = [start for start, _ in merged]
+        self.ends: list[datetime] = [end for _, end in merged]
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         index = bisect.bisect_right(self.ends, start)  # first interval ending after ``start``

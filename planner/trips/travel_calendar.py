@@ -48,8 +48,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel.numbers import format_decimal
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Component
@@ -57,6 +56,7 @@ from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from planner.geo.distance import haversine_km
 from planner.geo.gazetteer import Place
+from planner.i18n import lazy_number
 from planner.importers.decode import BinaryData, decode_bytes
 
 # Two places this close are one city for merging (suburb hotel, airport outside town).
@@ -226,8 +226,8 @@ def _events(data: bytes, max_bytes: int) -> list[Component]:
         raise TravelCalendarError(
             _(
                 "The calendar file is %(size)s bytes; the limit is %(limit)s bytes.",
-                size=_number(len(data)),
-                limit=_number(max_bytes),
+                size=lazy_number(len(data)),
+                limit=lazy_number(max_bytes),
             )
         )
     text = _decode(data)
@@ -274,15 +274,6 @@ def _decode(data: bytes) -> str:
 def _quoted(texts: list[str]) -> str:
     """``"Atlantis", "Avalon"``, with the reader's quotation marks."""
     return ", ".join(gettext('"%(text)s"', text=text) for text in texts)
-
-
-def _number(value: int) -> LazyString:
-    """``value`` as the reader's language writes it (en 1,000; de 1.000), decided when shown."""
-    return LazyString(_format_decimal, value)
-
-
-def _format_decimal(value: float) -> str:
-    return format_decimal(value, locale=get_locale() or "en")  # English outside a request
 
 
 def _prop(event: Component, name: str) -> Any:
