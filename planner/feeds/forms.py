@@ -52,7 +52,3 @@ class PreferencesForm(FlaskForm):
     def validate_day_end(self, field: TimeField) -> None:
         if self.day_start.data and field.data and field.data <= self.day_start.data:
             raise ValidationError(_l("The end of the day must be after its start."))
-
-
-class ButtonForm(FlaskForm):
-    """A POST button: nothing but the CSRF token."""

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale, lazy_gettext
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from planner.cache import BoundedCache
@@ -29,7 +30,7 @@ from planner.calendar.busy import CalendarReadError, busy_times
 from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
 from planner.calendar.ics import feed_ics
 from planner.meetings.invites import build_invite, first_emails
-from planner.meetings.service import default_timezone
+from planner.meetings.service import attendees_by_meeting, default_timezone
 from planner.models import (
     BusyTime,
     CalendarKind,
@@ -98,17 +99,20 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
     newest change: every change of a meeting, its people or their answers touches it), the
     newest change of any contact (a renamed invitee), how many invitations the user has
     (a deleted contact leaves its meetings), the user's name, language and reminder."""
-    count, newest = session.execute(
-        select(func.count(), func.max(col(Meeting.updated_at))).where(
-            col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES)
+    in_feed = and_(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
+    count, newest, contact_newest, invitations = session.execute(
+        select(
+            select(func.count()).select_from(Meeting).where(in_feed).scalar_subquery(),
+            select(func.max(col(Meeting.updated_at))).where(in_feed).scalar_subquery(),
+            select(func.max(col(Contact.updated_at)))
+            .where(col(Contact.owner_id) == owner.id)
+            .scalar_subquery(),
+            select(func.count())
+            .select_from(MeetingAttendee)
+            .where(col(MeetingAttendee.owner_id) == owner.id)
+            .scalar_subquery(),
         )
     ).one()
-    contact_newest = session.execute(
-        select(func.max(col(Contact.updated_at))).where(col(Contact.owner_id) == owner.id)
-    ).scalar_one()
-    invitations = session.execute(
-        select(func.count()).where(col(MeetingAttendee.owner_id) == owner.id)
-    ).scalar_one()
     stamps = [_aware(t) for t in (newest, contact_newest) if t is not None]
     last = max([*stamps, owner.feed_token_created_at or owner.created_at])
     key = "|".join(
@@ -150,29 +154,19 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
             .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
             .where(col(Meeting.starts_at).is_not(None))
             .order_by(col(Meeting.starts_at))
+            .options(selectinload(Meeting.attendees))  # type: ignore[arg-type]
         )
     )
-    attendees = session.execute(
-        select(col(MeetingAttendee.meeting_id), col(MeetingAttendee.partstat), Contact)
-        .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
-        .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
-        .where(col(Meeting.owner_id) == owner.id, col(Meeting.status).in_(FEED_STATUSES))
-        .order_by(col(Contact.sort_key))
-    )
-    people: dict[uuid.UUID, list[Contact]] = {}
-    answers: dict[uuid.UUID, dict[uuid.UUID, str]] = {}
-    for meeting_id, partstat, contact in attendees:
-        people.setdefault(meeting_id, []).append(contact)
-        answers.setdefault(meeting_id, {})[contact.id] = partstat
+    people = attendees_by_meeting(session, owner=owner, meeting_ids=[m.id for m in meetings])
     emails = first_emails(session, {c.id for group in people.values() for c in group})
     invites = [
         build_invite(
             session,
             owner=owner,
             meeting=m,
-            contacts=people.get(m.id, []),
+            contacts=people[m.id],
             emails=emails,
-            answers=answers.get(m.id, {}),
+            answers={a.contact_id: a.partstat for a in m.attendees},
         )
         for m in meetings
     ]

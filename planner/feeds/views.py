@@ -23,9 +23,10 @@ from flask_login import current_user, login_required
 from planner import db
 from planner.db import get_owned
 from planner.feeds import service
-from planner.feeds.forms import ButtonForm, CalendarUrlForm, PreferencesForm, UploadCalendarForm
+from planner.feeds.forms import CalendarUrlForm, PreferencesForm, UploadCalendarForm
 from planner.meetings.service import default_timezone, preferences_of
 from planner.models import CalendarSource
+from planner.trips.forms import ButtonForm
 
 bp = Blueprint("feeds", __name__)
 
@@ -83,6 +84,7 @@ def _page(**forms: object) -> ResponseReturnValue:
         prefs.per_day.data = user.meetings_per_day
         prefs.alarm.data = user.meeting_alarm_minutes
     token = cookie.pop(_ONCE, None)
+    address = feed_url(token) if token else None
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
     return render_template(
         "feeds/settings.html",
@@ -93,9 +95,9 @@ def _page(**forms: object) -> ResponseReturnValue:
         prefs=prefs,
         button=ButtonForm(),
         home_zone=default_timezone(current_user, None),
-        new_feed_url=feed_url(token) if token else None,
-        webcal_url=feed_url(token).replace("https://", "webcal://").replace("http://", "webcal://")
-        if token
+        new_feed_url=address,
+        webcal_url=address.replace("https://", "webcal://").replace("http://", "webcal://")
+        if address
         else None,
     ), status
 

@@ -37,16 +37,18 @@ def dashboard() -> ResponseReturnValue:
     ahead = [
         t
         for t in trips.list_trips(session, owner=current_user)
-        if t.legs and max(leg.departs_at for leg in t.legs) >= now
+        # legs come by arrival and never overlap: the last one departs last
+        if t.legs and t.legs[-1].departs_at >= now
     ][:COMING_UP]
     return render_template(
         "home/dashboard.html",
         counts=contacts.count_contacts(session, owner=current_user),
         recent=contacts.recent_contacts(session, owner=current_user),
         meetings=upcoming,
-        names={m.id: meetings.attendee_contacts(session, meeting=m) for m in upcoming},
+        names=meetings.attendees_by_meeting(
+            session, owner=current_user, meeting_ids=[m.id for m in upcoming]
+        ),
         trips=ahead,
-        local_times=trips.local_times,
     )
 
 

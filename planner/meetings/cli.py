@@ -4,6 +4,8 @@ Times are wall-clock times at the meeting place (``--tz``, default the user's ho
 """
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,15 +56,31 @@ def meeting_json(meeting: Any, attendees: list[Any]) -> dict[str, Any]:
     }
 
 
-def _owned_meeting(session: Any, meeting_id: str, user: Any, email: str) -> Any:
+def _meeting_or_fail(meeting_id: str, email: str) -> tuple[Any, Any, Any]:
+    """The user with this e-mail address, the session and their meeting; else fail."""
     from werkzeug.exceptions import NotFound
 
     from planner.models import Meeting
 
+    user = find_user_or_fail(email)
+    session = db.session()
     try:
-        return get_owned(session, Meeting, meeting_id, owner=user)
+        meeting = get_owned(session, Meeting, meeting_id, owner=user)
     except NotFound:
         fail(f"no meeting {meeting_id!r} for {email}")
+    return user, session, meeting
+
+
+@contextmanager
+def _failing_in_language_of(user: Any) -> Iterator[None]:
+    """Messages in the user's language; a MeetingError ends the command with its message."""
+    from planner.meetings.service import MeetingError
+
+    with force_locale(user.locale or "en"):
+        try:
+            yield
+        except MeetingError as error:
+            fail(str(error))
 
 
 def _done(session: Any, meeting: Any, as_json: bool, verb: str) -> None:
@@ -110,13 +128,8 @@ def meetings_create(
     data = service.MeetingInput(
         starts=_moment(start), ends=_moment(end), timezone=tz, venue=venue, title=title
     )
-    with force_locale(user.locale or "en"):
-        try:
-            meeting = service.create_meeting(
-                session, owner=user, contacts=contacts, leg=leg, data=data
-            )
-        except service.MeetingError as error:
-            fail(str(error))
+    with _failing_in_language_of(user):
+        meeting = service.create_meeting(session, owner=user, contacts=contacts, leg=leg, data=data)
     session.commit()
     _done(session, meeting, as_json, "created")
 
@@ -146,40 +159,35 @@ def meetings_update(
     their value, and a new --start alone keeps the meeting's length."""
     from planner.meetings import service
 
-    user = find_user_or_fail(email)
-    session = db.session()
-    meeting = _owned_meeting(session, meeting_id, user, email)
+    user, session, meeting = _meeting_or_fail(meeting_id, email)
     zone_name = tz or meeting.timezone
-    with force_locale(user.locale or "en"):
-        try:
-            current = service.zone(zone_name) if zone_name else None
+    with _failing_in_language_of(user):
+        current = service.zone(zone_name) if zone_name else None
 
-            def keep(moment: datetime | None) -> datetime | None:
-                if moment is None or current is None:
-                    return None
-                return moment.astimezone(current).replace(tzinfo=None)
+        def keep(moment: datetime | None) -> datetime | None:
+            if moment is None or current is None:
+                return None
+            return moment.astimezone(current).replace(tzinfo=None)
 
-            starts, ends = _moment(start), _moment(end)
-            if starts is not None and ends is None:  # moved: the same length as before
-                length = (
-                    meeting.ends_at - meeting.starts_at
-                    if meeting.starts_at and meeting.ends_at
-                    else timedelta(minutes=user.meeting_minutes)
-                )
-                ends = starts + length
-            data = service.MeetingInput(
-                starts=starts or keep(meeting.starts_at),
-                ends=ends or keep(meeting.ends_at),
-                timezone=zone_name,
-                venue=meeting.venue if venue is None else venue,
-                title=meeting.title if title is None else title,
-                notes=meeting.notes,
+        starts, ends = _moment(start), _moment(end)
+        if starts is not None and ends is None:  # moved: the same length as before
+            length = (
+                meeting.ends_at - meeting.starts_at
+                if meeting.starts_at and meeting.ends_at
+                else timedelta(minutes=user.meeting_minutes)
             )
-            service.update_meeting(session, meeting=meeting, data=data, owner=user)
-            if confirm:
-                service.confirm(session, meeting=meeting)
-        except service.MeetingError as error:
-            fail(str(error))
+            ends = starts + length
+        data = service.MeetingInput(
+            starts=starts or keep(meeting.starts_at),
+            ends=ends or keep(meeting.ends_at),
+            timezone=zone_name,
+            venue=meeting.venue if venue is None else venue,
+            title=meeting.title if title is None else title,
+            notes=meeting.notes,
+        )
+        service.update_meeting(session, meeting=meeting, data=data, owner=user)
+        if confirm:
+            service.confirm(session, meeting=meeting)
     session.commit()
     _done(session, meeting, as_json, "updated")
 
@@ -192,14 +200,9 @@ def meetings_cancel(meeting_id: str, email: str, as_json: bool) -> None:
     """Call a meeting off (SEQUENCE rises; export it with --cancel to tell the invitees)."""
     from planner.meetings import service
 
-    user = find_user_or_fail(email)
-    session = db.session()
-    meeting = _owned_meeting(session, meeting_id, user, email)
-    with force_locale(user.locale or "en"):
-        try:
-            service.cancel(session, meeting=meeting)
-        except service.MeetingError as error:
-            fail(str(error))
+    user, session, meeting = _meeting_or_fail(meeting_id, email)
+    with _failing_in_language_of(user):
+        service.cancel(session, meeting=meeting)
     session.commit()
     _done(session, meeting, as_json, "cancelled")
 
@@ -211,19 +214,14 @@ def meetings_cancel(meeting_id: str, email: str, as_json: bool) -> None:
 def calendar_export(meeting_id: str, email: str, cancel: bool) -> None:
     """Write the meeting's invite (.ics, METHOD:REQUEST) to stdout; with --cancel the
     cancellation (METHOD:CANCEL), which needs the meeting cancelled first."""
-    from planner.meetings import invites, service
+    from planner.meetings import invites
     from planner.models import MeetingStatus
 
-    user = find_user_or_fail(email)
-    session = db.session()
-    meeting = _owned_meeting(session, meeting_id, user, email)
+    user, session, meeting = _meeting_or_fail(meeting_id, email)
     if not cancel and meeting.status == MeetingStatus.CANCELLED.value:
         fail(f"meeting {meeting_id} is cancelled: export it with --cancel")
-    with force_locale(user.locale or "en"):
-        try:
-            data = invites.invite_file(session, owner=user, meeting=meeting, cancel=cancel)
-        except service.MeetingError as error:
-            fail(str(error))
+    with _failing_in_language_of(user):
+        data = invites.invite_file(session, owner=user, meeting=meeting, cancel=cancel)
     invites.mark_sent(session, meeting=meeting)
     session.commit()
     sys.stdout.buffer.write(data)

@@ -1,11 +1,12 @@
-"""Meeting forms: time and place, attendees' answers, and the button forms (CSRF only)."""
+"""Meeting forms: time and place, attendees' answers, and the buttons that post a value (a
+plain button is ``planner.trips.forms.ButtonForm``)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from planner.meetings.service import is_zone
+from planner.meetings.service import PARTSTATS, is_zone
 
 
 def _moment(label: str) -> DateTimeLocalField:
@@ -54,23 +55,21 @@ class HalfwayForm(FlaskForm):
     venue = HiddenField(validators=[Optional(), Length(max=300)])
 
 
-ANSWERS = (
-    ("NEEDS-ACTION", _l("no answer yet")),
-    ("ACCEPTED", _l("accepted")),
-    ("TENTATIVE", _l("maybe")),
-    ("DECLINED", _l("declined")),
+# Each PARTSTAT with its label, in the order of ``PARTSTATS``.
+ANSWERS = tuple(
+    zip(
+        PARTSTATS,
+        (_l("no answer yet"), _l("accepted"), _l("maybe"), _l("declined")),
+        strict=True,
+    )
 )
 
 
 class AnswerForm(FlaskForm):
     """What an invitee answered (iCalendar PARTSTAT); the page lists ``ANSWERS``."""
 
-    partstat = HiddenField(validators=[DataRequired(), AnyOf([value for value, _ in ANSWERS])])
+    partstat = HiddenField(validators=[DataRequired(), AnyOf(list(PARTSTATS))])
 
 
 class AddPersonForm(FlaskForm):
     contact_id = HiddenField(validators=[DataRequired()])
-
-
-class ButtonForm(FlaskForm):
-    """A POST button: nothing but the CSRF token."""

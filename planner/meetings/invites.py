@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
+from planner.db import in_chunks
 from planner.mail import Invitation, SmtpSettings, send_invitation
 from planner.meetings.service import MeetingError, attendee_contacts, zone
 from planner.models import Contact, ContactEmail, Meeting, MeetingStatus, User
@@ -40,17 +41,15 @@ def organiser(owner: User) -> Person:
 
 def first_emails(session: Session, contact_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Each contact's first e-mail address (the one listed first)."""
-    ids = list(contact_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(col(ContactEmail.contact_id), col(ContactEmail.address))
-        .where(col(ContactEmail.contact_id).in_(ids))
-        .order_by(col(ContactEmail.contact_id), col(ContactEmail.position))
-    )
     found: dict[uuid.UUID, str] = {}
-    for contact_id, address in rows:
-        found.setdefault(contact_id, address)
+    for chunk in in_chunks(list(dict.fromkeys(contact_ids))):
+        rows = session.execute(
+            select(col(ContactEmail.contact_id), col(ContactEmail.address))
+            .where(col(ContactEmail.contact_id).in_(chunk))
+            .order_by(col(ContactEmail.contact_id), col(ContactEmail.position))
+        )
+        for contact_id, address in rows:
+            found.setdefault(contact_id, address)
     return found
 
 
@@ -149,8 +148,13 @@ def needs_sending(meeting: Meeting) -> bool:
     if meeting.starts_at is None:
         return False
     if meeting.status == MeetingStatus.CANCELLED.value:
-        return meeting.sent_sequence is not None and meeting.sent_sequence < meeting.sequence
-    return meeting.sent_sequence is None or meeting.sent_sequence < meeting.sequence
+        return _changed_since_sent(meeting)
+    return meeting.sent_sequence is None or _changed_since_sent(meeting)
+
+
+def _changed_since_sent(meeting: Meeting) -> bool:
+    """An invite went out, and the meeting changed (or was cancelled) since."""
+    return meeting.sent_sequence is not None and meeting.sent_sequence < meeting.sequence
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
             ),
         ]
     else:
-        updated = meeting.sent_sequence is not None and meeting.sent_sequence < meeting.sequence
+        updated = _changed_since_sent(meeting)
         subject = (
             _("Updated: %(summary)s", summary=invite.summary)
             if updated

@@ -7,9 +7,9 @@ a second one; a cancellation raises it once more.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -19,6 +19,7 @@ from sqlalchemy import delete, exists, select, update
 from sqlmodel import Session, col
 
 from planner.calendar.slots import Preferences, Slot, free_slots
+from planner.db import in_chunks
 from planner.geo.distance import haversine_km
 from planner.models import (
     BusyTime,
@@ -32,12 +33,15 @@ from planner.models import (
     User,
 )
 from planner.models.types import utcnow
+from planner.trips.service import to_utc
 
 MAX_ATTENDEES = 20
 DEFAULT_TIMEZONE = "Europe/Berlin"  # most users are in Germany; a home city overrides it
 # Without a trip leg, free times are looked for this far ahead.
 OPEN_WINDOW = timedelta(days=14)
-PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE")
+# The answers (iCalendar PARTSTAT) the user can record, in the order the meeting page lists
+# them (``planner.meetings.forms.ANSWERS`` gives each its label).
+PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "TENTATIVE", "DECLINED")
 
 
 class MeetingError(ValueError):
@@ -75,10 +79,8 @@ def _zones() -> set[str]:
 def local_instant(local: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time at the place as a UTC instant; a time that does not exist (the
     spring gap) is refused rather than silently moved."""
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    aware = local.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
+    instant = to_utc(local, tz)
+    if local.tzinfo is None and instant.astimezone(tz).replace(tzinfo=None) != local:
         raise MeetingError(
             _(
                 "%(time)s does not exist in %(zone)s (the clocks go forward).",
@@ -86,7 +88,7 @@ def local_instant(local: datetime, tz: ZoneInfo) -> datetime:
                 zone=tz.key,
             )
         )
-    return aware.astimezone(UTC)
+    return instant
 
 
 def default_timezone(owner: User, leg: TripLeg | None) -> str:
@@ -278,10 +280,32 @@ def cancel(session: Session, *, meeting: Meeting) -> None:
 
 
 def attendee_contacts(session: Session, *, meeting: Meeting) -> list[Contact]:
-    ids = [a.contact_id for a in meeting.attendees]
-    contacts = [session.get(Contact, cid) for cid in ids]
-    found = [c for c in contacts if c is not None and c.owner_id == meeting.owner_id]
-    return sorted(found, key=lambda c: c.sort_key)
+    """The meeting's invitees, by name (``Contact.sort_key``)."""
+    return _attendees(session, meeting.owner_id, [meeting.id])[meeting.id]
+
+
+def attendees_by_meeting(
+    session: Session, *, owner: User, meeting_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Contact]]:
+    """The invitees of each of these meetings, by name (``Contact.sort_key``): one query per
+    chunk of ids, every id in the answer (a meeting without invitees has an empty list)."""
+    return _attendees(session, owner.id, meeting_ids)
+
+
+def _attendees(
+    session: Session, owner_id: uuid.UUID, meeting_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, list[Contact]]:
+    found: dict[uuid.UUID, list[Contact]] = {mid: [] for mid in meeting_ids}
+    for chunk in in_chunks(list(found)):
+        rows = session.execute(
+            select(col(MeetingAttendee.meeting_id), Contact)
+            .join(Contact, col(Contact.id) == col(MeetingAttendee.contact_id))
+            .where(col(MeetingAttendee.meeting_id).in_(chunk), col(Contact.owner_id) == owner_id)
+            .order_by(col(Contact.sort_key), col(MeetingAttendee.id))
+        )
+        for meeting_id, contact in rows:
+            found[meeting_id].append(contact)
+    return found
 
 
 def add_attendee(session: Session, *, meeting: Meeting, contact: Contact) -> bool:
@@ -456,19 +480,25 @@ class Halfway:
     km_each: float  # how far each side travels (to the midpoint)
 
 
-def halfway(session: Session, *, meeting: Meeting) -> Halfway | None:
+def halfway(
+    session: Session,
+    *,
+    meeting: Meeting,
+    leg: TripLeg | None = None,
+    contacts: Sequence[Contact] | None = None,
+) -> Halfway | None:
     """A spot halfway between where the user is (the leg's place) and the invitees who have
-    coordinates (their centre): None when either side is unknown or they are within 2 km."""
+    coordinates (their centre): None when either side is unknown or they are within 2 km.
+    ``leg`` and ``contacts`` are the meeting's, when the caller has them already."""
     if meeting.trip_leg_id is None:
         return None
-    leg = session.get(TripLeg, meeting.trip_leg_id)
+    if leg is None:
+        leg = session.get(TripLeg, meeting.trip_leg_id)
     if leg is None or leg.lat is None or leg.lon is None:
         return None
-    points = [
-        (c.lat, c.lon)
-        for c in attendee_contacts(session, meeting=meeting)
-        if c.lat is not None and c.lon is not None
-    ]
+    if contacts is None:
+        contacts = attendee_contacts(session, meeting=meeting)
+    points = [(c.lat, c.lon) for c in contacts if c.lat is not None and c.lon is not None]
     if not points:
         return None
     clat = sum(p[0] for p in points) / len(points)

@@ -28,13 +28,13 @@ from planner.meetings.forms import (
     ANSWERS,
     AddPersonForm,
     AnswerForm,
-    ButtonForm,
     HalfwayForm,
     MeetingForm,
     SlotForm,
 )
 from planner.models import Contact, Meeting, MeetingStatus, TripLeg
 from planner.models.types import utcnow
+from planner.trips.forms import ButtonForm
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -76,7 +76,9 @@ def _input(form: MeetingForm) -> service.MeetingInput:
 def index() -> ResponseReturnValue:
     session = db.session()
     meetings = service.list_meetings(session, owner=current_user)
-    names = {m.id: service.attendee_contacts(session, meeting=m) for m in meetings}
+    names = service.attendees_by_meeting(
+        session, owner=current_user, meeting_ids=[m.id for m in meetings]
+    )
     return render_template("meetings/index.html", meetings=meetings, names=names)
 
 
@@ -134,14 +136,20 @@ def _render(
         if query and planned
         else []
     )
+    answers = {a.contact_id: a.partstat for a in meeting.attendees}
     smtp = invites.smtp_settings() is not None
+    sendable = invites.sendable(meeting)
     prepared = None
-    if invites.sendable(meeting) and not smtp:
+    if sendable and not smtp:
         invite = invites.build_invite(
-            session, owner=current_user, meeting=meeting, contacts=contacts, emails=emails
+            session,
+            owner=current_user,
+            meeting=meeting,
+            contacts=contacts,
+            emails=emails,
+            answers=answers,
         )
         prepared = invites.message(current_user, meeting, invite)
-    answers = {a.contact_id: a.partstat for a in meeting.attendees}
     points = []
     if leg is not None and leg.lat is not None and leg.lon is not None:
         points.append({"lat": leg.lat, "lon": leg.lon, "label": _("You: %(city)s", city=leg.city)})
@@ -171,10 +179,13 @@ def _render(
         slots=service.proposed_slots(session, owner=current_user, meeting=meeting, now=now)
         if planned
         else [],
-        halfway=service.halfway(session, meeting=meeting) if planned else None,
+        halfway=service.halfway(session, meeting=meeting, leg=leg, contacts=contacts)
+        if planned
+        else None,
         query=query,
         found=[row for row in found if row.id not in answers],
         smtp=smtp,
+        sendable=sendable,
         needs_sending=invites.needs_sending(meeting),
         prepared=prepared,
         summary=invites.summary_of(meeting, current_user, [c.display_name for c in contacts]),
@@ -207,7 +218,7 @@ def update(meeting_id: str) -> ResponseReturnValue:
     except service.MeetingError as error:
         form.form_errors.append(str(error))
         session.rollback()
-        return _render(_owned(meeting_id), form, 422)
+        return _render(meeting, form, 422)
     session.commit()
     if changed and meeting.sent_sequence is not None:
         flash(_("Time or place changed: send the updated invite."), "warning")
