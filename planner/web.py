@@ -86,7 +86,11 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if response.mimetype == "text/html":
+    # pages and downloads (contacts JSON, invite .ics) are the user's own: no cache keeps
+    # them; the feed is "inline" and sets its own caching
+    if response.mimetype == "text/html" or headers.get("Content-Disposition", "").startswith(
+        "attachment"
+    ):
         headers.setdefault("Cache-Control", "no-store")
     return response
 

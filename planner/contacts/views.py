@@ -22,6 +22,7 @@ from planner.contacts import service
 from planner.contacts.forms import ContactForm, stage_choices
 from planner.db import get_owned
 from planner.models import Contact
+from planner.paging import requested_page
 from planner.places import service as places
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
@@ -31,14 +32,15 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 @login_required
 def index() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:200]
-    page = request.args.get("page", 1, type=int) or 1
     result = service.list_contacts(
         db.session(),
         owner=current_user,
         query=query,
-        page=page,
+        page=requested_page(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
     )
+    if result.page > result.pages:  # past the end: the last page
+        return redirect(url_for(".index", q=query or None, page=result.pages))
     return render_template("contacts/index.html", result=result, query=query)
 
 

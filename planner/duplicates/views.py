@@ -13,6 +13,7 @@ from planner import db
 from planner.db import get_owned
 from planner.duplicates import evidence, service
 from planner.models import Contact, MergeSuggestion
+from planner.paging import requested_page
 
 bp = Blueprint("duplicates", __name__, url_prefix="/duplicates")
 
@@ -60,9 +61,12 @@ def _open_counts() -> dict[str, Any]:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    page = request.args.get("page", 1, type=int) or 1
     session = db.session()
-    result = service.open_suggestions(session, owner=current_user, page=page, per_page=PER_PAGE)
+    result = service.open_suggestions(
+        session, owner=current_user, page=requested_page(), per_page=PER_PAGE
+    )
+    if result.page > result.pages:  # past the end: the last page
+        return redirect(url_for(".index", page=result.pages))
     history = service.merge_history(session, owner=current_user, limit=HISTORY_LENGTH)
     return render_template(
         "duplicates/index.html",

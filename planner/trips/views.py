@@ -407,9 +407,14 @@ def confirm_calendar() -> ResponseReturnValue:
     """Create a trip from the legs the user kept (every value is checked again)."""
     if not ButtonForm().validate_on_submit():
         abort(400)
+    kept = request.form.getlist("keep")[: service.MAX_LEGS]
+    if not all(value.isdecimal() and len(value) <= 3 for value in kept):
+        # only a hand-made request sends this: say which field, do not guess
+        flash(_("The field “keep” must hold leg numbers."), "error")
+        return render_template("trips/import_calendar.html", form=CalendarUploadForm()), 400
     legs: list[service.LegInput] = []
     errors: list[str] = []
-    for index in request.form.getlist("keep")[: service.MAX_LEGS]:
+    for index in kept:
         text = request.form.get(f"place-{index}", "")[:200]
         place = service.leg_place(text)
         try:

@@ -1,0 +1,51 @@
+"""Small things a crawl or a hand-made request found (issue 17): page numbers past any
+end, a leg number that is no number, and downloads a cache must not keep."""
+
+from typing import Any
+
+HUGE = "99999999999999999999"  # past SQLite's 64-bit OFFSET
+
+
+def test_a_huge_page_number_shows_the_last_page_of_contacts(
+    make_user: Any, make_contact: Any, login: Any
+) -> None:
+    owner = make_user()
+    make_contact(owner, first_name="Anna")
+    web = login(owner)
+    response = web.get(f"/contacts/?page={HUGE}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/contacts/?page=1")
+    searched = web.get(f"/contacts/?q=Anna&page={HUGE}")
+    assert searched.status_code == 302 and "q=Anna" in searched.headers["Location"]
+    assert "Anna" in web.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_huge_page_number_shows_the_last_page_of_duplicates(make_user: Any, login: Any) -> None:
+    web = login(make_user())
+    response = web.get(f"/duplicates/?page={HUGE}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/duplicates/?page=1")
+    assert web.get("/duplicates/?page=-3").status_code == 200
+
+
+def test_a_leg_number_that_is_no_number_is_a_400_naming_the_field(
+    make_user: Any, login: Any
+) -> None:
+    web = login(make_user())
+    response = web.submit(
+        "/trips/import-calendar/confirm",
+        {"keep": ["0", "x"], "place-0": "Berlin"},
+        form_url="/trips/import-calendar",
+    )
+    assert response.status_code == 400
+    assert "“keep”" in response.get_data(as_text=True)
+
+
+def test_the_contacts_export_is_never_cached(make_user: Any, make_contact: Any, login: Any) -> None:
+    owner = make_user()
+    contact = make_contact(owner)
+    web = login(owner)
+    for url in ("/contacts/export.json", f"/contacts/{contact.id}/export.json"):
+        response = web.get(url)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store", url
