@@ -24,7 +24,7 @@ from planner.importers import (
     x_archive,
     xing,
 )
-from planner.importers.container import ArchiveRejected, is_zip, list_members, read_member
+from planner.importers.container import ArchiveRejected, is_zip, list_members, read_members
 from planner.importers.decode import BinaryData, Decoded, decode_bytes
 from planner.importers.detect import (
     FORMATS,
@@ -202,14 +202,14 @@ def _parse_zip(
         ]
     else:
         chosen = [i for i in infos if i.filename.lower().endswith(_CONTACT_EXTENSIONS)]
-    results: list[ParsedFile] = []
-    try:
-        for info in chosen:
-            member_data = read_member(archive, info, limits)
-            parsed = _parse_one(f"{filename}/{info.filename}", member_data, format, limits, None)
-            results.append(parsed)
+    try:  # all of them read, within the archive's bounds, before any is parsed
+        members = read_members(archive, chosen, limits)
     except ArchiveRejected as exc:
         return [rejected(filename, str(exc))]
+    results = [
+        _parse_one(f"{filename}/{member.name}", member.data, format, limits, None)
+        for member in members
+    ]
     link_x_archive(results)
     contact_files = [r for r in results if r.format is not None]
     owners = [r for r in contact_files if r.owner is not None and not r.records]

@@ -111,4 +111,6 @@ def test_field_over_own_limit_below_csv_limit_is_rejected_too() -> None:
     text = "Name;Notizen\r\nAnna;" + "x" * 2000 + "\r\n"
     (parsed,) = parse_file("a.csv", text.encode(), limits=Limits(max_field_chars=1000))
     assert parsed.status == "rejected"
-    assert parsed.error == "field too large: record 1 (line 2), column Notizen, 2000 characters"
+    assert parsed.error == (
+        "field too large: record 1 (line 2), column Notizen, 2000 characters (the limit is 1,000)"
+    )
