@@ -26,7 +26,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from planner.geo.aliases import NO_COUNTRY_REGIONS, NON_PLACES
+from planner.geo.aliases import CITY_ALIASES, NO_COUNTRY_REGIONS, NON_PLACES
 from planner.geo.gazetteer import Candidate, Gazetteer, Place, fold
 
 # URLs, e-mail addresses, @handles (also @user@instance) and pronouns, in one pass.
@@ -47,6 +47,14 @@ _PARENS = re.compile(r"\(([^()]*)\)?")
 
 _NON_PLACES = frozenset(fold(text) for text in NON_PLACES)
 _NO_COUNTRY = frozenset(fold(text) for text in NO_COUNTRY_REGIONS)
+# A country code typed in capitals ("USA", "NL", "CH", "U.K."): the country, before any city
+# that lists the code among its alternate names ("USA" is a name of Yokkaichi). City
+# shorthands of the same shape ("HH", "LA", "SF") are cities. A code that is also a US state's
+# ("MA", "CA", "IN") stays unplaced alone, as before: English profiles mean the state as often
+# as the country. "DE" is Germany: Delaware alone is rare on the German networks this serves.
+_CODE = re.compile(r"(?:[A-Z]\.?){2,3}")
+_CITY_SHORTHANDS = frozenset(fold(text) for text in CITY_ALIASES)
+_HOME_MARKET_CODES = frozenset({"de"})
 
 # Folded words around a place name that do not change which place it is.
 _PREFIXES = tuple(
@@ -226,7 +234,9 @@ def _parse_piece(piece: str, gazetteer: Gazetteer, flag: str | None) -> Place | 
         key = _part_key(part)
         if key is None or key in _NON_PLACES or key in _NO_COUNTRY:
             continue
-        country = gazetteer.country(key, qualifier=qualifier)
+        country = gazetteer.country(
+            key, qualifier=qualifier or _is_country_code(part, key, gazetteer)
+        )
         if country and _is_city_state(key, country, gazetteer):
             country = None
         part_regions = gazetteer.regions(key, qualifier=qualifier)
@@ -272,6 +282,14 @@ def _parse_piece(piece: str, gazetteer: Gazetteer, flag: str | None) -> Place | 
     if named:
         return _country_place(named[0], None, regions, gazetteer)
     return None
+
+
+def _is_country_code(part: str, key: str, gazetteer: Gazetteer) -> bool:
+    if _CODE.fullmatch(part.strip()) is None or key in _CITY_SHORTHANDS:
+        return False
+    if key in _HOME_MARKET_CODES:
+        return True
+    return not any(country == "US" for country, _code in gazetteer.regions(key, qualifier=True))
 
 
 def _is_namesake(

@@ -315,6 +315,20 @@ CASES: list[tuple[str, tuple[str | None, str | None]]] = [
     ("Berlin, DE", ("Berlin", "DE")),
     ("Berlin (DE)", ("Berlin", "DE")),
     ("Hamburg, Deutschland 🇩🇪", ("Hamburg", "DE")),
+    # A country typed alone as its code is that country, never a city with the code among its
+    # alternate names ("USA" was Yokkaichi, "AT" was Ath in Belgium); city shorthands stay cities.
+    ("USA", (None, "US")),
+    ("U.S.A.", (None, "US")),
+    ("US", (None, "US")),
+    ("UK", (None, "GB")),
+    ("NL", (None, "NL")),
+    ("CH", (None, "CH")),
+    ("AT", (None, "AT")),
+    ("DE", (None, "DE")),
+    ("🇩🇪 DE", (None, "DE")),
+    ("Consultant | USA", (None, "US")),
+    ("Zürich, CH", ("Zürich", "CH")),
+    ("Ath", ("Ath", "BE")),
 ]
 
 
