@@ -8,7 +8,7 @@ from planner.importers.decode import Decoded
 from planner.importers.detect import is_linkedin_header
 from planner.importers.records import ContactRecord, Limits, ParsedFile, SourceRecord
 from planner.importers.tabular import Row, Table, cell, index_of
-from planner.importers.values import english_date
+from planner.importers.values import connection_date
 
 FORMAT = "linkedin_connections_csv"
 
@@ -40,7 +40,7 @@ def _builder(table: Table) -> RowBuilder:
         accounts: list[Account] = []
         if profile:
             accounts.append(parse_account(profile, "linkedin") or Account("linkedin", url=profile))
-        source.connected_on = english_date(cell(row, connected))
+        source.connected_on = connection_date(cell(row, connected))
         return ContactRecord(
             row=row.line,
             source=source,

@@ -71,6 +71,39 @@ def english_date(text: str) -> date | None:
         return None
 
 
+_TWO_DIGIT_YEAR = 2000  # connections are recent: "5-Jan-26" is 2026
+
+
+def connection_date(text: str | None) -> date | None:
+    """When a connection was made, in the shapes exports and spreadsheet round trips write:
+    LinkedIn's ``12 Nov 2023`` and older ``5-Jan-26``, re-saved ``4/11/18, 9:15 AM`` (US
+    month first), German ``07.09.2021``, ISO ``2021-09-07`` (a time after any is ignored)."""
+    if not text or not text.strip():
+        return None
+    value = text.strip()
+    if found := english_date(value):
+        return found
+    value = re.split(r"[T,]|\s(?=\d{1,2}:)", value, maxsplit=1)[0].strip()
+    month: int | None
+    if m := re.fullmatch(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{2})", value):
+        month = _MONTHS.get(m.group(2).lower())
+        day, year = int(m.group(1)), _TWO_DIGIT_YEAR + int(m.group(3))
+    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})", value):
+        day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})", value):
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        return None
+    if year < 100:
+        year += _TWO_DIGIT_YEAR
+    try:
+        return date(year, month, day) if month else None
+    except ValueError:
+        return None
+
+
 def birthday(text: str | None, *, omit_year: bool = False) -> str | None:
     """``YYYY-MM-DD`` or ``--MM-DD`` from the shapes exports use (ISO, basic, ``--MMDD``,
     ``d.M.yyyy``, ``M/D/YYYY``); None for Outlook's empty ``0.0.00`` and for nonsense."""
