@@ -55,7 +55,7 @@ bench: install-dev
 
 # After changing user-facing text: refresh the catalogs, then translate the new German entries.
 messages: install-dev
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --ignore-dirs '.*' \
 	  --sort-output --project Treffpunkt -o planner/translations/messages.pot .
 	$(BIN)/pybabel update -i planner/translations/messages.pot -d planner/translations \
 	  --no-fuzzy-matching --ignore-obsolete

@@ -26,11 +26,18 @@ KEYWORDS = {
 METHOD_MAP = [("planner/**.py", "python"), ("templates/**.html", "jinja2")]
 
 
+def _scanned(dirpath: str) -> bool:
+    """Babel skips folders starting with "_" by default, and with them ``templates/_macros``
+    (the paging words stayed English on German pages); only hidden ones are skipped here, as
+    the Makefile's ``--ignore-dirs`` does."""
+    return not Path(dirpath).name.startswith(".")
+
+
 def source_messages(root: Path = ROOT) -> dict[str, list[str]]:
     """Every msgid the source code and templates use -> where."""
     found: dict[str, list[str]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(root), METHOD_MAP, keywords=KEYWORDS
+        str(root), METHOD_MAP, keywords=KEYWORDS, directory_filter=_scanned
     ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
