@@ -12,8 +12,10 @@ Three messages, one VEVENT per meeting:
 - ``cancel_ics``: ``METHOD:CANCEL``, same UID, ``STATUS:CANCELLED`` whatever
   ``meeting.status`` says, every attendee listed (a CANCEL goes to all of them), no RSVP
   and no VALARM.
-- ``feed_ics``: ``METHOD:PUBLISH`` for a subscribed calendar, attendees kept with their
-  PARTSTAT but without RSVP; ``NAME``/``X-WR-CALNAME``, ``REFRESH-INTERVAL`` and
+- ``feed_ics``: ``METHOD:PUBLISH`` for a subscribed calendar, without any ATTENDEE: the
+  feed is read by whoever hosts the subscribing calendar (Google, Apple, Microsoft ...), and
+  the invitees' e-mail addresses are not the user's to hand them; the people are named in
+  the DESCRIPTION instead (see People). ``NAME``/``X-WR-CALNAME``, ``REFRESH-INTERVAL`` and
   ``X-PUBLISHED-TTL`` tell clients what to call it and how often to poll.
 
 UID and SEQUENCE, for callers: the UID is created once per meeting and never changes;
@@ -45,9 +47,9 @@ organizer without e-mail address is an ``IcsError``: RFC 5546 requires ORGANIZER
 REQUEST, CANCEL and PUBLISH, and replies go to it. An attendee without e-mail address is
 not written as ATTENDEE: the value must be a URI, a made-up one (``urn:uuid:``) means
 nothing to mail clients, which expect ``mailto:`` to send replies and updates to. So that
-nobody goes missing, the DESCRIPTION of such a meeting ends with the list of all
-participants, organizer first, one ``• name`` line each; the module adds no words of its
-own because it does not translate (all text comes from the caller).
+nobody goes missing, the DESCRIPTION of such a meeting (and of every feed entry) ends with
+the list of all participants, organizer first, one ``• name`` line each; the module adds
+no words of its own because it does not translate (all text comes from the caller).
 
 Text hygiene: control characters other than tab and newline are removed from TEXT
 values (they are forbidden by RFC 5545 and make strict parsers reject the whole file),
@@ -146,11 +148,12 @@ class _Method:
     rsvp: bool
     alarm: bool
     status: str | None  # overrides meeting.status
+    attendees: bool = True  # False: no ATTENDEE lines, everyone named in the DESCRIPTION
 
 
 _REQUEST = _Method("REQUEST", rsvp=True, alarm=True, status=None)
 _CANCEL = _Method("CANCEL", rsvp=False, alarm=False, status="CANCELLED")
-_PUBLISH = _Method("PUBLISH", rsvp=False, alarm=True, status=None)
+_PUBLISH = _Method("PUBLISH", rsvp=False, alarm=True, status=None, attendees=False)
 
 
 def invite_ics(meeting: MeetingInvite, *, dtstamp: datetime, prodid: str = PRODID) -> bytes:
@@ -289,7 +292,7 @@ def _event(
         lines.append(_line("LOCATION", _text(meeting.location)))
     if meeting.geo is not None:
         lines.append(_line("GEO", _geo(meeting.geo)))
-    description = _description(meeting)
+    description = _description(meeting, method)
     if description is not None:
         lines.append(_line("DESCRIPTION", _text(description)))
     if meeting.url is not None:
@@ -298,11 +301,12 @@ def _event(
         lines.append(_line("URL", vUri(meeting.url).to_ical()))
     lines.append(_line("STATUS", status.encode()))
     lines.append(_organizer(meeting.organizer))
-    lines.extend(
-        _attendee(attendee, rsvp=method.rsvp)
-        for attendee in meeting.attendees
-        if attendee.email is not None
-    )
+    if method.attendees:
+        lines.extend(
+            _attendee(attendee, rsvp=method.rsvp)
+            for attendee in meeting.attendees
+            if attendee.email is not None
+        )
     if meeting.created is not None:
         lines.append(_line("CREATED", vDDDTypes(_utc(meeting.created, "created")).to_ical()))
     if meeting.last_modified is not None:
@@ -396,9 +400,12 @@ def _geo(geo: tuple[float, float]) -> bytes:
     return vGeo((latitude, longitude)).to_ical().encode()  # the one to_ical giving str
 
 
-def _description(meeting: MeetingInvite) -> str | None:
-    """The caller's description, plus everyone's names if an attendee has no address."""
-    if all(attendee.email is not None for attendee in meeting.attendees):
+def _description(meeting: MeetingInvite, method: _Method) -> str | None:
+    """The caller's description, plus everyone's names if an attendee is not written as
+    ATTENDEE (no address, or a method that leaves attendees out)."""
+    if not meeting.attendees or (
+        method.attendees and all(attendee.email is not None for attendee in meeting.attendees)
+    ):
         return meeting.description
     people = (meeting.organizer, *meeting.attendees)
     listing = "\n".join(f"• {name}" for name in map(_name, (p.name for p in people)) if name)

@@ -1,9 +1,10 @@
 """Calendar feeds, in and out.
 
 Out: a private, subscribable iCalendar feed of the user's confirmed meetings at a secret
-address. Only a SHA-256 of the token is stored: the address is shown once when it is made;
-losing it means making a new one (which also revokes the old). A cheap version query gives
-the ETag, so a calendar app polling an unchanged feed costs one indexed query.
+address, naming the invitees without their e-mail addresses. Only a SHA-256 of the token is
+stored: the address is shown once when it is made; losing it means making a new one (which
+also revokes the old). A cheap version query gives the ETag, so a calendar app polling an
+unchanged feed costs one indexed query.
 
 In: the user's own calendars (an uploaded .ics or a private ics address), read for busy
 times only. Each refresh replaces the source's busy rows in one transaction; a failing
@@ -29,7 +30,7 @@ from planner.cache import BoundedCache
 from planner.calendar.busy import CalendarReadError, busy_times
 from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
 from planner.calendar.ics import feed_ics
-from planner.meetings.invites import build_invite, first_emails
+from planner.meetings.invites import build_invite
 from planner.meetings.service import attendees_by_meeting, default_timezone
 from planner.models import (
     BusyTime,
@@ -158,14 +159,15 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         )
     )
     people = attendees_by_meeting(session, owner=owner, meeting_ids=[m.id for m in meetings])
-    emails = first_emails(session, {c.id for group in people.values() for c in group})
+    # No invitee addresses: the feed is read by whoever hosts the subscribed calendar, and
+    # feed_ics names the people in the description (it writes no ATTENDEE either way).
     invites = [
         build_invite(
             session,
             owner=owner,
             meeting=m,
             contacts=people[m.id],
-            emails=emails,
+            emails={},
             answers={a.contact_id: a.partstat for a in m.attendees},
         )
         for m in meetings

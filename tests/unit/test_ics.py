@@ -345,10 +345,25 @@ def test_feed_header_and_events() -> None:
     ]
     assert len(cal.vtimezone_list) == 1  # one per zone, not one per event
     for event in cal.vevent_list:
-        attendees = by_address(event)
-        assert params(attendees["mailto:bob@example.com"])["PARTSTAT"] == "ACCEPTED"
-        assert all("RSVP" not in attendee.params for attendee in attendees.values())
         assert event.valarm.trigger.value == timedelta(minutes=-30)
+
+
+def test_the_feed_names_the_invitees_but_gives_no_addresses() -> None:
+    """Whoever hosts the subscribed calendar reads the feed: no ATTENDEE, no invitee address;
+    the people are listed by name in the description. The invite keeps its attendees."""
+    ics = feed_ics([meeting()], name="Treffen", dtstamp=DTSTAMP)
+    text = ics.decode()
+    assert "ATTENDEE" not in text
+    for person in (BOB, CLARA):
+        assert person.email and person.email not in text
+    event = read(ics).vevent
+    assert "attendee" not in event.contents
+    assert event.description.value.startswith("Über Radtouren reden.")
+    assert f"• {BOB.name}" in event.description.value
+    assert f"• {CLARA.name}" in event.description.value
+    assert event.organizer.value == f"mailto:{ANNA.email}"  # the user's own address
+    invite = read(invite_ics(meeting(), dtstamp=DTSTAMP)).vevent
+    assert len(invite.contents["attendee"]) == 2
 
 
 @pytest.mark.parametrize(
