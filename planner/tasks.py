@@ -49,17 +49,26 @@ def _progress_key(batch_id: str) -> str:
     return f"import-progress:{batch_id}"
 
 
-def import_progress(batch_id: uuid.UUID | str) -> dict[str, int] | None:
-    """How far a running import is (kept in Huey's store: the import's own transaction is
-    not visible to other connections until it commits)."""
-    value: dict[str, int] | None = huey.get(_progress_key(str(batch_id)), peek=True)
+def import_progress(batch_id: uuid.UUID | str) -> dict[str, Any] | None:
+    """How far a running import is, and its heartbeat: {"done", "total", "at" (ISO time),
+    "attempt"}. Kept in Huey's store: the import's own transaction is not visible to other
+    connections until it commits (planner.imports.stored says how a lease is judged)."""
+    value: dict[str, Any] | None = huey.get(_progress_key(str(batch_id)), peek=True)
     return value
 
 
+def _heartbeat(batch_id: str, attempt: int, done: int = 0, total: int = 0) -> None:
+    from planner.models.types import utcnow
+
+    entry = {"done": done, "total": total, "at": utcnow().isoformat(), "attempt": attempt}
+    huey.put(_progress_key(batch_id), entry)
+
+
 @huey.task()
-def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
+def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict[str, Any]:
     """Write a confirmed import in one transaction; on any failure nothing is written and
-    the batch is marked failed."""
+    the batch is marked failed. ``attempt`` is the claim this run writes for (a resumed
+    batch is claimed again: a delivery of an older claim writes nothing)."""
     from planner.db import session_scope
     from planner.imports import service
     from planner.models import ImportBatch, ImportStatus, User
@@ -67,9 +76,6 @@ def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
     app = task_app()
     engine = app.extensions["planner.engine"]
     key = _progress_key(batch_id)
-
-    def progress(done: int, total: int) -> None:
-        huey.put(key, {"done": done, "total": total})
 
     with app.app_context():
         try:
@@ -80,7 +86,16 @@ def run_import(batch_id: str, owner_id: str) -> dict[str, Any]:
                     return {"status": "missing"}
                 if batch.status != ImportStatus.RUNNING.value:  # delivered twice, or stale
                     return {"status": batch.status}
+                mine = batch.attempt
+                if attempt is not None and attempt != mine:  # superseded by a resume
+                    return {"status": "superseded"}
+
+                def progress(done: int, total: int) -> None:
+                    _heartbeat(batch_id, mine, done, total)  # renews the lease
+
+                progress(0, 0)
                 parsed = service.parse_batch(batch)
+                progress(0, 0)
                 service.write_import(
                     session, owner=owner, batch=batch, parsed=parsed, progress=progress
                 )
@@ -159,6 +174,57 @@ def refresh_interests_task(owner_id: str, locale: str) -> int:
             return 0
         return refresh_interests(session, owner=owner, locale=owner.locale or locale)
 
+
+
+@huey.task()
+def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
+    """Parse a big upload once and keep its preview on the batch (planner.imports.stored),
+    in the owner's language; a failure leaves the batch failed with the reason."""
+    from flask_babel import force_locale
+
+    from planner.db import session_scope
+    from planner.imports import service, stored
+    from planner.models import ImportBatch, ImportStatus, User
+
+    app = task_app()
+    engine = app.extensions["planner.engine"]
+    with app.app_context():
+        try:
+            with session_scope(engine) as session:
+                batch = session.get(ImportBatch, uuid.UUID(batch_id))
+                owner = session.get(User, uuid.UUID(owner_id))
+                if batch is None or owner is None or batch.owner_id != owner.id:
+                    return {"status": "missing"}
+                if batch.status != ImportStatus.PARSING.value:  # delivered twice, or discarded
+                    return {"status": batch.status}
+                with force_locale(owner.locale or app.config["BABEL_DEFAULT_LOCALE"]):
+                    parsed = service.parse_batch(batch)
+                    stored.store_preview(session, owner=owner, batch=batch, parsed=parsed)
+                return {"status": batch.status}
+        except Exception as error:
+            log.exception("preview of import %s failed", batch_id)
+            with session_scope(engine) as session:
+                batch = session.get(ImportBatch, uuid.UUID(batch_id))
+                if batch is not None and batch.status == ImportStatus.PARSING.value:
+                    batch.status = ImportStatus.FAILED.value
+                    batch.error = f"{type(error).__name__}: {error}"[:2000]
+                    session.add(batch)
+            return {"status": ImportStatus.FAILED.value}
+
+
+@huey.periodic_task(crontab(minute="17"))
+def expire_unconfirmed_uploads() -> int:
+    """Every hour: delete the files of uploads left unconfirmed for IMPORT_UPLOAD_TTL_HOURS."""
+    from datetime import timedelta
+
+    from planner.db import session_scope
+    from planner.imports.stored import expire_uploads
+    from planner.models.types import utcnow
+
+    app = task_app()
+    ttl = timedelta(hours=float(app.config["IMPORT_UPLOAD_TTL_HOURS"]))
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        return expire_uploads(session, now=utcnow(), ttl=ttl)
 
 @huey.task()
 def refresh_calendar_task(source_id: str) -> int:

@@ -203,12 +203,12 @@ def _parse_zip(
     else:
         chosen = [i for i in infos if i.filename.lower().endswith(_CONTACT_EXTENSIONS)]
     try:  # all of them read, within the archive's bounds, before any is parsed
-        members = read_members(archive, chosen, limits)
+        contents = read_members(archive, chosen, limits)
     except ArchiveRejected as exc:
         return [rejected(filename, str(exc))]
     results = [
         _parse_one(f"{filename}/{member.name}", member.data, format, limits, None)
-        for member in members
+        for member in contents
     ]
     link_x_archive(results)
     contact_files = [r for r in results if r.format is not None]

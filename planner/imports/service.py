@@ -366,7 +366,11 @@ def claim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:
             _table(ImportBatch).c.owner_id == owner.id,
             _table(ImportBatch).c.status == ImportStatus.PREVIEW.value,
         )
-        .values(status=ImportStatus.RUNNING.value)
+        .values(
+            status=ImportStatus.RUNNING.value,
+            claimed_at=utcnow(),  # the lease starts: see planner.imports.stored
+            attempt=_table(ImportBatch).c.attempt + 1,
+        )
     )
     session.refresh(batch)
     return bool(getattr(claimed, "rowcount", 0))

@@ -1,7 +1,13 @@
-"""Import pages: upload, preview, confirm (in the request or as a background task), undo."""
+"""Import pages: upload, preview, confirm (in the request or as a background task), undo.
+
+The preview is parsed once, when the files arrive or their columns are assigned (in the
+worker when they are big) and kept on the batch: page views never parse
+(planner.imports.stored says why).
+"""
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -21,10 +27,10 @@ from flask_login import current_user, login_required
 from sqlmodel import col, select
 
 from planner import db, tasks
-from planner.importers import ParsedFile
-from planner.imports import service
+from planner.imports import service, stored
 from planner.imports.forms import ImportForm, format_label
 from planner.models import ImportBatch, ImportFile, ImportStatus
+from planner.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +50,15 @@ FILE_STATUS: dict[str, tuple[Any, Any]] = {
 }
 
 BATCH_STATUS: dict[str, Any] = {
+    ImportStatus.PARSING.value: _l("being read"),
     ImportStatus.PREVIEW.value: _l("preview, not imported yet"),
     ImportStatus.RUNNING.value: _l("importing"),
     ImportStatus.DONE.value: _l("imported"),
     ImportStatus.FAILED.value: _l("failed"),
     ImportStatus.UNDONE.value: _l("undone"),
+    ImportStatus.EXPIRED.value: _l("expired"),
 }
+STUCK_STATUS = _l("stopped")
 
 
 def _owned_batch(import_id: str) -> ImportBatch:
@@ -59,8 +68,36 @@ def _owned_batch(import_id: str) -> ImportBatch:
     return batch
 
 
-def _importable(parsed: Sequence[ParsedFile]) -> int:
-    return sum(p.contacts for p in parsed if p.error is None)
+def _lease() -> timedelta:
+    return timedelta(seconds=float(current_app.config["IMPORT_LEASE_SECONDS"]))
+
+
+def _is_stuck(batch: ImportBatch) -> bool:
+    if batch.status != ImportStatus.RUNNING.value:
+        return False
+    heartbeat = tasks.import_progress(batch.id)
+    return stored.is_stuck(batch, heartbeat, now=utcnow(), lease=_lease())
+
+
+def _prepare_preview(batch: ImportBatch, work: int) -> None:
+    """Compute and keep the preview now, or (big files) in the worker. Commits."""
+    session = db.session()
+    if work < current_app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"]:
+        parsed = service.parse_batch(batch)
+        stored.store_preview(session, owner=current_user, batch=batch, parsed=parsed)
+        session.commit()
+        return
+    batch.status = ImportStatus.PARSING.value
+    session.add(batch)
+    session.commit()
+    try:
+        tasks.preview_batch(str(batch.id), str(current_user.id))
+    except Exception:  # the queue is down: the upload stays, the page offers to discard it
+        log.exception("could not queue the preview of import %s", batch.id)
+        batch.status = ImportStatus.FAILED.value
+        batch.error = "the background worker could not be reached"
+        session.add(batch)
+        session.commit()
 
 
 def _totals(files: Iterable[Any]) -> dict[str, int]:
@@ -79,6 +116,8 @@ def _render(template: str, **context: Any) -> str:
         batch_status=BATCH_STATUS,
         format_label=format_label,
         field_labels=FIELD_LABELS,
+        stuck_status=STUCK_STATUS,
+        upload_ttl_hours=int(current_app.config["IMPORT_UPLOAD_TTL_HOURS"]),
         **context,
     )
 
@@ -88,12 +127,26 @@ def _render(template: str, **context: Any) -> str:
 def index() -> ResponseReturnValue:
     form = ImportForm()
     session = db.session()
+    status = 200
     if form.validate_on_submit():
-        batch = service.stage_import(
-            session, owner=current_user, uploads=form.uploads(), format=form.chosen_format()
+        uploads = form.uploads()
+        problem = stored.quota_problem(
+            session,
+            owner=current_user,
+            incoming=sum(len(data) for _name, data in uploads),
+            quota=current_app.config["IMPORT_UPLOAD_QUOTA_BYTES"],
         )
-        session.commit()
-        return redirect(url_for(".show", import_id=batch.id))
+        if problem is None:
+            batch = service.stage_import(
+                session, owner=current_user, uploads=uploads, format=form.chosen_format()
+            )
+            session.commit()
+            _prepare_preview(batch, stored.work_bytes(uploads))
+            return redirect(url_for(".show", import_id=batch.id))
+        form.files.errors = [*form.files.errors, problem]
+        status = 422
+    elif form.is_submitted():
+        status = 422
     batches = session.exec(
         select(ImportBatch)
         .where(ImportBatch.owner_id == current_user.id)
@@ -114,23 +167,23 @@ def index() -> ResponseReturnValue:
             "batch": b,
             "files": names.get(b.id, []),
             "totals": _totals((b.summary or {}).get("files", [])),
+            "stuck": _is_stuck(b),
         }
         for b in batches
     ]
-    return _render("imports/index.html", form=form, history=history)
+    return _render("imports/index.html", form=form, history=history), status
 
 
 @bp.get("/<import_id>")
 @login_required
 def show(import_id: str) -> ResponseReturnValue:
     batch = _owned_batch(import_id)
-    context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None}
-    if batch.status == ImportStatus.PREVIEW.value:
-        parsed = service.parse_batch(batch)
-        outcomes = service.preview_import(db.session(), owner=current_user, parsed=parsed)
-        context.update(outcomes=outcomes, importable=_importable(parsed))
+    context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None, "stuck": False}
+    if batch.status == ImportStatus.PREVIEW.value:  # stored at upload: never parsed here
+        context.update(outcomes=stored.preview_files(batch), importable=stored.importable(batch))
     elif batch.status == ImportStatus.RUNNING.value:
         context["progress"] = tasks.import_progress(batch.id)
+        context["stuck"] = _is_stuck(batch)
     else:
         context["outcomes"] = (batch.summary or {}).get("files", [])
     context["totals"] = _totals(context["outcomes"])
@@ -172,7 +225,9 @@ def mapping(import_id: str) -> ResponseReturnValue:
     file = request.form.get("file", "")
     if batch.status != ImportStatus.PREVIEW.value or file not in {f.name for f in batch.files}:
         abort(404)
-    headers = next((p.headers or [] for p in service.parse_batch(batch) if p.file == file), [])
+    headers: list[str] = next(
+        (o["headers"] for o in stored.preview_files(batch) if o["file"] == file), []
+    )
     chosen = dict(zip(request.form.getlist("header"), request.form.getlist("field"), strict=False))
     problem = service.set_column_mapping(
         db.session(), batch=batch, file=file, headers=headers, mapping=chosen
@@ -181,6 +236,7 @@ def mapping(import_id: str) -> ResponseReturnValue:
         flash(problem, "error")
         return back
     db.session().commit()
+    _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
     flash(_("Columns assigned. Check the preview below."), "success")
     return back
 
@@ -194,8 +250,7 @@ def confirm(import_id: str) -> ResponseReturnValue:
     if batch.status != ImportStatus.PREVIEW.value:
         flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
         return back
-    parsed = service.parse_batch(batch)
-    records = _importable(parsed)
+    records = stored.importable(batch)
     if records == 0:
         flash(_("There is nothing to import in these files."), "error")
         return back
@@ -207,7 +262,7 @@ def confirm(import_id: str) -> ResponseReturnValue:
     if records >= threshold:
         session.commit()
         try:
-            tasks.run_import(str(batch.id), str(current_user.id))
+            tasks.run_import(str(batch.id), str(current_user.id), batch.attempt)
         except Exception:  # the queue is down: back to preview, so the user can retry
             log.exception("could not queue import %s", batch.id)
             batch.status = ImportStatus.PREVIEW.value
@@ -218,6 +273,7 @@ def confirm(import_id: str) -> ResponseReturnValue:
         flash(_("The import runs in the background; this page shows how far it is."), "info")
         return back
     try:
+        parsed = service.parse_batch(batch)  # writing needs the records themselves
         outcomes = service.write_import(session, owner=current_user, batch=batch, parsed=parsed)
         session.commit()
     except Exception as error:  # all or nothing: roll back, keep the files, say so
@@ -250,7 +306,13 @@ def confirm(import_id: str) -> ResponseReturnValue:
 @login_required
 def discard(import_id: str) -> ResponseReturnValue:
     batch = _owned_batch(import_id)
-    if batch.status not in (ImportStatus.PREVIEW.value, ImportStatus.FAILED.value):
+    unwritten = (
+        ImportStatus.PARSING.value,
+        ImportStatus.PREVIEW.value,
+        ImportStatus.FAILED.value,
+        ImportStatus.EXPIRED.value,
+    )
+    if batch.status not in unwritten and not _is_stuck(batch):
         flash(_("Only an import that was not written can be discarded."), "error")
         return redirect(url_for(".show", import_id=batch.id))
     session = db.session()
@@ -258,6 +320,28 @@ def discard(import_id: str) -> ResponseReturnValue:
     session.commit()
     flash(_("The uploaded files were discarded; nothing was imported."), "info")
     return redirect(url_for(".index"))
+
+
+@bp.post("/<import_id>/resume")
+@login_required
+def resume(import_id: str) -> ResponseReturnValue:
+    """Run a stopped import again from its stored files (its first run wrote nothing)."""
+    batch = _owned_batch(import_id)
+    session = db.session()
+    back = redirect(url_for(".show", import_id=batch.id))
+    if not _is_stuck(batch) or not stored.reclaim_batch(session, owner=current_user, batch=batch):
+        session.rollback()
+        flash(_("This import is not stopped, so there is nothing to resume."), "error")
+        return back
+    session.commit()
+    try:
+        tasks.run_import(str(batch.id), str(current_user.id), batch.attempt)
+    except Exception:  # the queue is down: the batch stays stopped, the user can retry
+        log.exception("could not queue the resumed import %s", batch.id)
+        flash(_("The import could not be started. Please try again in a moment."), "error")
+        return back
+    flash(_("The import runs again in the background; this page shows how far it is."), "info")
+    return back
 
 
 @bp.post("/<import_id>/undo")

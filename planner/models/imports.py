@@ -5,22 +5,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, LargeBinary, Uuid
+from sqlalchemy import JSON, Column, ForeignKey, Index, LargeBinary, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from planner.models.types import UTCDateTime, owner_fk, utcnow
 
 
 class ImportStatus(StrEnum):
+    PARSING = "parsing"  # files stored, the preview being computed in the background
     PREVIEW = "preview"  # files stored and parsed, nothing written to the contacts
     RUNNING = "running"  # confirmed, being written (a background task for large files)
     DONE = "done"
     FAILED = "failed"  # the write failed and was rolled back: contacts as before
     UNDONE = "undone"
+    EXPIRED = "expired"  # never confirmed: its files were deleted after a day
 
 
 class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batch"
+    # The hourly expiry looks for unconfirmed batches by status and age.
+    __table_args__ = (Index("ix_import_batch_status_created", "status", "created_at"),)
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: uuid.UUID = owner_fk(index=True)
@@ -31,8 +35,16 @@ class ImportBatch(SQLModel, table=True):
     error: str | None = Field(default=None, max_length=2000)
     # For CSV files with unknown headers: file name -> {header: field}, chosen in the preview.
     column_mapping: dict[str, dict[str, str]] | None = Field(default=None, sa_type=JSON)
+    # What the files would do, computed once when they are uploaded (or columns assigned):
+    # {"files": [FileOutcome as dict], "importable": n}. Page views read it, never parse.
+    preview: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     progress: int = 0
     total: int = 0
+    # The write's lease: a confirmed batch is "running" since ``claimed_at``; the writer
+    # renews it outside its transaction (planner.tasks heartbeat); ``attempt`` counts the
+    # claims, so a resumed write and a late first one cannot both write.
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempt: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
