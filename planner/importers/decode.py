@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import re
+import threading
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _
@@ -38,6 +40,9 @@ class Decoded:
     text: str
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252"
     bom: bool
+    # Lines of a UTF-8 file holding bytes that are not UTF-8 (an Excel round trip), read as
+    # Windows-1252 one by one while the valid UTF-8 around them stays as it is.
+    mixed_lines: tuple[int, ...] = ()
 
     @property
     def fallback(self) -> bool:
@@ -71,6 +76,45 @@ def _cp1252_or_latin1(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error("treffpunkt-latin1", _cp1252_or_latin1)
 
+# Where the bytes that were not UTF-8 sat, for the notice; per thread, set around one decode.
+_not_utf8 = threading.local()
+
+
+def _byte_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    positions: list[int] | None = getattr(_not_utf8, "positions", None)
+    if positions is not None:
+        positions.append(error.start)
+    return _cp1252_or_latin1(error)
+
+
+codecs.register_error("treffpunkt-utf8-or-cp1252", _byte_as_cp1252)
+
+# One well-formed UTF-8 sequence beyond ASCII: a file with none is plain Windows-1252.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_LINES_NAMED = 10
+
+
+def _decode_mixed(data: bytes, offset: int) -> Decoded:
+    """UTF-8 with some Windows-1252 bytes: each byte that is not UTF-8 is read as cp1252, the
+    valid UTF-8 is kept (decoding the whole file as cp1252 garbled every UTF-8 name)."""
+    _not_utf8.positions = []
+    try:
+        text = data[offset:].decode("utf-8", "treffpunkt-utf8-or-cp1252")
+        positions: list[int] = _not_utf8.positions
+    finally:
+        _not_utf8.positions = None
+    lines: list[int] = []
+    line, counted = 1, offset
+    for position in positions:  # ascending: count each stretch of the file once
+        line += data.count(b"\n", counted, offset + position)
+        counted = offset + position
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return Decoded(text, "utf-8-sig" if offset else "utf-8", bool(offset), tuple(lines))
+
 
 def decode_bytes(data: bytes) -> Decoded:
     """Decode an upload. Raises BinaryData for non-text bytes. Never yields U+FFFD
@@ -82,7 +126,7 @@ def decode_bytes(data: bytes) -> Decoded:
         try:
             return Decoded(data[3:].decode("utf-8"), "utf-8-sig", True)
         except UnicodeDecodeError:
-            return Decoded(data[3:].decode("cp1252", "treffpunkt-latin1"), "cp1252", True)
+            return _decode_mixed(data, 3)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return Decoded(data.decode("utf-16"), "utf-16", True)
@@ -91,6 +135,8 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         return Decoded(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
+        if _UTF8_SEQUENCE.search(data):
+            return _decode_mixed(data, 0)
         return Decoded(data.decode("cp1252", "treffpunkt-latin1"), "cp1252", False)
 
 
@@ -111,4 +157,15 @@ def encoding_notice(decoded: Decoded) -> str | None:
     """A user-facing notice when the encoding had to be assumed."""
     if decoded.fallback:
         return str(_("the file is not UTF-8; it was read as Windows-1252 (Western European)"))
+    if decoded.mixed_lines:
+        shown = decoded.mixed_lines[:_LINES_NAMED]
+        more = len(decoded.mixed_lines) - len(shown)
+        lines = ", ".join(map(str, shown)) + (f" (+{more})" if more else "")
+        return str(
+            _(
+                "some characters are not UTF-8 and were read as Windows-1252 (Western "
+                "European): line %(lines)s"
+            )
+            % {"lines": lines}
+        )
     return None

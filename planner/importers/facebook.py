@@ -44,7 +44,9 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
     result = ParsedFile(file=file, format=FORMAT, encoding=decoded.encoding)
     for number, entry in enumerate(friends, start=1):
         name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(name, str) or not name.strip():
+        # repaired before stripping: a last byte 0xA0 or 0x85 reads as a space until then
+        name = repair_mojibake(name).strip() if isinstance(name, str) else None
+        if not name:
             result.problems.append(
                 Problem(row=number, message=str(_("friend entry without a name")))
             )
@@ -57,7 +59,7 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
             ContactRecord(
                 row=number,
                 source=SourceRecord(format=FORMAT, file=file, connected_on=connected),
-                display_name=repair_mojibake(name.strip()),
+                display_name=name,
             )
         )
         if len(result.records) > limits.max_records:
