@@ -15,9 +15,13 @@ T = TypeVar("T", bound=SQLModel)
 K = TypeVar("K")
 
 
+SQLITE_BUSY_SECONDS = 15  # a writer waits this long for the lock before "database is locked"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 15})
+        connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        kwargs.setdefault("connect_args", connect_args)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -26,13 +30,19 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers and one writer work side by side (several gunicorn workers);
-    # foreign keys make ON DELETE CASCADE work as on PostgreSQL.
+    """Decisions: WAL lets readers and one writer work side by side (several gunicorn
+    workers and the Huey consumer on one file), and a reader never blocks a writer. With WAL,
+    synchronous=NORMAL is safe against corruption (a power cut may lose the last commits,
+    not the file) and saves an fsync per commit. The busy timeout is set first, so that even
+    switching to WAL waits for a lock instead of failing. It is no cure for long
+    transactions: background work commits in chunks (planner/followups.py), so a web
+    request waits well under a second. Foreign keys make ON DELETE CASCADE work as on
+    PostgreSQL."""
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
 
 

@@ -114,44 +114,11 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
 
 
 def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]:
-    """What follows a written import, for the contacts it created or merged into: each
-    feature that reacts to new contacts adds its step here (places, possible duplicates)."""
-    from sqlmodel import col, select
+    """What follows a written import, for the contacts it created or merged into (places,
+    possible duplicates, topics), in short transactions: see planner/followups.py."""
+    from planner import followups
 
-    from planner.db import session_scope
-    from planner.models import ImportChange
-
-    engine = app.extensions["planner.engine"]
-    with app.app_context(), session_scope(engine) as session:
-        contact_ids = list(
-            session.exec(
-                select(ImportChange.contact_id).where(
-                    col(ImportChange.import_id) == uuid.UUID(batch_id)
-                )
-            ).all()
-        )
-        done: dict[str, Any] = {"contacts": len(contact_ids)}
-
-        from planner.models import User
-        from planner.places.service import gazetteer_ready, geocode_contacts
-
-        placed_for = session.get(User, uuid.UUID(owner_id))
-        # Places once they exist (`planner geo build`, run by `make run`); plus Nominatim
-        # when configured.
-        if placed_for is not None and gazetteer_ready():
-            done["places"] = geocode_contacts(
-                session, owner=placed_for, contact_ids=contact_ids, online=True
-            ).to_json()
-
-        from planner.duplicates.service import find_suggestions
-        from planner.trips.interests import refresh_interests
-
-        owner = session.get(User, uuid.UUID(owner_id))
-        if owner is not None:
-            done["suggestions"] = find_suggestions(session, owner=owner, contact_ids=contact_ids)
-            # every stale contact, not only this import's: an undo or a merge leaves some too
-            done["interests"] = refresh_interests(session, owner=owner, locale=owner.locale or "en")
-        return done
+    return followups.import_followups(app, batch_id, owner_id)
 
 
 @huey.task()
