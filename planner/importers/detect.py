@@ -125,6 +125,8 @@ def _detect_csv(text: str) -> str | None:
         len(r) == 2 and _FEDI.match(r[1].strip()) and r[0].strip() for r in data_rows
     ):
         return "mastodon_lists_csv"
+    if data_rows and all(_FEDI.match(r[0].strip()) for r in data_rows):
+        return "mastodon_following_csv"  # early exports: addresses without a header row
     if data_rows and len(data_rows[0]) >= 2:
         return "generic_csv"
     return None

@@ -26,19 +26,24 @@ def _account(address: str) -> Account | None:
 
 
 def parse_following(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
+    """Since Mastodon 2.x with the header ``Account address,Show boosts,...``; the earliest
+    exports are one address a line without a header. An account listed twice is kept twice,
+    so the import reports it as merged, as for every other format."""
+    first = next((line for line in decoded.text.splitlines() if line.strip()), "")
+    headerless = _account(first.split(",", 1)[0]) is not None
     table = load_table(
         decoded,
         file=file,
         format=FOLLOWING,
         limits=limits,
-        is_header=is_mastodon_following_header,
+        is_header=None if headerless else is_mastodon_following_header,
         delimiter=",",
+        headerless=headerless,
     )
     if isinstance(table, ParsedFile):
         return table
-    result = new_result(decoded, file=file, format=FOLLOWING, table=table)
-    column = index_of(table.header, "Account address")
-    seen: set[str] = set()
+    result = new_result(decoded, file=file, format=FOLLOWING, table=None if headerless else table)
+    column = 0 if headerless else index_of(table.header, "Account address")
     for number, row in enumerate(table.rows, start=1):
         if is_blank(row):
             result.problems.append(
@@ -56,9 +61,6 @@ def parse_following(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFil
                 )
             )
             continue
-        if account.handle.casefold() in seen:
-            continue
-        seen.add(account.handle.casefold())
         result.records.append(
             ContactRecord(
                 row=row.line,
