@@ -80,12 +80,12 @@ def build_records(
         record = build(row, SourceRecord(format=format, file=file))
         record.row = row.line
         if not record.is_contact():
-            shown = {
-                table.header[i]: c.strip()
+            filled = [
+                table.header[i]
                 for i, c in enumerate(row.cells)
                 if c.strip() and i < len(table.header)
-            }
-            reason = skip_reason(record, None if record.phones else shown)
+            ]
+            reason = skip_reason(record, filled)
             result.problems.append(Problem(row=row.line, record=number, message=reason))
             continue
         if len(result.records) >= limits.max_records:

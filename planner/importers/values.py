@@ -154,13 +154,16 @@ def none_if_blank(text: str | None) -> str | None:
     return value or None
 
 
-def skip_reason(record: ContactRecord, row_values: dict[str, str] | None = None) -> str:
-    """Why a record that is not a contact is skipped, in user-facing words."""
+def skip_reason(record: ContactRecord, filled: Iterable[str] = ()) -> str:
+    """Why a record that is not a contact is skipped, in user-facing words. ``filled`` names
+    the columns that had a value: a notice names fields, it never quotes a row's personal
+    data (the phone number alone is shown, so the user can find the person)."""
     if record.phones:
         return _("only a phone number (%(phone)s)") % {"phone": record.phones[0]}
-    if row_values:
-        shown = ", ".join(f"{k}={v}" for k, v in row_values.items())
-        return _("no name, organisation, e-mail or account (only %(values)s)") % {"values": shown}
+    if columns := ", ".join(filled):
+        return _("no name, organisation, e-mail or account (filled only: %(columns)s)") % {
+            "columns": columns
+        }
     return str(_("empty record: no name, organisation, e-mail or account"))
 
 
