@@ -70,6 +70,8 @@ class Defaults:
     SMTP_SECURITY = "starttls"  # "starttls" | "ssl" | "none"
     SMTP_TIMEOUT = 20
     MAIL_SENDER: str | None = None  # From:, e.g. "Treffpunkt <treffpunkt@example.org>"
+    # Invitations one user may send through the server in 24 hours (recipients, not messages).
+    MAIL_DAILY_RECIPIENTS = 50
     # The user's own calendars (read for busy times): private ics addresses are fetched
     # again this often; addresses in private networks are refused unless allowed (SSRF).
     CALENDAR_REFRESH_MINUTES = 60

@@ -1,4 +1,5 @@
-"""E-mail invitations the way mail clients expect them, sent over plain SMTP.
+"""E-mail invitations the way mail clients expect them, and plain notices (the link that
+verifies an account's address), sent over plain SMTP.
 
 No Flask and no database here: the caller passes the translated text, the calendar file and
 the SMTP settings; this module builds the message and talks to the server.
@@ -54,9 +55,12 @@ from planner.calendar.ics import LANGUAGE_TAG
 __all__ = [
     "Invitation",
     "MailError",
+    "Notice",
     "SmtpSettings",
     "invitation_message",
+    "notice_message",
     "send_invitation",
+    "send_notice",
 ]
 
 METHODS = frozenset({"REQUEST", "CANCEL"})
@@ -92,6 +96,16 @@ class Invitation:
     method: str  # "REQUEST" | "CANCEL" (must match the METHOD inside ics)
     language: str | None = None  # Content-Language header when known
     filename: str = "invite.ics"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A plain-text message from the server to one person (e.g. a verification link)."""
+
+    to: str
+    subject: str
+    text: str
+    language: str | None = None
 
 
 class MailError(RuntimeError):
@@ -168,17 +182,9 @@ def invitation_message(
     line breaks in headers (injection), malformed addresses, a missing sender or recipient.
     """
     _check_invitation(invitation, sender)
-    domain = message_id_domain or parseaddr(sender)[1].rpartition("@")[2]
-    domain = _no_newlines(domain, "message_id_domain") or DEFAULT_MESSAGE_ID_DOMAIN
-
-    message = EmailMessage(policy=policy.SMTP)
-    message["From"] = sender
-    message["To"] = ", ".join(invitation.to)
+    message = _headed(sender, ", ".join(invitation.to), invitation.subject, message_id_domain)
     if invitation.reply_to:
         message["Reply-To"] = invitation.reply_to
-    message["Subject"] = invitation.subject
-    message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=domain)
 
     message.set_content(invitation.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(
@@ -202,6 +208,36 @@ def invitation_message(
     if invitation.language:
         # Added last: turning the message multipart moves Content-* headers into the first part.
         message["Content-Language"] = invitation.language
+    return message
+
+
+def notice_message(
+    notice: Notice, *, sender: str, message_id_domain: str | None = None
+) -> EmailMessage:
+    """A plain-text e-mail (quoted-printable UTF-8); the same header checks as invitations."""
+    if not sender:
+        raise ValueError("no sender (From address) configured")
+    _address(sender, "sender")
+    _address(notice.to, "recipient")
+    _no_newlines(notice.subject, "subject")
+    if notice.language is not None and not LANGUAGE_TAG.fullmatch(notice.language):
+        raise ValueError(f"invalid language tag: {notice.language!r}")
+    message = _headed(sender, notice.to, notice.subject, message_id_domain)
+    message.set_content(notice.text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if notice.language:
+        message["Content-Language"] = notice.language
+    return message
+
+
+def _headed(sender: str, to: str, subject: str, message_id_domain: str | None) -> EmailMessage:
+    domain = message_id_domain or parseaddr(sender)[1].rpartition("@")[2]
+    domain = _no_newlines(domain, "message_id_domain") or DEFAULT_MESSAGE_ID_DOMAIN
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain=domain)
     return message
 
 
@@ -259,9 +295,21 @@ def send_invitation(settings: SmtpSettings, invitation: Invitation) -> str:
     if settings.security not in SECURITY_MODES:
         raise ValueError(f"security must be starttls, ssl or none, not {settings.security!r}")
     message = invitation_message(invitation, sender=settings.sender)
+    return _deliver(settings, message, [_address(r, "recipient") for r in invitation.to])
+
+
+def send_notice(settings: SmtpSettings, notice: Notice) -> str:
+    """Send a plain notice like ``send_invitation`` (same security modes and errors)."""
+    if settings.security not in SECURITY_MODES:
+        raise ValueError(f"security must be starttls, ssl or none, not {settings.security!r}")
+    message = notice_message(notice, sender=settings.sender)
+    return _deliver(settings, message, [_address(notice.to, "recipient")])
+
+
+def _deliver(settings: SmtpSettings, message: EmailMessage, to_addrs: list[str]) -> str:
+    """Connect, secure, log in and send ``message``; return its Message-ID."""
     message_id = str(message["Message-ID"])
     from_addr = _address(settings.sender, "sender")
-    to_addrs = [_address(recipient, "recipient") for recipient in invitation.to]
     where = f"{settings.host}:{settings.port}"
     password = settings.password
 

@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
     from planner.imports.views import bp as imports_bp
     from planner.meetings.views import bp as meetings_bp
     from planner.places.views import bp as places_bp
+    from planner.settings.sending_views import bp as sending_bp
     from planner.settings.views import bp as settings_bp
     from planner.trips.views import bp as trips_bp
 
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         contacts_bp,
         imports_bp,
         settings_bp,
+        sending_bp,
         places_bp,
         duplicates_bp,
         trips_bp,

@@ -21,10 +21,11 @@ from sqlmodel import Session, col
 
 from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
 from planner.db import in_chunks
-from planner.mail import Invitation, SmtpSettings, send_invitation
+from planner.mail import Invitation, MailError, SmtpSettings, send_invitation
 from planner.meetings.service import MeetingError, attendee_contacts, zone
-from planner.models import Contact, ContactEmail, Meeting, MeetingStatus, User
+from planner.models import Contact, ContactEmail, MailKind, Meeting, MeetingStatus, User
 from planner.models.types import utcnow
+from planner.settings import sending
 
 GERMAN_SPEAKING = frozenset({"DE", "AT", "CH", "LI"})
 
@@ -234,7 +235,10 @@ class Sent:
 
 def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSettings) -> Sent:
     """E-mail the invite (or the cancellation) to every invitee with an address, one message
-    per language; replies go to the user. The caller commits (sending is recorded)."""
+    per language; replies go to the user. Only from a verified address and within the daily
+    limit (``SendingRefused`` before anything goes out). Every message that went out is
+    logged, also when a later one fails with ``MailError``: the caller commits either way
+    (the meeting is marked sent only when all went out)."""
     contacts = attendee_contacts(session, meeting=meeting)
     emails = first_emails(session, (c.id for c in contacts))
     by_language: dict[str, list[Contact]] = defaultdict(list)
@@ -243,6 +247,8 @@ def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSetti
             by_language[language_of(contact, owner)].append(contact)
     if not by_language:
         raise MeetingError(_("None of the invitees has an e-mail address."))
+    total = sum(len(group) for group in by_language.values())
+    sending.check_may_send(session, owner=owner, recipients=total)
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     sent: list[str] = []
     for language, group in sorted(by_language.items()):
@@ -253,23 +259,33 @@ def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSetti
             data = (cancel_ics if cancelled else invite_ics)(invite, dtstamp=utcnow())
             text = message(owner, meeting, invite)
         recipients = tuple(emails[c.id] for c in group)
-        send_invitation(
-            settings,
-            Invitation(
-                to=recipients,
-                reply_to=owner.email,
-                subject=text.subject,
-                text=text.text,
-                ics=data,
-                method="CANCEL" if cancelled else "REQUEST",
-                language=language,
-            ),
+        invitation = Invitation(
+            to=recipients,
+            reply_to=owner.email,
+            subject=text.subject,
+            text=text.text,
+            ics=data,
+            method="CANCEL" if cancelled else "REQUEST",
+            language=language,
         )
+        try:
+            send_invitation(settings, invitation)
+        except MailError as error:
+            accepted = len(recipients) - len(error.refused) if error.refused else 0
+            _log(session, owner, accepted)
+            raise
+        _log(session, owner, len(recipients))
         sent.extend(recipients)
     mark_sent(session, meeting=meeting)
     return Sent(
         recipients=tuple(sent),
         without_email=tuple(c.display_name for c in contacts if c.id not in emails),
+    )
+
+
+def _log(session: Session, owner: User, recipients: int) -> None:
+    sending.record_sent(
+        session, owner=owner, kind=MailKind.INVITE, recipients=recipients, now=utcnow()
     )
 
 

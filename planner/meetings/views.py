@@ -34,6 +34,7 @@ from planner.meetings.forms import (
 )
 from planner.models import Contact, Meeting, MeetingStatus, TripLeg
 from planner.models.types import utcnow
+from planner.settings import sending
 from planner.trips.forms import ButtonForm
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -139,8 +140,10 @@ def _render(
     answers = {a.contact_id: a.partstat for a in meeting.attendees}
     smtp = invites.smtp_settings() is not None
     sendable = invites.sendable(meeting)
+    allowance = sending.allowance(session, owner=current_user, now=now) if smtp else None
+    by_server = allowance is not None and allowance.verified and allowance.left > 0
     prepared = None
-    if sendable and not smtp:
+    if sendable and not by_server:
         invite = invites.build_invite(
             session,
             owner=current_user,
@@ -185,6 +188,8 @@ def _render(
         query=query,
         found=[row for row in found if row.id not in answers],
         smtp=smtp,
+        allowance=allowance,
+        by_server=by_server,
         sendable=sendable,
         needs_sending=invites.needs_sending(meeting),
         prepared=prepared,
@@ -359,8 +364,8 @@ def answer(meeting_id: str, contact_id: str) -> ResponseReturnValue:
 @bp.get("/<meeting_id>/invite.ics")
 @login_required
 def invite_file(meeting_id: str) -> ResponseReturnValue:
-    """The invite (or, once cancelled, the cancellation) to send by hand; downloading it
-    counts as sending."""
+    """The invite (or, once cancelled, the cancellation) to send by hand. A GET changes
+    nothing (browsers prefetch, a download may fail): "I sent it" records the sending."""
     session = db.session()
     meeting = _owned(meeting_id)
     try:
@@ -368,8 +373,6 @@ def invite_file(meeting_id: str) -> ResponseReturnValue:
     except service.MeetingError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", meeting_id=meeting.id))
-    invites.mark_sent(session, meeting=meeting)
-    session.commit()
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     method = "CANCEL" if cancelled else "REQUEST"
     name = "cancel.ics" if cancelled else "invite.ics"
@@ -381,6 +384,22 @@ def invite_file(meeting_id: str) -> ResponseReturnValue:
             "Cache-Control": "no-store",
         },
     )
+
+
+@bp.post("/<meeting_id>/sent")
+@login_required
+def mark_sent(meeting_id: str) -> ResponseReturnValue:
+    """The user sent the downloaded invite (or cancellation) themselves."""
+
+    def record(session: Session, meeting: Meeting) -> str:
+        if not invites.sendable(meeting):
+            raise service.MeetingError(_("Pick a time first: an invite needs one."))
+        invites.mark_sent(session, meeting=meeting)
+        if meeting.status == MeetingStatus.CANCELLED.value:
+            return _("Noted: the invitees know of the cancellation.")
+        return _("Noted: the invitees have the invite.")
+
+    return _act(meeting_id, ButtonForm(), record)
 
 
 @bp.post("/<meeting_id>/send")
@@ -396,11 +415,11 @@ def send(meeting_id: str) -> ResponseReturnValue:
         return redirect(url_for(".show", meeting_id=meeting.id))
     try:
         sent = invites.send(session, owner=current_user, meeting=meeting, settings=settings)
-    except service.MeetingError as error:
+    except (service.MeetingError, sending.SendingRefused) as error:
         session.rollback()
         flash(str(error), "error")
     except MailError as error:
-        session.rollback()
+        session.commit()  # what did go out counts towards the daily limit
         flash(_("The e-mail could not be sent: %(problem)s", problem=str(error)), "error")
     else:
         session.commit()

@@ -12,6 +12,7 @@ from planner.models.contact import (
 )
 from planner.models.duplicates import MergeSuggestion, SuggestionStatus
 from planner.models.imports import ImportBatch, ImportChange, ImportFile, ImportStatus
+from planner.models.mail import EmailVerification, MailKind, MailSend
 from planner.models.meeting import (
     BusyTime,
     CalendarKind,
@@ -37,12 +38,15 @@ __all__ = [
     "ContactSource",
     "ContactTopic",
     "Decision",
+    "EmailVerification",
     "GeocodeCache",
     "ImportBatch",
     "ImportChange",
     "ImportFile",
     "ImportStatus",
     "LocationSource",
+    "MailKind",
+    "MailSend",
     "Meeting",
     "MeetingAttendee",
     "MeetingStatus",

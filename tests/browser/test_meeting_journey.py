@@ -1,5 +1,6 @@
 """A coffee meeting in a real browser: accept a trip suggestion, pick a proposed time,
-confirm, download the invite, change the time (SEQUENCE rises), cancel (METHOD:CANCEL)."""
+confirm, download the invite (and say it went out), change the time (SEQUENCE rises),
+cancel (METHOD:CANCEL)."""
 
 import re
 from datetime import date, timedelta
@@ -71,7 +72,10 @@ def test_from_suggestion_to_invite_to_update_to_cancellation(
     uid, sequence = invite.vevent.uid.value, int(invite.vevent.sequence.value)
     assert invite.vevent.attendee.value.lower() == "mailto:mara@example.org"
     assert invite.vevent.dtstart.value.strftime("%Y-%m-%d %H:%M %Z") == f"{DAY} 09:00 CEST"
-    page.reload()
+    page.reload()  # a download changes nothing: the user says when it went out
+    expect(page.locator("#needs-sending")).to_contain_text("Not sent yet")
+    page.get_by_role("button", name="I sent it").click()
+    expect(page.get_by_text("Noted: the invitees have the invite.")).to_be_visible()
     expect(page.locator("#needs-sending")).to_have_count(0)
 
     page.get_by_label("Start").fill(f"{DAY + timedelta(days=1)}T15:00")

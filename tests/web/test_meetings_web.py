@@ -118,7 +118,15 @@ def test_suggestion_to_confirmed_meeting_to_invite_to_change_to_cancel(
     uid, first_sequence = calendar.vevent.uid.value, int(calendar.vevent.sequence.value)
     assert calendar.vevent.dtstart.value.astimezone(UTC) == datetime.fromisoformat(starts[0])
     assert calendar.vtimezone.tzid.value == "Europe/Berlin"
-    assert "Not sent yet" not in web.get(url).get_data(as_text=True)
+    page = web.get(url).get_data(as_text=True)
+    assert "Not sent yet" in page  # a download (a GET) changes nothing
+    assert 'id="i-sent-it"' in page
+    assert web.client.post(f"{url}/sent").status_code == 400  # no CSRF token
+    marked = web.submit(f"{url}/sent", form_url=url)
+    page = web.get(marked.headers["Location"]).get_data(as_text=True)
+    assert "the invitees have the invite" in page
+    assert "Not sent yet" not in page and 'id="i-sent-it"' not in page
+    assert "Invite sent on" in page
 
     changed = web.submit(
         url,
@@ -226,10 +234,13 @@ def test_invites_go_out_by_email_in_the_invitees_language(
             )
         )
         session.commit()
+    from tests.web.test_mail_web import verify_address
+
+    verify_address(web, received)  # only a verified address sends through the server
     sent = web.submit(f"{url}/send", form_url=url)
     assert "Sent to mara@example.de" in web.get(sent.headers["Location"]).get_data(as_text=True)
-    assert len(received) == 1
-    envelope = received[0]
+    assert len(received) == 2  # the verification link, the invitation
+    envelope = received[1]
     assert envelope.rcpt_tos == ["mara@example.de"]
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
     assert message["Reply-To"] == "alice@example.org"
@@ -374,10 +385,11 @@ def test_meeting_pages_need_the_owner_and_a_csrf_token(
     assert web.client.post(f"{url}/confirm").status_code == 400  # no CSRF token
     bob = login(make_user("bob@example.org"))
     token = bob.csrf_token("/settings/calendars")
-    for action in ("confirm", "cancel", "done", "send", "slot", "people"):
+    for action in ("confirm", "cancel", "done", "send", "sent", "slot", "people"):
         assert bob.client.post(f"{url}/{action}", data={"csrf_token": token}).status_code == 404
     assert bob.get(f"{url}/invite.ics").status_code == 404
-    assert bob.get("/meetings/").get_data(as_text=True).count("/meetings/") <= 2
+    listing = bob.get("/meetings/").get_data(as_text=True)  # (the menu links /meetings/ too)
+    assert url not in listing and not re.search(r'href="/meetings/[0-9a-f-]{36}"', listing)
 
 
 def run(app: Flask, *args: str) -> Any:
@@ -543,11 +555,13 @@ def test_the_cached_trip_page_follows_every_change(alice: Any, login: Any) -> No
     page = web.get(trip).get_data(as_text=True)
     assert "Renamed Person" in page and name not in page
 
-    # A time, then the invite goes out (downloaded): no more "Withdraw", only cancel.
+    # A time, then the invite goes out (downloaded, then "I sent it"): no more "Withdraw".
     meeting_page = web.get(url).get_data(as_text=True)
     web.submit(f"{url}/slot", {"starts_at": slot_starts(meeting_page)[0]}, form_url=url)
     assert "Withdraw" in web.get(trip).get_data(as_text=True)
     assert web.get(f"{url}/invite.ics").status_code == 200
+    assert "Withdraw" in web.get(trip).get_data(as_text=True)  # a download sends nothing
+    assert web.submit(f"{url}/sent", form_url=url).status_code == 302
     page = web.get(trip).get_data(as_text=True)
     assert "Renamed Person" in page and "Withdraw" not in page
 
