@@ -362,6 +362,9 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
             f"{host}:{port}",
             "--access-logfile",
             "-",
+            # feed and verification addresses carry their secret: masked in the access log
+            "--logger-class",
+            "planner.access_log.MaskingLogger",
             "planner:create_app()",
         ],
         env=os.environ.copy(),

@@ -7,13 +7,11 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
-)
-from flask import (
-    session as cookie,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
@@ -31,7 +29,6 @@ from planner.trips.forms import ButtonForm
 bp = Blueprint("feeds", __name__)
 
 FEED_MAX_AGE = 15 * 60  # calendar apps poll; 15 minutes is fresh enough for meetings
-_ONCE = "feed_address_once"
 
 
 def feed_url(token: str) -> str:
@@ -70,7 +67,7 @@ def feed(token: str) -> ResponseReturnValue:
     return response
 
 
-def _page(**forms: object) -> ResponseReturnValue:
+def _page(*, new_token: str | None = None, **forms: object) -> tuple[str, int]:
     session = db.session()
     prefs = forms.get("prefs")
     if prefs is None:
@@ -83,8 +80,7 @@ def _page(**forms: object) -> ResponseReturnValue:
         prefs.buffer.data = user.meeting_buffer_minutes
         prefs.per_day.data = user.meetings_per_day
         prefs.alarm.data = user.meeting_alarm_minutes
-    token = cookie.pop(_ONCE, None)
-    address = feed_url(token) if token else None
+    address = feed_url(new_token) if new_token else None
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
     return render_template(
         "feeds/settings.html",
@@ -221,8 +217,13 @@ def new_feed() -> ResponseReturnValue:
     session = db.session()
     token = service.new_feed_token(session, owner=current_user)
     session.commit()
-    cookie[_ONCE] = token  # shown once, on the next page
-    return redirect(url_for(".settings") + "#feed")
+    # Shown once, in this very response: not via the session, whose signed cookie anyone
+    # holding it can read, and not cached anywhere.
+    page, status = _page(new_token=token)
+    response = make_response(page, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.post("/settings/calendars/feed/revoke")
