@@ -17,9 +17,12 @@ Decisions:
   their IPv4 address), unless ``allow_private``. The connection then goes to exactly the
   addresses that were checked -- the socket is opened to the IP, while the Host header, TLS
   SNI and certificate verification use the host name -- so DNS rebinding between the check
-  and the connection is not possible. Remaining limits: ``getaddrinfo`` has no timeout of its
-  own (the system resolver's applies), and a proxy is never used (environment proxy
-  settings are ignored on purpose: a proxy would connect to whatever the name resolves to).
+  and the connection is not possible. ``getaddrinfo`` has no timeout of its own (a stuck
+  resolver held a "refresh now" for 20 s and more): it runs in a daemon thread and is
+  waited for at most the time left of the deadline; a lookup that overruns is abandoned (its
+  thread ends when the system resolver gives up) and the fetch fails naming the host. A
+  proxy is never used (environment proxy settings are ignored on purpose: a proxy would
+  connect to whatever the name resolves to).
 * Redirects (301, 302, 303, 307, 308) are followed by hand, at most 5, and every hop is
   resolved and checked again. A redirect from https to http is refused (the secret address
   would then travel in clear). Credentials in the URL (``https://user:pw@host/...``) are
@@ -48,12 +51,15 @@ from __future__ import annotations
 import base64
 import http.client
 import ipaddress
+import queue
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _
@@ -195,10 +201,43 @@ def _forbidden_reason(address: IPAddress) -> LazyString | None:
     return None
 
 
-def _resolve(target: _Target, allow_private: bool) -> list[str]:
-    """The checked IP addresses of ``target``'s host, in the resolver's order."""
+AddressInfo = list[tuple[Any, Any, Any, str, tuple[Any, ...]]]
+
+
+def _lookup(host: str, port: int, wait: float) -> AddressInfo:
+    """``socket.getaddrinfo`` waited for at most ``wait`` seconds (see the module
+    docstring); ``TimeoutError`` when it takes longer."""
+    answer: queue.SimpleQueue[AddressInfo | BaseException] = queue.SimpleQueue()
+
+    def work() -> None:
+        try:
+            answer.put(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the waiting thread
+            answer.put(error)
+
+    threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
     try:
-        infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
+        result = answer.get(timeout=wait)
+    except queue.Empty:
+        raise TimeoutError(host) from None
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _resolve(target: _Target, allow_private: bool, wait: float, timeout: float) -> list[str]:
+    """The checked IP addresses of ``target``'s host, in the resolver's order, looked up
+    within ``wait`` seconds (what is left of the fetch's ``timeout``)."""
+    try:
+        infos = _lookup(target.host, target.port, wait)
+    except TimeoutError:
+        raise FetchError(
+            _(
+                "looking up the host name %(host)s timed out after %(seconds)s s",
+                host=target.host,
+                seconds=lazy_number(timeout),
+            )
+        ) from None
     except (socket.gaierror, UnicodeError):
         raise FetchError(_("host name %(host)s not found", host=target.host)) from None
     addresses: list[str] = []
@@ -431,7 +470,7 @@ def _request(
             raise _timed_out(timeout)
         return left
 
-    addresses = _resolve(target, allow_private)
+    addresses = _resolve(target, allow_private, remaining(), timeout)
     connection: http.client.HTTPConnection
     if target.scheme == "https":
         connection = _PinnedHTTPSConnection(

@@ -424,6 +424,28 @@ def test_unknown_host() -> None:
         get("https://nowhere.invalid/cal.ics")
 
 
+def test_a_name_lookup_that_hangs_times_out_naming_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    released = threading.Event()
+
+    def stuck(*_args: Any, **_kwargs: Any) -> Any:
+        released.wait(30)  # a resolver that does not answer (released when the test ends)
+        raise socket.gaierror("gave up")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    started = time.monotonic()
+    try:
+        with pytest.raises(
+            FetchError,
+            match=r"looking up the host name calendar\.example timed out after 0\.3 s",
+        ):
+            get("https://calendar.example/cal.ics", timeout=0.3)
+        assert time.monotonic() - started < 0.75
+    finally:
+        released.set()
+
+
 # --- credentials ----------------------------------------------------------------------------
 
 
