@@ -33,10 +33,12 @@ class Defaults:
     IMPORT_UPLOAD_TTL_HOURS = 24
     IMPORT_PREVIEW_BACKGROUND_BYTES = 2 * 1024 * 1024  # of text to parse (a zip: unpacked)
     IMPORT_LEASE_SECONDS = 600
-    # Sign-in throttling (Flask-Limiter); storage becomes Redis when REDIS_URL is set.
-    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in and registration throttling (planner.auth.throttle: the limits are constants
+    # there), counted in Redis when REDIS_URL is set, else in the database. Off in tests.
+    RATELIMIT_ENABLED = True
+    # Reverse proxies in front of the app (0: none): how many X-Forwarded-For/-Proto/-Host
+    # hops to believe, for the client address, HTTPS and the host in links.
+    TRUSTED_PROXIES = 0
     # Argon2id parameters (RFC 9106 "second recommended option" scaled to a small server).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024  # KiB
@@ -141,8 +143,6 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = secure
         app.config["REMEMBER_COOKIE_SECURE"] = secure
     Weights.from_config(app.config["MATCH_WEIGHTS"])  # a misspelt weight fails at start
-    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
 
 
 def normalize_database_url(url: str) -> str:

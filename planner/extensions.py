@@ -1,12 +1,9 @@
 """Flask extensions: created here, bound to an app in ``init_app``."""
 
-import uuid
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -15,7 +12,6 @@ from planner.paths import TRANSLATIONS_DIR
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str | None:
@@ -33,17 +29,11 @@ def select_locale() -> str | None:
 
 
 def _load_user(user_id: str) -> Any:
+    """The user of the server-side session the cookie names (gone after signing out)."""
     from planner import db
-    from planner.models import User
+    from planner.auth.sessions import load_session_user
 
-    ident, _, key = user_id.partition(".")
-    try:
-        user = db.session().get(User, uuid.UUID(ident))
-    except ValueError:
-        return None
-    if user is None or user.session_key != key:
-        return None
-    return user
+    return load_session_user(db.session(), user_id)
 
 
 def init_app(app: Flask) -> None:
@@ -58,4 +48,3 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
-    limiter.init_app(app)

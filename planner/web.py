@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.extensions import login_manager
 
@@ -67,6 +68,11 @@ def init_app(app: Flask) -> None:
     ):
         app.register_blueprint(bp)
     app.extensions["planner.csp"] = content_security_policy(app.config.get("MAP_TILE_URL"))
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:  # the client's address, scheme and host as the proxies in front saw them
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     login_manager.login_message = _l("Please sign in to see this page.")
     app.after_request(_security_headers)

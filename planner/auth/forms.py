@@ -1,11 +1,32 @@
 """Sign-up and sign-in forms."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, EmailField, Field, PasswordField, SelectField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from planner.auth.passwords import contains_address, is_common
 
 PASSWORD_MIN = 10
+
+
+def not_guessable(form: Any, field: Field) -> None:
+    """Refuse the most common passwords and any holding the account's address (the form's
+    ``email`` field, else the signed-in user's)."""
+    password = field.data or ""
+    if is_common(password):
+        raise ValidationError(
+            _l("This is one of the most common passwords: attackers try it first. Choose another.")
+        )
+    email_field = getattr(form, "email", None)
+    email = email_field.data if email_field is not None else None
+    if not email and current_user and current_user.is_authenticated:
+        email = current_user.email
+    if email and contains_address(password, email):
+        raise ValidationError(_l("The password must not contain your e-mail address."))
 
 
 def new_password_field(label: str | None = None) -> PasswordField:
@@ -18,6 +39,7 @@ def new_password_field(label: str | None = None) -> PasswordField:
                 max=200,
                 message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN),
             ),
+            not_guessable,
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -54,3 +76,7 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Stay signed in on this device"))
+
+
+class ConfirmRegistrationForm(FlaskForm):
+    """The button behind the e-mailed link (a GET never creates the account)."""

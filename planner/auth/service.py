@@ -9,6 +9,7 @@ from planner.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from planner.auth.sessions import end_all_sessions
 from planner.models import (
     Contact,
     ContactAccount,
@@ -21,8 +22,8 @@ from planner.models import (
     ImportFile,
     MergeSuggestion,
     User,
+    UserSession,
 )
-from planner.models.user import new_session_key
 
 
 class AccountError(Exception):
@@ -62,13 +63,13 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
 
 
 def change_password(session: Session, *, user: User, current: str, new: str) -> None:
-    """Set a new password and sign out every other session; caller commits."""
+    """Set a new password and sign out every other session (``user`` carries this browser's
+    session, as loaded for the request); caller commits."""
     if not verify_password(user.password_hash, current):
         raise AccountError("wrong password")
     user.password_hash = hash_password(new)
-    user.session_key = new_session_key()
     session.add(user)
-    session.flush()
+    end_all_sessions(session, user=user, keep_current=True)
 
 
 def delete_user(session: Session, *, user: User) -> None:
@@ -91,6 +92,7 @@ def delete_user(session: Session, *, user: User) -> None:
         MergeSuggestion,
     ):
         session.execute(delete(model).where(model.owner_id == user.id))  # type: ignore
+    session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
     session.flush()
 

@@ -22,6 +22,7 @@ from planner.models.meeting import (
     MeetingStatus,
 )
 from planner.models.places import GeocodeCache
+from planner.models.session import PendingRegistration, SignInAttempt, UserSession
 from planner.models.topics import ContactInterest, TopicVocabulary, UserTopic
 from planner.models.trip import Decision, SuggestionDecision, Trip, TripLeg
 from planner.models.user import User
@@ -51,6 +52,8 @@ __all__ = [
     "MeetingAttendee",
     "MeetingStatus",
     "MergeSuggestion",
+    "PendingRegistration",
+    "SignInAttempt",
     "Stage",
     "SuggestionDecision",
     "SuggestionStatus",
@@ -58,5 +61,6 @@ __all__ = [
     "Trip",
     "TripLeg",
     "User",
+    "UserSession",
     "UserTopic",
 ]

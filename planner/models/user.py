@@ -1,6 +1,5 @@
 """Accounts."""
 
-import secrets
 import uuid
 from datetime import datetime
 
@@ -9,18 +8,12 @@ from sqlmodel import Field, SQLModel
 from planner.models.types import UTCDateTime, utcnow
 
 
-def new_session_key() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(SQLModel, table=True):
     __tablename__ = "users"  # "user" is reserved in PostgreSQL
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     email: str = Field(max_length=254, unique=True)  # stored lower-cased
     password_hash: str = Field(max_length=255)
-    # Part of the login cookie: rotating it (password change) signs out every other session.
-    session_key: str = Field(default_factory=new_session_key, max_length=64)
     locale: str | None = Field(default=None, max_length=8)  # None: follow the browser
     home_city: str | None = Field(default=None, max_length=200)
     home_country: str | None = Field(default=None, max_length=2)
@@ -61,4 +54,9 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_key}"
+        """What the session and remember-me cookies carry: the user and the server-side
+        session (``planner.auth.sessions``) this browser signed in with."""
+        token: str | None = getattr(self, "_session_token", None)
+        if token is None:
+            raise RuntimeError("sign in through planner.auth.sessions.start_session")
+        return f"{self.id}.{token}"

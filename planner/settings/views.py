@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from planner import db, tasks
 from planner.auth import service
@@ -63,7 +63,6 @@ def change_password() -> ResponseReturnValue:
             form.current.errors.append(_("That is not your current password."))
         else:
             db.session().commit()
-            login_user(user)  # the new session key goes into this session's cookie
             flash(_("Password changed. Other devices have been signed out."), "success")
             return redirect(url_for(".index"))
     return render_template(

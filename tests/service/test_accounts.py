@@ -24,14 +24,19 @@ def test_passwords_are_argon2id_hashes_and_verify(db: Session, make_user: Any) -
     assert service.authenticate(db, email="nobody@example.org", password=PASSWORD) is None
 
 
-def test_changing_the_password_rotates_the_session_key(db: Session, make_user: Any) -> None:
-    user = make_user()
-    old_id = user.get_id()
-    user = db.get(User, user.id)
+def test_changing_the_password_ends_every_other_session(db: Session, make_user: Any) -> None:
+    from planner.auth import sessions
+
+    user = db.get(User, make_user().id)
+    phone = sessions.start_session(db, user=user, user_agent=None)
+    sessions.start_session(db, user=user, user_agent="Mozilla/5.0 (X11; Linux) Firefox/133.0")
     with pytest.raises(service.AccountError):
         service.change_password(db, user=user, current="wrong", new="another password")
     service.change_password(db, user=user, current=PASSWORD, new="another password")
-    assert user.get_id() != old_id
+    db.commit()
+    assert sessions.load_session_user(db, user.get_id()) is user  # this browser stays
+    assert sessions.load_session_user(db, f"{user.id}.{phone}") is None
+    assert [d.user_agent for d in sessions.devices(db, user=user)] == ["Firefox on Linux"]
     assert service.authenticate(db, email=user.email, password="another password") is user
 
 

@@ -51,12 +51,16 @@ def test_plain_http_keeps_cookies_usable_on_localhost(tmp_path: Path, clean_env:
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_redis_url_moves_rate_limit_storage_to_redis(
+def test_redis_url_moves_sign_in_counts_to_redis(
     tmp_path: Path, clean_env: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from planner.auth import throttle
+
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
-    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert isinstance(throttle.store(app), throttle.RedisStore)
+    without = create_app({"INSTANCE_PATH": str(tmp_path), "REDIS_URL": None})
+    assert isinstance(throttle.store(without), throttle.DatabaseStore)
 
 
 @pytest.mark.parametrize(
