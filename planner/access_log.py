@@ -1,10 +1,11 @@
 """gunicorn's access log without the secrets some addresses carry.
 
-The private feed's address is its only key (``/feed/<token>.ics``), and a verification link
-(``/settings/email/verify/<token>``) proves a mailbox: written into the access log, they
-would be readable by everyone who reads the logs or their backups. ``MaskingLogger`` writes
-``/feed/…`` and ``/settings/email/verify/…`` instead, in every field of a log line (request
-line, path, referrer, environ). ``planner serve`` passes it to gunicorn (``--logger-class``).
+The private feed's address is its only key (``/feed/<token>.ics``), and a verification or
+registration link (``/settings/email/verify/<token>``, ``/register/confirm/<token>``) proves
+a mailbox: written into the access log, they would be readable by everyone who reads the
+logs or their backups. ``MaskingLogger`` writes ``/feed/…`` (and so on) instead, in every
+field of a log line (request line, path, referrer, environ). ``planner serve`` passes it to
+gunicorn (``--logger-class``).
 
 Decisions: the token is replaced, not hashed: a hash in the log would be the key to look up
 the stored hash (the database keeps SHA-256 of the feed token). Masking happens in the atoms
@@ -17,7 +18,9 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 MASK = "…"
-_SECRET_PATHS = re.compile(r"(/feed/|/settings/email/verify/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
+_SECRET_PATHS = re.compile(
+    r"(/feed/|/settings/email/verify/|/register/confirm/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)"
+)
 
 
 def mask_secrets(text: str) -> str:

@@ -31,6 +31,9 @@ def test_mask_secrets_keeps_everything_but_the_token() -> None:
     assert mask_secrets("/settings/email/verify/Zz9-_aaaaaaaaaaaaaaaaaaaa") == (
         "/settings/email/verify/…"
     )
+    assert mask_secrets("POST /register/confirm/Zz9-_aaaaaaaaaaaaaaaaaaaa HTTP/1.1") == (
+        "POST /register/confirm/… HTTP/1.1"
+    )
     assert mask_secrets("GET /feedback/x /settings/email/verify HTTP/1.1") == (
         "GET /feedback/x /settings/email/verify HTTP/1.1"
     )
