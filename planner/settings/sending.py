@@ -207,3 +207,22 @@ def verify(
     verification.verified_at = now or utcnow()
     session.add(verification)
     session.flush()
+
+
+def record_proven_address(session: Session, *, owner: User, now: datetime | None = None) -> None:
+    """The account's address was proven another way (the registration link, opened from that
+    mailbox): record it as verified, with a token nobody knows."""
+    if is_verified(session, owner=owner):
+        return
+    now = now or utcnow()
+    session.add(
+        EmailVerification(
+            owner_id=owner.id,
+            address=owner.email.lower(),
+            token_hash=token_hash(secrets.token_urlsafe(32)),
+            created_at=now,
+            expires_at=now,
+            verified_at=now,
+        )
+    )
+    session.flush()

@@ -38,6 +38,14 @@ def test_a_link_proves_the_address_it_was_sent_to_once(db: Session, make_user: A
     assert sending.pending_verification(db, token, now=now) is None  # used up
 
 
+def test_an_address_proven_at_registration_counts(db: Session, make_user: Any) -> None:
+    alice = _user(db, make_user("alice@example.org"))
+    sending.record_proven_address(db, owner=alice)
+    sending.record_proven_address(db, owner=alice)  # once is enough
+    assert sending.is_verified(db, owner=alice)
+    assert db.execute(select(func.count()).select_from(EmailVerification)).scalar_one() == 1
+
+
 def test_a_new_address_needs_a_new_proof(db: Session, make_user: Any) -> None:
     alice = _user(db, make_user("alice@example.org"))
     first = sending.new_verification(db, owner=alice)
