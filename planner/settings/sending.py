@@ -17,6 +17,10 @@ Decisions:
   Recipients are counted, not messages: one invite to 50 people is 50. Verification links
   have their own small limit, as they go to an address that may not be the user's.
 * Only what went out is counted: the recipients the server accepted.
+* The count is read before sending and written after, without a lock: two sends of the
+  same user at the very same moment can both pass (the overshoot is at most one invite per
+  web worker). Locking the user's row would hold it for the whole SMTP conversation (up to
+  ``SMTP_TIMEOUT`` per message) and block sign-ins and settings meanwhile.
 """
 
 import hashlib
