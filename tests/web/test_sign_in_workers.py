@@ -1,8 +1,9 @@
 """The acceptance check, served for real: gunicorn with two workers on one database.
 
 25 wrong passwords for one account from one address within a minute get at most 10 answers
-that are not 429 across both workers, sent in parallel so both workers answer; the owner
-still signs in from the same address in her own browser; a restart forgets nothing.
+that are not 429 across both workers (sent five at a time, so both workers usually answer
+some); the owner still signs in from the same address in her own browser; a new server
+process (a restart) refuses the next guess: the count lives in no process's memory.
 """
 
 import http.client
@@ -44,8 +45,7 @@ def gunicorn(database_url: str, instance: Path, workers: int = 2) -> Iterator[in
     log = instance / f"gunicorn-{port}.log"
     instance.mkdir(parents=True, exist_ok=True)
     command = [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-               "--log-level", "warning", "--access-logfile", str(instance / "access.log"),
-               "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "planner:create_app()"]  # fmt: skip
+               "--log-level", "warning", "planner:create_app()"]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     try:
@@ -116,13 +116,13 @@ def test_two_workers_share_the_count_and_the_owner_still_gets_in(
             )
         assert sum(code != 429 for code in codes) <= 10, codes
         assert codes.count(429) >= 15
-        log = (tmp_path / "instance" / "access.log").read_text().splitlines()
-        workers = {line.split()[0] for line in log if " POST /login " in line}
-        assert len(workers) == 2, log  # both workers answered guesses
 
         assert Browser(port, device).sign_in(owner.email, PASSWORD) == 302
         assert Browser(port).sign_in(owner.email, PASSWORD) == 429  # a stranger's browser
 
-    with gunicorn(database_url, tmp_path / "instance") as port:  # restarted
+    # A new server process (as after a restart, or any other worker) sees the same count:
+    # it is not in any process's memory. Which worker took which guess above is up to the
+    # kernel, so this is the deterministic check of sharing.
+    with gunicorn(database_url, tmp_path / "instance") as port:
         assert Browser(port).sign_in(owner.email, "guess") == 429
         assert Browser(port, device).sign_in(owner.email, PASSWORD) == 302
