@@ -268,10 +268,13 @@ def import_files(
 @import_group.command("undo")
 @click.argument("import_id")
 @click.option("--user", "email", required=True, help="The account's e-mail address.")
+@click.option("--dry-run", is_flag=True, help="Say what undoing would do; change nothing.")
 @json_option
-def import_undo(import_id: str, email: str, as_json: bool) -> None:
-    """Remove what an import created and restore what it merged."""
+def import_undo(import_id: str, email: str, dry_run: bool, as_json: bool) -> None:
+    """Take back what an import brought: contacts nothing else holds (no other import, no
+    meeting, no edit of yours) are removed, the others stay; details come back as before."""
     from planner.imports import service
+    from planner.imports.undo import apply_undo, plan_undo
 
     user = find_user_or_fail(email)
     session = db.session()
@@ -280,12 +283,26 @@ def import_undo(import_id: str, email: str, as_json: bool) -> None:
         fail(f"no import {import_id!r} for {email}")
     if batch.status != "done":
         fail(f"import {import_id} cannot be undone: it is {batch.status}")
-    result = service.undo_import(session, owner=user, batch=batch)
-    session.commit()
+    if dry_run:
+        plan = plan_undo(session, owner=user, batch=batch)
+        session.rollback()
+    else:
+        plan = apply_undo(session, owner=user, batch=batch)
+        session.commit()
+    counts = plan.counts()
+    kept = f", {counts['kept']} kept (later imports, meetings or your own edits hold them)"
     emit(
-        {"import_id": import_id, "status": "undone", **result},
+        {
+            "import_id": import_id,
+            "status": "done" if dry_run else "undone",
+            "dry_run": dry_run,
+            **counts,
+            "contacts": [c.to_json() for c in plan.contacts],
+        },
         as_json,
-        f"undone: {result['removed']} removed, {result['restored']} restored",
+        ("dry run: would be " if dry_run else "undone: ")
+        + f"{counts['removed']} removed, {counts['restored']} restored"
+        + (kept if counts["kept"] else ""),
     )
 
 

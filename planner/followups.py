@@ -47,7 +47,9 @@ def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]
             contact_ids = list(
                 session.scalars(
                     select(col(ImportChange.contact_id)).where(
-                        col(ImportChange.import_id) == uuid.UUID(batch_id)
+                        col(ImportChange.import_id) == uuid.UUID(batch_id),
+                        # restated unchanged (a file imported again): nothing to follow up
+                        col(ImportChange.action) != "restated",
                     )
                 )
             )

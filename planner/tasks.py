@@ -70,7 +70,7 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
     the batch is marked failed. ``attempt`` is the claim this run writes for (a resumed
     batch is claimed again: a delivery of an older claim writes nothing)."""
     from planner.db import session_scope
-    from planner.imports import service
+    from planner.imports import service, stored
     from planner.models import ImportBatch, ImportStatus, User
 
     app = task_app()
@@ -99,6 +99,9 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
                 service.write_import(
                     session, owner=owner, batch=batch, parsed=parsed, progress=progress
                 )
+                if stored.current_attempt(session, batch) != mine:  # resumed meanwhile
+                    session.rollback()
+                    return {"status": "superseded"}
                 return {"status": batch.status}
         except Exception as error:
             log.exception("import %s failed", batch_id)

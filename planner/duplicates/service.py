@@ -16,6 +16,7 @@ from planner.contacts.service import ContactInput, Page, contact_rows, contacts_
 from planner.duplicates.evidence import Person, find_candidates
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
+from planner.imports.undo import carry_edits, from_json, to_json
 from planner.meetings.service import attendance_of, move_attendance, restore_attendance
 from planner.models import (
     Contact,
@@ -324,6 +325,8 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
         "meetings": attendance_of(session, owner=owner, removed=removed, kept=kept),
     }
     merged = _merge(inputs[kept], inputs[removed])
+    # the merged contact as written: what the user changes after it, revert keeps
+    suggestion.before["after"] = to_json(merged)
     replace_contacts(session, [(kept, contact_rows(owner.id, kept, merged))])
     sources = _table(ContactSource)
     session.execute(update(sources).where(sources.c.contact_id == removed).values(contact_id=kept))
@@ -340,8 +343,10 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
 
 
 def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> None:
-    """Undo an accepted merge: both contacts exactly as they were, with their ids, details,
-    sources and meetings. Sources the merged contact gained since stay with it."""
+    """Undo an accepted merge: both contacts as they were, with their ids, details, sources
+    and meetings. What the user changed on the merged contact since (fields, e-mails,
+    phones, accounts, topics added or removed) stays, on the kept contact; sources it gained
+    since stay with it too."""
     _check(owner, suggestion, SuggestionStatus.ACCEPTED)
     pair = {suggestion.contact_a, suggestion.contact_b}
     later = session.execute(
@@ -356,6 +361,9 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
     snapshots = (suggestion.before or {}).get("contacts", [])
     ids: list[uuid.UUID] = [_decode(s["contact"])["id"] for s in snapshots]
     existing = _owned_ids(session, owner, ids)
+    merged_then = (suggestion.before or {}).get("after")
+    kept = ids[0] if ids else None
+    edited = load_inputs(session, [kept]) if merged_then and kept in existing else {}
     source_ids = [row["id"] for s in snapshots for row in s["sources"]]
     sources = _table(ContactSource)
     session.execute(delete(sources).where(sources.c.id.in_(source_ids)))
@@ -373,6 +381,11 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
             rows = [_decode(row) for row in snapshot[name]]
             if rows:
                 session.execute(insert(table), rows)
+    if kept is not None and kept in edited:
+        restored = load_inputs(session, [kept])[kept]
+        carried = carry_edits(restored, from_json(merged_then), edited[kept])
+        if carried is not restored:
+            replace_contacts(session, [(kept, contact_rows(owner.id, kept, carried))])
     before = suggestion.before or {}
     if before.get("meetings"):
         restore_attendance(

@@ -31,6 +31,7 @@ from planner.importers.generic_csv import IDENTITY_FIELDS, map_columns
 from planner.importers.records import ContactRecord, ParsedFile
 from planner.imports.bulk import insert_rows
 from planner.imports.plan import Group, merge_inputs, plan_groups, record_input
+from planner.imports.undo import apply_undo, to_json
 from planner.models import (
     Contact,
     ContactAccount,
@@ -276,6 +277,11 @@ def _write_import(
     owner_id, batch_id = owner.id, batch.id  # ORM attribute reads cost, once per row
     new_rows: list[ContactRows] = []
     updated: dict[uuid.UUID, ContactInput] = {}  # existing contacts, as merged so far
+    # Merged ones: their change row (written once merged to the end) and this import's records
+    merged_changes: dict[uuid.UUID, dict[str, Any]] = {}
+    contributed: dict[uuid.UUID, list[ContactInput]] = {}
+    # Existing contacts this import restated without changing them (a file imported again)
+    restated: list[uuid.UUID] = []
     changes: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
 
@@ -302,6 +308,8 @@ def _write_import(
                     "contact_id": contact_id,
                     "action": "created",
                     "before": None,
+                    "after": to_json(data),  # also what it contributed
+                    "contributed": None,
                 }
             )
         else:
@@ -312,15 +320,15 @@ def _write_import(
                 data = merge_inputs(data, more)
             if data is not before and data != before:
                 if contact_id not in updated:  # the state before this import, once
-                    changes.append(
-                        {
-                            "import_id": batch_id,
-                            "contact_id": contact_id,
-                            "action": "merged",
-                            "before": _to_json(stored[contact_id]),
-                        }
-                    )
+                    merged_changes[contact_id] = {
+                        "import_id": batch_id,
+                        "contact_id": contact_id,
+                        "action": "merged",
+                        "before": to_json(stored[contact_id]),
+                    }
+                    contributed[contact_id] = []
                 updated[contact_id] = data
+                contributed[contact_id].extend(inputs)
         for f, r in group.records:
             source = records[f][r].source
             key = (contact_id, source.format, source.file, source.connected_on)
@@ -337,6 +345,8 @@ def _write_import(
                         "created_at": now,
                     }
                 )
+        if group.target is not None and contact_id not in updated:
+            restated.append(contact_id)  # changed nothing: undo must still know it held it
         if len(new_rows) >= _WRITE_CHUNK:
             flush_new()
         if progress is not None and (done % 1000 == 0 or done == total):
@@ -345,6 +355,27 @@ def _write_import(
     flush_new()
     replace_contacts(
         session, [(cid, contact_rows(owner_id, cid, data)) for cid, data in updated.items()]
+    )
+    bulk_insert(
+        session,
+        ImportChange,
+        [
+            {
+                **change,
+                "after": to_json(updated[cid]),
+                "contributed": to_json(_merged(contributed[cid])),
+            }
+            for cid, change in merged_changes.items()
+        ],
+    )
+    bulk_insert(
+        session,
+        ImportChange,
+        [
+            {"import_id": batch_id, "contact_id": cid, "action": "restated"}
+            for cid in dict.fromkeys(restated)
+            if cid not in merged_changes
+        ],
     )
     batch.status, batch.progress = ImportStatus.DONE.value, total
     batch.summary = {"files": [o.to_json() for o in outcomes]}
@@ -377,37 +408,11 @@ def claim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:
 
 
 def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[str, int]:
-    """Remove the contacts the import created, restore those it merged into, drop its
-    sources. Caller commits."""
-    if batch.owner_id != owner.id or batch.status != ImportStatus.DONE.value:
-        raise ValueError(batch.status)
-    changes = session.execute(
-        select(CHANGE.c.contact_id, CHANGE.c.action, CHANGE.c.before).where(
-            CHANGE.c.import_id == batch.id
-        )
-    ).all()
-    owned = set(_existing_ids(session, owner, [c.contact_id for c in changes]))
-    created = [c.contact_id for c in changes if c.action == "created" and c.contact_id in owned]
-    # A contact the import only added a source to changes too (its first connection date,
-    # derived with its interests): mark it so, as the merged ones are when restored.
-    session.execute(
-        update(CONTACT)
-        .where(CONTACT.c.id.in_(select(SOURCE.c.contact_id).where(SOURCE.c.import_id == batch.id)))
-        .values(updated_at=utcnow())
-    )
-    session.execute(delete(SOURCE).where(SOURCE.c.import_id == batch.id))
-    delete_contacts(session, created)
-    restored = [
-        (c.contact_id, contact_rows(owner.id, c.contact_id, _from_json(c.before)))
-        for c in changes
-        if c.action == "merged" and c.contact_id in owned
-    ]
-    replace_contacts(session, restored)
-    contacts_changed(session, owner_ids=[owner.id])  # restored ones keep the import's date
-    batch.status, batch.undone_at = ImportStatus.UNDONE.value, utcnow()
-    session.add(batch)
-    session.flush()
-    return {"removed": len(created), "restored": len(restored)}
+    """Take back what the import brought and nothing changed since: its sources, the
+    contacts it created that nothing else holds, its values in the others
+    (``planner.imports.undo``). Returns how many contacts were removed, restored, kept.
+    Caller commits."""
+    return apply_undo(session, owner=owner, batch=batch).counts()
 
 
 def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
@@ -516,20 +521,6 @@ def _source_keys(
     return {tuple(row) for row in _matching(session, query, unique, SOURCE.c.contact_id, whole)}
 
 
-def _existing_ids(session: Session, owner: User, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-    found: list[uuid.UUID] = []
-    for chunk in in_chunks(list(ids)):
-        found.extend(
-            session.execute(
-                select(CONTACT.c.id).where(
-                    CONTACT.c.owner_id == owner.id,
-                    CONTACT.c.id.in_(chunk),
-                )
-            ).scalars()
-        )
-    return found
-
-
 def bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """One bulk INSERT (``insert_rows``) of rows that all have the keys of the first."""
     if rows:
@@ -584,18 +575,12 @@ def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
         session.execute(delete(CONTACT).where(CONTACT.c.id.in_(chunk)))
 
 
-def _to_json(data: ContactInput) -> dict[str, Any]:
-    doc = dataclasses.asdict(data)
-    doc["last_met"] = data.last_met.isoformat() if data.last_met else None
-    return doc
-
-
-def _from_json(doc: dict[str, Any] | None) -> ContactInput:
-    values = dict(doc or {})
-    values["accounts"] = [Account(**a) for a in values.get("accounts", [])]
-    if values.get("last_met"):
-        values["last_met"] = date.fromisoformat(values["last_met"])
-    return ContactInput(**values)
+def _merged(inputs: Sequence[ContactInput]) -> ContactInput:
+    """What several records say about one contact, together."""
+    data = inputs[0]
+    for more in inputs[1:]:
+        data = merge_inputs(data, more)
+    return data
 
 
 def get_batch(session: Session, *, owner: User, import_id: str) -> ImportBatch | None:

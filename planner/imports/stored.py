@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
+from planner.db import in_chunks
 from planner.importers.container import ArchiveRejected, is_zip, list_members
 from planner.importers.records import Limits, ParsedFile
 from planner.imports import service
@@ -127,7 +128,7 @@ def expire_uploads(session: Session, *, now: datetime, ttl: timedelta) -> int:
             )
         ).scalars()
     )
-    for chunk in (old[i : i + 500] for i in range(0, len(old), 500)):
+    for chunk in in_chunks(old):
         session.execute(
             update(ImportFile).where(col(ImportFile.import_id).in_(chunk)).values(data=None)
         )
@@ -157,6 +158,17 @@ def is_stuck(
     if batch.status != ImportStatus.RUNNING.value:
         return False
     return now - last_sign_of_life(batch, heartbeat) > lease
+
+
+def current_attempt(session: Session, batch: ImportBatch) -> int:
+    """The batch's claim as the database has it now, read inside the caller's transaction.
+    A writer checks it before committing: a resume that took the batch over while this
+    writer was still parsing (its lease ran out) wins, and this write is rolled back. Once
+    the writer has updated the batch row, a resume waits for it (PostgreSQL's row lock,
+    SQLite's write lock), so there is no window between this check and the commit."""
+    table = ImportBatch.__table__  # type: ignore[attr-defined]
+    value = session.execute(select(table.c.attempt).where(table.c.id == batch.id)).scalar_one()
+    return int(value)
 
 
 def reclaim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:

@@ -179,6 +179,9 @@ def index() -> ResponseReturnValue:
 def show(import_id: str) -> ResponseReturnValue:
     batch = _owned_batch(import_id)
     context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None, "stuck": False}
+    if batch.status == ImportStatus.PREVIEW.value and batch.preview is None:
+        # uploaded before previews were stored (migration 0013): computed once, then kept
+        _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
     if batch.status == ImportStatus.PREVIEW.value:  # stored at upload: never parsed here
         context.update(outcomes=stored.preview_files(batch), importable=stored.importable(batch))
     elif batch.status == ImportStatus.RUNNING.value:

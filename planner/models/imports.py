@@ -76,7 +76,9 @@ class ImportFile(SQLModel, table=True):
 
 class ImportChange(SQLModel, table=True):
     """What an import did to one contact: created it, or merged into it (with the state
-    before, so undo can restore it)."""
+    before, so undo can restore it). ``after`` and ``contributed`` (both ContactInput JSON,
+    NULL on imports written before they existed) let undo take back only what this import
+    brought and nothing changed since (``planner.imports.undo``)."""
 
     __tablename__ = "import_change"
 
@@ -86,6 +88,12 @@ class ImportChange(SQLModel, table=True):
             Uuid, ForeignKey("import_batch.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
-    contact_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False))
+    # Indexed: undo reads what other imports did to the same contacts.
+    contact_id: uuid.UUID = Field(sa_column=Column(Uuid, nullable=False, index=True))
     action: str = Field(max_length=10)  # "created" | "merged"
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # The contact right after this import wrote it.
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    # What this import's own records said about the contact, merged (NULL when created:
+    # then it is ``after``).
+    contributed: dict[str, Any] | None = Field(default=None, sa_type=JSON)

@@ -11,7 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
+from sqlalchemy import update
 from sqlmodel import Session
 
 from planner import tasks
@@ -95,8 +97,9 @@ def test_a_killed_write_leaves_nothing_and_runs_again_once(
 
     db.expire_all()
     assert count_rows(app, "contact") == 0  # the killed transaction wrote nothing
-    batch = db.get(ImportBatch, batch.id)
-    assert batch is not None and batch.status == ImportStatus.RUNNING.value
+    reread = db.get(ImportBatch, batch.id)
+    assert reread is not None and reread.status == ImportStatus.RUNNING.value
+    batch = reread
     lease = timedelta(seconds=app.config["IMPORT_LEASE_SECONDS"])
     assert batch.claimed_at is not None
     heartbeat = tasks.import_progress(batch.id)  # the child's beats died with it
@@ -130,3 +133,30 @@ def test_a_heartbeat_of_this_attempt_keeps_the_lease(app: Flask) -> None:
     assert stored.is_stuck(batch, None, now=now, lease=lease)
     batch.status = ImportStatus.DONE.value
     assert not stored.is_stuck(batch, None, now=now, lease=lease)
+
+
+def test_a_writer_whose_batch_was_taken_over_meanwhile_rolls_back(
+    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = db.get(User, make_user().id)
+    assert owner is not None
+    batch = service.stage_import(
+        db, owner=owner, uploads=[("Connections.csv", _connections_csv(50))]
+    )
+    db.commit()
+    assert service.claim_batch(db, owner=owner, batch=batch)
+    db.commit()
+    real = service.write_import
+
+    def resumed_meanwhile(session: Session, **kwargs: Any) -> Any:
+        outcomes = real(session, **kwargs)
+        table = ImportBatch.__table__  # type: ignore[attr-defined]
+        session.execute(update(table).values(attempt=table.c.attempt + 1))  # a newer claim
+        return outcomes
+
+    monkeypatch.setattr(service, "write_import", resumed_meanwhile)
+    result = tasks.run_import.call_local(str(batch.id), str(owner.id), batch.attempt)
+    assert result == {"status": "superseded"}
+    assert count_rows(app, "contact") == 0
+    db.expire_all()
+    assert db.get(ImportBatch, batch.id).status == ImportStatus.RUNNING.value  # type: ignore[union-attr]

@@ -206,7 +206,11 @@ def test_a_large_reimport_merges_every_contact_once_and_undo_restores_them(
     assert people["Jörg Straßmann 7"]["emails"] == ["person7@example.org"]
     assert len(people["Jörg Straßmann 7"]["sources"]) == 1
     user = db.get(User, owner.id)
-    assert service.undo_import(db, owner=user, batch=batch) == {"removed": 0, "restored": 1200}
+    assert service.undo_import(db, owner=user, batch=batch) == {
+        "removed": 0,
+        "restored": 1200,
+        "kept": 0,
+    }
     db.commit()
     db.expire_all()
     assert contacts.export_contacts(db, owner=owner) == before

@@ -245,3 +245,22 @@ def test_a_late_delivery_of_the_first_claim_writes_nothing_after_a_resume(
 def _owner_of(app: Flask) -> str:
     with app.extensions["planner.engine"].connect() as conn:
         return str(conn.execute(text("SELECT owner_id FROM import_batch")).scalar_one())
+
+
+def test_a_preview_uploaded_before_previews_were_stored_is_computed_once(
+    app: Flask, staged_connections: tuple[WebClient, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    web, url = staged_connections
+    with app.extensions["planner.engine"].begin() as conn:
+        conn.execute(text("UPDATE import_batch SET preview = NULL"))
+    parses: list[Any] = []
+    real = service.parse_batch
+
+    def counted(batch: Any) -> Any:
+        parses.append(batch.id)
+        return real(batch)
+
+    monkeypatch.setattr(service, "parse_batch", counted)
+    for _view in range(3):
+        assert "15 new" in web.get(url).get_data(as_text=True)
+    assert len(parses) == 1
