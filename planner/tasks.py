@@ -196,19 +196,36 @@ def expire_unconfirmed_uploads() -> int:
     with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
         return expire_uploads(session, now=utcnow(), ttl=ttl)
 
-@huey.task()
-def refresh_calendar_task(source_id: str) -> int:
-    """Read one of a user's calendar addresses again (its busy times)."""
+def _read_calendar(source_id: str, *, upload: bool) -> int:
+    """Mark the calendar "reading" (committed, for its page), then read it: the uploaded
+    file, or the address fetched again. Parsing and fetching come before any write, so
+    the write lock is held only while its busy times are replaced."""
     from planner.db import session_scope
-    from planner.feeds.service import refresh_source
-    from planner.models import CalendarSource
+    from planner.feeds import service
+    from planner.models import CalendarKind, CalendarSource
 
     app = task_app()
     with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
         source = session.get(CalendarSource, uuid.UUID(source_id))
-        if source is None:
+        if source is None or (not upload and source.kind != CalendarKind.URL):
             return 0
-        return refresh_source(session, source=source)
+        service.start_reading(session, source=source)
+        session.commit()
+        if upload:
+            return service.read_upload(session, source=source)
+        return service.refresh_source(session, source=source)
+
+
+@huey.task()
+def read_calendar_upload_task(source_id: str) -> int:
+    """Read an uploaded calendar's busy times (the upload only queued it)."""
+    return _read_calendar(source_id, upload=True)
+
+
+@huey.task()
+def refresh_calendar_task(source_id: str) -> int:
+    """Read one of a user's calendar addresses again (its busy times)."""
+    return _read_calendar(source_id, upload=False)
 
 
 @huey.periodic_task(crontab(minute="*/15"))

@@ -77,7 +77,7 @@ from planner.importers.decode import BinaryData, decode_bytes
 
 MAX_OCCURRENCES = 100_000
 MAX_STEPS = 500_000
-UNTITLED = "(untitled event)"  # Busy.summary is stored: this one stays English
+UNTITLED = "(untitled event)"  # the marker; messages show it translated (``_shown``)
 
 # Properties whose values decide when an event happens: unreadable ones are an error.
 _TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID")
@@ -113,7 +113,9 @@ _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 class Busy:
     starts_at: datetime  # aware UTC
     ends_at: datetime  # aware UTC, > starts_at
-    summary: str  # SUMMARY, for display ("busy: Jour fixe Team")
+    # SUMMARY: to tell the events apart in a check; never stored (busy_time keeps only
+    # the times, as the README promises: nothing of the user's calendars is kept)
+    summary: str
     all_day: bool
 
 

@@ -7,8 +7,16 @@ also revokes the old). A cheap version query gives the ETag, so a calendar app p
 unchanged feed costs one indexed query.
 
 In: the user's own calendars (an uploaded .ics or a private ics address), read for busy
-times only. Each refresh replaces the source's busy rows in one transaction; a failing
-refresh keeps the previous busy times and records the problem.
+times only (no titles: only the times are stored). Each refresh replaces the source's busy
+rows in one transaction; a failing refresh keeps the previous busy times and records the
+problem.
+
+Decisions: reading a calendar is slow (an upload with many repetitions took 11 s to
+expand; a fetch may take up to its 20 s time-out), so the web request only queues it: an
+upload's bytes wait in ``calendar_upload`` and "read again" marks the calendar queued; the
+Huey worker reads it (``read_upload``, ``refresh_source``) and the page shows the status
+(``CalendarStatus``). The worker parses and fetches before it writes, so the write lock is
+held only for replacing the busy rows.
 """
 
 import hashlib
@@ -36,6 +44,8 @@ from planner.models import (
     BusyTime,
     CalendarKind,
     CalendarSource,
+    CalendarStatus,
+    CalendarUpload,
     Contact,
     Meeting,
     MeetingAttendee,
@@ -230,7 +240,6 @@ def _store_busy(
                     "source_id": source.id,
                     "starts_at": b.starts_at,
                     "ends_at": b.ends_at,
-                    "summary": b.summary[:200],
                     "all_day": b.all_day,
                 }
                 for b in found
@@ -239,6 +248,7 @@ def _store_busy(
     source.busy_count = len(found)
     source.fetched_at = now
     source.error = None
+    source.status = CalendarStatus.DONE
     session.add(source)
     session.flush()
     return len(found)
@@ -256,6 +266,65 @@ def add_upload(
     session.flush()
     _store_busy(session, owner=owner, source=source, data=data, now=now or utcnow())
     return source
+
+
+def queue_upload(session: Session, *, owner: User, name: str, data: bytes) -> CalendarSource:
+    """An uploaded .ics becomes a calendar the worker reads (``read_upload``); its bytes
+    wait in ``calendar_upload`` until then."""
+    _room_for_one_more(session, owner)
+    source = CalendarSource(
+        owner_id=owner.id,
+        name=(name.strip() or "calendar.ics")[:200],
+        kind=CalendarKind.UPLOAD,
+        status=CalendarStatus.QUEUED,
+    )
+    session.add(source)
+    session.flush()
+    session.add(CalendarUpload(source_id=source.id, owner_id=owner.id, data=data))
+    session.flush()
+    return source
+
+
+def start_reading(session: Session, *, source: CalendarSource) -> None:
+    """The worker has taken the calendar (committed before the slow part, for the page)."""
+    source.status = CalendarStatus.READING
+    session.add(source)
+    session.flush()
+
+
+def queue_refresh(session: Session, *, source: CalendarSource) -> None:
+    """The user asked to read the address again: the worker fetches it (``refresh_source``)."""
+    source.status = CalendarStatus.QUEUED
+    session.add(source)
+    session.flush()
+
+
+def read_upload(session: Session, *, source: CalendarSource, now: datetime | None = None) -> int:
+    """Read a queued upload's busy times; the problem is recorded on the source, not
+    raised. The file is deleted either way (only busy times are kept)."""
+    owner = session.get(User, source.owner_id)
+    upload = session.get(CalendarUpload, source.id)
+    if owner is None or upload is None:  # read already (a task delivered twice)
+        return source.busy_count
+    data = upload.data
+    session.delete(upload)
+    now = now or utcnow()
+    try:
+        return _store_busy(session, owner=owner, source=source, data=data, now=now)
+    except CalendarError as error:
+        _record_problem(session, owner=owner, source=source, error=error, now=now)
+        return source.busy_count
+
+
+def _record_problem(
+    session: Session, *, owner: User, source: CalendarSource, error: Exception, now: datetime
+) -> None:
+    with _language_of(owner):  # a background task has no request: the owner's language
+        source.error = str(error)[:1000]
+    source.status = CalendarStatus.ERROR
+    source.fetched_at = now
+    session.add(source)
+    session.flush()
 
 
 def add_url(session: Session, *, owner: User, name: str, url: str) -> CalendarSource:
@@ -298,16 +367,13 @@ def refresh_source(session: Session, *, source: CalendarSource, now: datetime | 
         if fetched.data is None:  # not modified
             source.fetched_at = now
             source.error = None
+            source.status = CalendarStatus.DONE
             session.add(source)
             session.flush()
             return source.busy_count
         count = _store_busy(session, owner=owner, source=source, data=fetched.data, now=now)
     except (FetchError, CalendarError) as error:
-        with _language_of(owner):  # a background task has no request: the owner's language
-            source.error = str(error)[:1000]
-        source.fetched_at = now
-        session.add(source)
-        session.flush()
+        _record_problem(session, owner=owner, source=source, error=error, now=now)
         return source.busy_count
     source.etag, source.last_modified = fetched.etag, fetched.last_modified
     session.add(source)

@@ -23,7 +23,7 @@ from planner.db import get_owned
 from planner.feeds import service
 from planner.feeds.forms import CalendarUrlForm, PreferencesForm, UploadCalendarForm
 from planner.meetings.service import default_timezone, preferences_of
-from planner.models import CalendarSource
+from planner.models import CalendarKind, CalendarSource, CalendarStatus
 from planner.trips.forms import ButtonForm
 
 bp = Blueprint("feeds", __name__)
@@ -82,9 +82,11 @@ def _page(*, new_token: str | None = None, **forms: object) -> tuple[str, int]:
         prefs.alarm.data = user.meeting_alarm_minutes
     address = feed_url(new_token) if new_token else None
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
+    sources = service.list_sources(session, owner=current_user)
     return render_template(
         "feeds/settings.html",
-        sources=service.list_sources(session, owner=current_user),
+        sources=sources,
+        waiting=any(s.status in (CalendarStatus.QUEUED, CalendarStatus.READING) for s in sources),
         masked=service.masked,
         upload_form=forms.get("upload") or UploadCalendarForm(formdata=None),
         url_form=forms.get("url") or CalendarUrlForm(formdata=None),
@@ -124,7 +126,7 @@ def upload() -> ResponseReturnValue:
         return _page(upload=form)
     session = db.session()
     try:
-        source = service.add_upload(
+        source = service.queue_upload(
             session, owner=current_user, name=form.name.data or storage.filename or "", data=data
         )
     except service.CalendarError as error:
@@ -132,8 +134,11 @@ def upload() -> ResponseReturnValue:
         form.file.errors = [str(error)]
         return _page(upload=form)
     session.commit()
-    flash(_("%(name)s: %(n)s busy times read.", name=source.name, n=source.busy_count), "success")
-    return redirect(url_for(".settings"))
+    from planner.tasks import read_calendar_upload_task
+
+    read_calendar_upload_task(str(source.id))  # the worker reads it; the page shows how far
+    flash(_("%(name)s is read in the background.", name=source.name), "info")
+    return redirect(url_for(".settings") + "#own-calendars")
 
 
 @bp.post("/settings/calendars/url")
@@ -166,13 +171,15 @@ def refresh(source_id: str) -> ResponseReturnValue:
         abort(400)
     session = db.session()
     source = get_owned(session, CalendarSource, source_id, owner=current_user)
-    service.refresh_source(session, source=source)
+    if source.kind != CalendarKind.URL:
+        abort(404)
+    service.queue_refresh(session, source=source)
     session.commit()
-    if source.error:
-        flash(source.error, "error")
-    else:
-        flash(_("%(name)s: %(n)s busy times.", name=source.name, n=source.busy_count), "success")
-    return redirect(url_for(".settings"))
+    from planner.tasks import refresh_calendar_task
+
+    refresh_calendar_task(str(source.id))  # a fetch may take its whole time-out: the worker's
+    flash(_("%(name)s is read again in the background.", name=source.name), "info")
+    return redirect(url_for(".settings") + "#own-calendars")
 
 
 @bp.post("/settings/calendars/<source_id>/delete")

@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
+from planner.models.calendar_upload import CalendarUpload
 from planner.models.contact import (
     Contact,
     ContactAccount,
@@ -17,6 +18,7 @@ from planner.models.meeting import (
     BusyTime,
     CalendarKind,
     CalendarSource,
+    CalendarStatus,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
@@ -31,6 +33,8 @@ __all__ = [
     "BusyTime",
     "CalendarKind",
     "CalendarSource",
+    "CalendarStatus",
+    "CalendarUpload",
     "Contact",
     "ContactAccount",
     "ContactEmail",

@@ -83,6 +83,15 @@ class CalendarKind(StrEnum):
     URL = "url"  # a private ics address, fetched again in the background
 
 
+class CalendarStatus(StrEnum):
+    """Where a calendar's reading is: uploads and "read again" are read by the worker."""
+
+    QUEUED = "queued"  # waiting for the worker
+    READING = "reading"
+    DONE = "done"
+    ERROR = "error"  # ``error`` says why; the busy times read before stay
+
+
 class CalendarSource(SQLModel, table=True):
     """One of the user's own calendars, read for busy times only (its events stay private
     and are never shown to anyone else or exported)."""
@@ -98,12 +107,18 @@ class CalendarSource(SQLModel, table=True):
     last_modified: str | None = Field(default=None, max_length=100)
     fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, sa_type=Text)  # the last refresh's problem
+    status: str = Field(  # CalendarStatus
+        default=CalendarStatus.DONE.value,
+        max_length=10,
+        sa_column_kwargs={"server_default": CalendarStatus.DONE.value},
+    )
     busy_count: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class BusyTime(SQLModel, table=True):
-    """A busy interval read from one of the user's calendars (replaced on every refresh)."""
+    """A busy interval read from one of the user's calendars (replaced on every refresh).
+    Only the times: no title or anything else of the event is kept."""
 
     __tablename__ = "busy_time"
     __table_args__ = (Index("ix_busy_time_owner_start", "owner_id", "starts_at"),)
@@ -120,5 +135,4 @@ class BusyTime(SQLModel, table=True):
     )
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
-    summary: str = Field(default="", max_length=200)
     all_day: bool = False
