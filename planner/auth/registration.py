@@ -17,6 +17,8 @@ Decisions:
 * The confirmation link shows a page with a button: a GET never creates the account (mail
   scanners open links). Links live ``LINK_LIFETIME`` and work once; only SHA-256 of the
   token is stored.
+* The link proves the address, so the new account may send invitations through the server
+  at once (``settings.sending.record_proven_address``).
 """
 
 import secrets
@@ -31,6 +33,7 @@ from planner.auth.service import find_user, normalize_login
 from planner.auth.sessions import token_digest
 from planner.models import PendingRegistration, User
 from planner.models.types import utcnow
+from planner.settings.sending import record_proven_address
 
 LINK_LIFETIME = timedelta(hours=48)
 
@@ -91,6 +94,8 @@ def complete_registration(db: Session, *, registration: PendingRegistration) -> 
             email=email, password_hash=registration.password_hash, locale=registration.locale
         )
         db.add(user)
+        db.flush()
+        record_proven_address(db, owner=user)  # the link came from that mailbox
     db.execute(delete(PendingRegistration).where(col(PendingRegistration.email) == email))
     db.flush()
     return user

@@ -70,6 +70,7 @@ def test_the_link_creates_the_account_and_signs_in_once(
     assert browser.get("/contacts/").status_code == 200
     assert count_rows(app, "users") == 1
     assert count_rows(app, "pending_registration") == 0
+    assert count_rows(app, "email_verification") == 1  # the link proved the address
     assert WebClient(app.test_client()).get(link.group(1)).status_code == 404  # used up
     WebClient(app.test_client()).login("fresh@example.org")  # the password chosen at first
 
