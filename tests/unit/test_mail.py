@@ -17,9 +17,12 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from planner.mail import (
     Invitation,
     MailError,
+    Notice,
     SmtpSettings,
     invitation_message,
+    notice_message,
     send_invitation,
+    send_notice,
 )
 
 ICS = (
@@ -356,3 +359,35 @@ def test_partly_refused_recipients_are_named(smtp_server: Server) -> None:
     assert caught.value.refused == ("nobody@example.org",)
     [received] = smtp_server.handler.received
     assert received.rcpt_tos == ["anna@example.org"]
+
+
+# --- plain notices (the verification link) ------------------------------------------------
+
+
+def test_a_notice_is_plain_text_through_a_real_smtp_server(smtp_server: Server) -> None:
+    text = "Bitte bestätigen Sie: https://treffpunkt.example/settings/email/verify/abc\n"
+    notice = Notice(to="anna@example.org", subject="Adresse bestätigen", text=text, language="de")
+    message_id = send_notice(_settings(smtp_server.port), notice)
+    [received] = smtp_server.handler.received
+    assert received.rcpt_tos == ["anna@example.org"]
+    message = _parse(received.content)
+    assert message["Message-ID"] == message_id and message["Subject"] == "Adresse bestätigen"
+    assert message.get_content_type() == "text/plain" and message["Content-Language"] == "de"
+    assert message.get_content().replace("\r\n", "\n") == text  # CRLF on the wire
+    assert all(byte < 128 for byte in received.content)  # 7-bit clean for any relay
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"to": "a@example.org\r\nBcc: x@example.org"}, {"subject": "Hi\nBcc: x@example.org"}],
+)
+def test_a_notice_refuses_header_injection(changes: dict[str, Any]) -> None:
+    notice = replace(Notice(to="a@example.org", subject="Hi", text="Hello"), **changes)
+    with pytest.raises(ValueError, match="line breaks"):
+        notice_message(notice, sender="Treffpunkt <t@example.org>")
+
+
+def test_a_notice_to_a_refused_address_is_a_mail_error(smtp_server: Server) -> None:
+    notice = Notice(to="nobody@example.org", subject="Hi", text="Hello")
+    with pytest.raises(MailError, match=r"recipient refused: nobody@example\.org"):
+        send_notice(_settings(smtp_server.port), notice)
