@@ -79,4 +79,12 @@ class LoginForm(FlaskForm):
 
 
 class ConfirmRegistrationForm(FlaskForm):
-    """The button behind the e-mailed link (a GET never creates the account)."""
+    """Behind the e-mailed link (a GET never creates the account): the password chosen at
+    registration, so only the person who registered can finish, not the mailbox's owner
+    tricked into clicking a link someone else asked for."""
+
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )

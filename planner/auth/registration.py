@@ -11,12 +11,15 @@ Decisions:
 * Without SMTP there is no way to answer alike: a new address is signed in at once, a taken
   one cannot be (anything else would sign a stranger into the account). A uniform "check
   your mail" would be a lie, and a uniform "now sign in" only moves the difference to the
-  sign-in page. So the taken address is said plainly, and what limits guessing is the
-  registration throttle (``throttle.REGISTER_PER_ADDRESS``, ``REGISTER_PER_EMAIL``) plus the
-  same time spent (the password is hashed in both cases). Operators who care set up SMTP.
-* The confirmation link shows a page with a button: a GET never creates the account (mail
-  scanners open links). Links live ``LINK_LIFETIME`` and work once; only SHA-256 of the
-  token is stored.
+  sign-in page. So the taken address is said plainly (the person may simply have forgotten
+  the account), and what limits guessing is the registration throttle
+  (``throttle.REGISTER_PER_ADDRESS``: 10 addresses an hour from one network). Operators who
+  care set up SMTP; the README says so.
+* The confirmation link shows a page asking for the password chosen at registration: a GET
+  never creates the account (mail scanners open links), and someone who registered another
+  person's address cannot have her finish it by clicking (she would create an account whose
+  password the stranger knows). Wrong passwords there count as sign-in attempts. Links live
+  ``LINK_LIFETIME`` and work once; only SHA-256 of the token is stored.
 * The link proves the address, so the new account may send invitations through the server
   at once (``settings.sending.record_proven_address``).
 """

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from planner import db
 from planner.auth import registration, service, sessions, throttle
 from planner.auth.forms import ConfirmRegistrationForm, LoginForm, RegisterForm
+from planner.auth.passwords import verify_password
 from planner.mail import MailError, Notice, SmtpSettings, send_notice
 from planner.meetings.invites import smtp_settings
 from planner.models import User
@@ -138,7 +139,19 @@ def confirm_registration(token: str) -> ResponseReturnValue:
         return render_template("auth/confirm.html", form=None), 404
     form = ConfirmRegistrationForm()
     if not form.validate_on_submit():
-        return render_template("auth/confirm.html", form=form, email=found.email)
+        status = FORM_ERROR if form.is_submitted() else 200
+        return render_template("auth/confirm.html", form=form, email=found.email), status
+    try:
+        attempt = throttle.sign_in_attempt(request, found.email)
+    except throttle.TooManyAttempts as refusal:
+        message = _("Too many sign-in attempts.") + " " + _wait_text(refusal)
+        form.form_errors.append(message)
+        page = render_template("auth/confirm.html", form=form, email=found.email)
+        return page, 429, {"Retry-After": str(refusal.retry_after)}
+    if not verify_password(found.password_hash, form.password.data or ""):
+        form.password.errors.append(_("This is not the password you chose when registering."))
+        return render_template("auth/confirm.html", form=form, email=found.email), FORM_ERROR
+    attempt.release()
     user = registration.complete_registration(db.session(), registration=found)
     if user is None:
         db.session().commit()

@@ -65,7 +65,7 @@ def test_the_link_creates_the_account_and_signs_in_once(
     page = browser.get(link.group(1))
     assert page.status_code == 200 and "fresh@example.org" in page.get_data(as_text=True)
     assert count_rows(app, "users") == 0  # a GET creates nothing (mail scanners open links)
-    done = browser.submit(link.group(1))
+    done = browser.submit(link.group(1), {"password": PASSWORD})
     assert done.status_code == 302 and done.location == "/dashboard"
     assert browser.get("/contacts/").status_code == 200
     assert count_rows(app, "users") == 1
@@ -83,9 +83,47 @@ def test_a_link_for_an_address_taken_meanwhile_creates_nothing(
     make_user("fresh@example.org")
     link = re.search(r"http://localhost(/register/confirm/\S+)", body(received[0]))
     assert link
-    done = WebClient(app.test_client()).submit(link.group(1))
+    done = WebClient(app.test_client()).submit(link.group(1), {"password": PASSWORD})
     assert done.location == "/login"
     assert count_rows(app, "users") == 1
+
+
+def test_only_who_registered_can_finish_not_the_mailbox_owner_tricked_into_it(
+    mail_app: tuple[Flask, list[Any]], client: WebClient
+) -> None:
+    """Someone registers another person's address with a password of their own; she clicks
+    the link. Without the password nothing is created, so the stranger cannot sign in to
+    an account in her name."""
+    app, received = mail_app
+    register(client, "victim@example.org")
+    link = re.search(r"http://localhost(/register/confirm/\S+)", body(received[0]))
+    assert link
+    hers = WebClient(app.test_client())
+    answer = hers.submit(link.group(1), {"password": "I never chose one"})
+    assert answer.status_code == 422
+    assert "not the password you chose" in answer.get_data(as_text=True)
+    assert count_rows(app, "users") == 0
+
+
+def test_both_answers_cost_one_hash_and_one_message(
+    mail_app: tuple[Flask, list[Any]], make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argon2 import PasswordHasher
+
+    app, received = mail_app
+    make_user("taken@example.org")
+    calls: list[str] = []
+    original = PasswordHasher.hash
+    monkeypatch.setattr(
+        PasswordHasher,
+        "hash",
+        lambda self, *a, **k: calls.append("hash") or original(self, *a, **k),
+    )
+    register(WebClient(app.test_client()), "taken@example.org")
+    taken, calls[:] = list(calls), []
+    register(WebClient(app.test_client()), "fresh@example.org")
+    assert taken == calls == ["hash"]
+    assert len(received) == 2
 
 
 def test_without_smtp_a_taken_address_is_said_plainly(client: WebClient, make_user: Any) -> None:
