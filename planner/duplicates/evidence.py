@@ -5,6 +5,25 @@ in blocks by the first three letters of each name word, and only members of a bl
 compared (in C, one ``process.extract`` per contact and block). A similar name alone is
 enough only when it is the same name after normalisation (titles, emoji and accents aside)
 or nearly so; a looser match needs a shared organisation or city as well.
+
+A shared strong identifier (e-mail address, phone number, website) between two contacts whose
+names do not agree is evidence too (a family landline, an office switchboard, a team inbox:
+the import keeps them apart, see ``planner.imports.plan``), named as the identifier itself.
+``name_words`` and ``names_agree`` are the one rule of "these names may be one person" that the
+import's automatic merges and this search share.
+
+Decisions:
+- Names agree when every word of the shorter name is a different word of the longer one, or
+  its initial, and at least one whole word matches: "Anna Berg", "Dr. Anna Berg-Schmidt",
+  "A. Berg", "Berg, Anna 🌊" and "anna.berg" (from an address) agree; "Anna Berg" and "Peter
+  Berg" (a family landline) do not, nor do "Anna Berg" and "A. B." (no whole word). No fuzzy
+  match on words: "Michael"/"Michaela", "Peter"/"Petra" share a landline too often, and a typo
+  ("Lotte Brand"/"Lotte Brandt") still meets the user as a possible duplicate.
+- A contact without a person's name (only a phone number, or an address whose local part is
+  one word such as "team" or "info") agrees with any name: the user gave none to contradict.
+  An address local part of two words ("anna.berg", "anna_berg86") is a name.
+- A key held by more than ``MAX_SHARED_KEY`` contacts (a company's switchboard in a large
+  address book) is not suggested pair by pair: that would flood the review page.
 """
 
 import re
@@ -12,8 +31,10 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
+import phonenumbers
 from rapidfuzz import fuzz, process
 
 from planner.identifiers import fold_text
@@ -23,6 +44,9 @@ SAME_NAME = "same_name"
 SIMILAR_NAMES = "similar_names"
 INITIALS = "initials"
 HANDLE_FITS_NAME = "handle_fits_name"
+SAME_EMAIL = "same_email"
+SAME_PHONE = "same_phone"
+SAME_ACCOUNT = "same_account"
 SAME_ORGANISATION = "same_organisation"
 SAME_CITY = "same_city"
 _NAME_CODES = (SAME_NAME, SIMILAR_NAMES, INITIALS)
@@ -32,6 +56,9 @@ INITIALS_CUTOFF = 60  # "kirdorf m" / "kirdorf mathilda" is 72: lower where init
 NEARLY_SAME = 95  # enough on its own ("Lotte Brand" / "Lotte Brandt")
 SIMILAR = 85  # enough with a shared organisation or city
 MAX_HANDLE_MATCHES = 3  # a handle that fits more names than this says nothing
+MAX_SHARED_KEY = 8  # contacts sharing one key beyond which it is not suggested pair by pair
+SHARED_KEY_AGREEING = 0.95  # a shared key and agreeing names (kept apart by other means)
+SHARED_KEY_ONLY = 0.45  # a shared key, names that do not agree: the user decides
 _MIN_KEY = 5  # shorter handle keys ("annb") fit too many people
 
 _TITLE = re.compile(
@@ -58,6 +85,7 @@ class Person:
     organization: str | None = None
     city: str | None = None
     handles: tuple[str, ...] = ()  # network handles and e-mail addresses
+    keys: tuple[str, ...] = ()  # strong-evidence keys (planner.imports.plan.record_keys)
 
 
 @dataclass
@@ -79,6 +107,79 @@ def name_tokens(name: str) -> list[str]:
     "Dr. Henrike Staßfurt" -> ["henrike", "stassfurt"], "Lotte Brandt 🌊" -> ["lotte", "brandt"]."""
     words = [w for w in fold_text(name).split() if not _TITLE.match(w)]
     return _NOT_WORD.sub(" ", " ".join(words)).split()
+
+
+_DERIVED = re.compile(r"@|://|#\d+$")  # an address, a URL, "X account #123"
+
+
+def name_words(
+    name: str | None,
+    *,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    organization: str | None = None,
+    handles: Collection[str] = (),
+) -> tuple[str, ...]:
+    """The words a name comparison uses; () for no name. ``name`` is the display name (else
+    first and last name, else the organisation); one that is only an address, URL or handle
+    counts by its local part when that has two words ("anna.berg@…" -> anna, berg)."""
+    text = name or " ".join(p for p in (first_name, last_name) if p) or organization or ""
+    if not (first_name or last_name) and (
+        _DERIVED.search(text)
+        or text.strip().lstrip("@").casefold() in {h.lstrip("@").casefold() for h in handles}
+    ):
+        if "://" in text or "#" in text:
+            return ()
+        local = text.strip().lstrip("@").split("@", 1)[0]
+        words = name_tokens(_DIGITS.sub(" ", local))
+        return tuple(words) if len(words) >= 2 else ()
+    if text == organization and not (first_name or last_name):
+        return tuple(organisation_key(text).split())
+    return tuple(name_tokens(text))
+
+
+def _plain(word: str) -> str:
+    """ "mueller" and "muller" (from "Müller") are one word."""
+    return word.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+
+
+def names_agree(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether two names (``name_words``) may be one person: either is empty, or every word
+    of the shorter is a different word of the longer (whole, or as its initial) and at least
+    one whole word matches. Word order, titles, emoji and accents do not matter."""
+    if not a or not b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    pool = [_plain(w) for w in long]
+    whole = False
+    # whole words first, so that an initial cannot take the word a whole one needs
+    for word in sorted((_plain(w) for w in short), key=len, reverse=True):
+        if word in pool:
+            pool.remove(word)
+            whole = whole or len(word) > 1
+            continue
+        fits = [w for w in pool if len(word) == 1 and w.startswith(word)]
+        fits = fits or [w for w in pool if len(w) == 1 and word.startswith(w)]
+        if not fits:
+            return False
+        pool.remove(fits[0])
+    return whole
+
+
+def key_reason(key: str) -> dict[str, Any]:
+    """A shared strong key as a reason: "phone:+494055501" -> same_phone "+49 40 55501"."""
+    kind, _sep, value = key.partition(":")
+    if kind == "email":
+        return reason(SAME_EMAIL, value)
+    if kind == "phone":
+        try:
+            number = phonenumbers.parse(value)
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        except phonenumbers.NumberParseException:
+            pass
+        return reason(SAME_PHONE, value)
+    _kind, _sep, account = value.partition(":")  # network:(id|handle|url):value
+    return reason(SAME_ACCOUNT, kind, account)
 
 
 def organisation_key(organization: str | None) -> str:
@@ -282,6 +383,7 @@ def find_candidates(
                 keep(_judge_names(entries[i], entries[j], ratio))
 
     _fit_handles(entries, in_focus, keep)
+    _share_keys(entries, in_focus, found, known)
     return sorted(found.values(), key=lambda c: (-c.score, str(c.a), str(c.b)))
 
 
@@ -307,3 +409,50 @@ def _fit_handles(entries: Sequence[_Entry], in_focus: Sequence[bool], keep: Any)
                     continue
                 first = reason(HANDLE_FITS_NAME, handle, entries[j].person.name)
                 keep(_candidate(entry, entries[j], 0.5, [first, *_support(entry, entries[j])]))
+
+
+def _share_keys(
+    entries: Sequence[_Entry],
+    in_focus: Sequence[bool],
+    found: dict[tuple[uuid.UUID, uuid.UUID], Candidate],
+    known: Collection[tuple[uuid.UUID, uuid.UUID]],
+) -> None:
+    """Two contacts with the same e-mail address, phone number or account: what the import
+    held apart because their names do not agree (or could not merge for another reason).
+    The shared keys lead the reasons; a name found similar above stays beside them."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        for key in entry.person.keys:
+            holders[key].append(i)
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for key, members in holders.items():
+        if 2 <= len(members) <= MAX_SHARED_KEY:
+            for i, j in combinations(dict.fromkeys(members), 2):
+                if in_focus[i] or in_focus[j]:
+                    shared[(i, j)].append(key)
+    for (i, j), keys in shared.items():
+        x, y = entries[i], entries[j]
+        a, b = sorted((x.person.id, y.person.id))
+        if (a, b) in known:
+            continue
+        agree = names_agree(_words(x), _words(y))
+        reasons = [key_reason(k) for k in sorted(keys)]
+        base = SHARED_KEY_AGREEING if agree else SHARED_KEY_ONLY
+        if (a, b) in found:  # similar names as well: one suggestion with all its reasons
+            earlier = found[(a, b)]
+            earlier.reasons[:0] = reasons
+            earlier.score = round(min(1.0, max(earlier.score, base) + 0.05 * len(keys)), 3)
+        else:
+            candidate = _candidate(x, y, base, [*reasons, *_support(x, y)])
+            found[(candidate.a, candidate.b)] = candidate
+
+
+def _words(entry: _Entry) -> tuple[str, ...]:
+    p = entry.person
+    return name_words(
+        p.name,
+        first_name=p.first_name,
+        last_name=p.last_name,
+        organization=p.organization,
+        handles=p.handles,
+    )

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from planner.contacts.service import ContactInput, Page, contact_rows, contacts_changed
 from planner.duplicates.evidence import Person, find_candidates
+from planner.identifiers import Account, account_key_tuple
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
 from planner.imports.undo import carry_edits, from_json, to_json
@@ -38,8 +39,8 @@ def _table(model: Any) -> Table:
     return table
 
 
-CONTACT, EMAIL, ACCOUNT, SUGGESTION = map(
-    _table, (Contact, ContactEmail, ContactAccount, MergeSuggestion)
+CONTACT, EMAIL, PHONE, ACCOUNT, SUGGESTION = map(
+    _table, (Contact, ContactEmail, ContactPhone, ContactAccount, MergeSuggestion)
 )
 # What a snapshot holds beside the contact row, in the order the rows are put back.
 _SNAPSHOT_CHILDREN = {
@@ -78,17 +79,41 @@ class SuggestionPair:
 
 
 def _people(session: Session, owner: User) -> list[Person]:
+    """Every contact of the owner with its name, handles and addresses, and the strong keys
+    (``planner.imports.plan.record_keys``) it shares with another contact."""
     handles: dict[uuid.UUID, list[str]] = {}
-    for contact_id, handle in session.execute(
-        select(ACCOUNT.c.contact_id, ACCOUNT.c.handle).where(
-            ACCOUNT.c.owner_id == owner.id, ACCOUNT.c.handle.is_not(None)
+    holders: dict[str, list[uuid.UUID]] = {}
+    for contact_id, network, account_id, handle, url in session.execute(
+        select(
+            ACCOUNT.c.contact_id,
+            ACCOUNT.c.network,
+            ACCOUNT.c.account_id,
+            ACCOUNT.c.handle,
+            ACCOUNT.c.url,
+        ).where(ACCOUNT.c.owner_id == owner.id)
+    ):
+        if handle is not None:
+            handles.setdefault(contact_id, []).append(handle)
+        for key in account_key_tuple(Account(network, account_id, handle, url)):
+            holders.setdefault(key, []).append(contact_id)
+    for contact_id, address, normalized in session.execute(
+        select(EMAIL.c.contact_id, EMAIL.c.address, EMAIL.c.normalized).where(
+            EMAIL.c.owner_id == owner.id
         )
     ):
-        handles.setdefault(contact_id, []).append(handle)
-    for contact_id, address in session.execute(
-        select(EMAIL.c.contact_id, EMAIL.c.address).where(EMAIL.c.owner_id == owner.id)
-    ):
         handles.setdefault(contact_id, []).append(address)
+        holders.setdefault(f"email:{normalized}", []).append(contact_id)
+    for contact_id, e164 in session.execute(
+        select(PHONE.c.contact_id, PHONE.c.e164).where(
+            PHONE.c.owner_id == owner.id, PHONE.c.e164.is_not(None)
+        )
+    ):
+        holders.setdefault(f"phone:{e164}", []).append(contact_id)
+    keys: dict[uuid.UUID, list[str]] = {}
+    for key, ids in holders.items():
+        if len(set(ids)) > 1:  # only a shared key is evidence
+            for contact_id in dict.fromkeys(ids):
+                keys.setdefault(contact_id, []).append(key)
     rows = session.execute(
         select(
             CONTACT.c.id,
@@ -100,7 +125,9 @@ def _people(session: Session, owner: User) -> list[Person]:
         ).where(CONTACT.c.owner_id == owner.id)
     )
     return [
-        Person(id, name, first, last, org, city, tuple(handles.get(id, ())))
+        Person(
+            id, name, first, last, org, city, tuple(handles.get(id, ())), tuple(keys.get(id, ()))
+        )
         for id, name, first, last, org, city in rows
     ]
 

@@ -21,9 +21,18 @@ PER_PAGE = 20
 HISTORY_LENGTH = 20
 
 
+@bp.app_template_global("describe_reason")  # the import preview names its evidence alike
 def describe(reason: dict[str, Any]) -> str:
     """A stored reason (code and values) in the user's language."""
     code, values = reason.get("code"), [str(v) for v in reason.get("values", [])]
+    if code == evidence.SAME_EMAIL and values:
+        return _("same e-mail address %(address)s", address=values[0])
+    if code == evidence.SAME_PHONE and values:
+        return _("same phone number %(number)s", number=values[0])
+    if code == evidence.SAME_ACCOUNT and len(values) == 2 and values[0] == "website":
+        return _("same website %(address)s", address=values[1])
+    if code == evidence.SAME_ACCOUNT and len(values) == 2:
+        return _("same %(network)s account %(account)s", network=values[0], account=values[1])
     if code == evidence.SAME_NAME and len(values) == 2 and values[0] == values[1]:
         return _("the same name: “%(name)s”", name=values[0])
     if code == evidence.SAME_NAME and len(values) == 2:

@@ -1,16 +1,37 @@
 """Deduplication, pure: which imported record becomes a new contact, which merges where.
 
-Strong evidence merges automatically: the same normalised e-mail, the same phone in E.164,
-the same network account (id, handle or profile URL). Records that share a key with each
-other become one contact; a group that shares a key with an existing contact merges into it.
+Strong evidence: the same normalised e-mail, the same phone in E.164, the same network
+account (id, handle or profile URL). Records that share a key with each other become one
+contact, and a group that shares a key with an existing contact merges into it, when their
+names agree (``evidence.names_agree``) or one side has none. Otherwise they stay apart and
+the pair is *held apart*: listed in the preview with the shared key, and suggested as a
+possible duplicate after the import (``duplicates.service.find_suggestions``).
+
+Decisions:
+- Names decide for e-mail addresses, phone numbers and websites: a family landline, an
+  office switchboard, a team inbox or a company homepage is shared by different people. In a
+  real 2,279-row Google Contacts export, 54 groups of rows whose names shared no word were
+  merged on such keys, one number shared by seven names among them.
+- A social-network account (id, handle, profile URL) merges whatever the names say: a
+  profile belongs to one person, and its display name is whatever its owner chose last ("Anna
+  Berg" renamed "anna 🌊 on holiday" on X is still Anna). A website is not such a profile.
+- Transitivity: a group only takes in a record (or another group) whose name agrees with
+  every name already in it, so a chain of keys (Anna's e-mail -> the landline -> Peter)
+  cannot join two people whose names disagree. Once an account joins a name in, that name
+  constrains the group too: the rule only ever keeps more apart.
+- One existing contact per group: a group that would reach two existing contacts stays with
+  the first, and the other pair is held apart (the user merges them on the duplicates page).
+- A key is compared with at most ``MAX_HOLDERS`` groups holding it: a switchboard in a large
+  address book would otherwise cost a comparison with every contact behind it.
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from planner.contacts.service import ContactInput
+from planner.duplicates.evidence import key_reason, name_words, names_agree
 from planner.identifiers import Account, account_key_tuple, normalize_email, normalize_phone
 from planner.importers.records import ContactRecord
 
@@ -118,20 +139,107 @@ _UNITED: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
+MAX_HOLDERS = 20  # groups a new record is compared with through one key
+_PERSONAL = ("linkedin:", "x:", "mastodon:", "xing:", "facebook:", "github:")  # not website:
+
+Ref = tuple[int, int]  # (file index, record index)
+
+
 @dataclass(slots=True)
 class Group:
     """Records that are one person; ``target`` is the existing contact they merge into."""
 
-    records: list[tuple[int, int]] = field(default_factory=list)  # (file index, record index)
+    records: list[Ref] = field(default_factory=list)
     target: uuid.UUID | None = None
 
 
-def plan_groups(files: list[list[ContactRecord]], existing: Mapping[str, uuid.UUID]) -> list[Group]:
-    """Group the records of all files by shared keys (union-find) and attach each group to
-    the existing contact one of its keys points at (the first such key in record order)."""
-    refs: list[tuple[int, int]] = []  # record number -> (file index, record index)
-    parent: list[int] = []
-    targets: list[uuid.UUID | None] = []  # per record: the existing contact its keys name
+class Known(NamedTuple):
+    """An existing contact, as a side of a merge or of a pair held apart."""
+
+    id: uuid.UUID
+    name: str  # display name
+
+
+@dataclass(slots=True)
+class Existing:
+    """The owner's contacts as far as planning needs them: who holds each key (as positions
+    in ``ids``: planning then never hashes a UUID), and names (display, first, last,
+    organisation), put into words only for the contacts a key reaches."""
+
+    ids: list[uuid.UUID] = field(default_factory=list)
+    keys: dict[str, list[int]] = field(default_factory=dict)
+    names: dict[uuid.UUID, tuple[str, str | None, str | None, str | None]] = field(
+        default_factory=dict
+    )
+    _position: dict[uuid.UUID, int] = field(default_factory=dict)
+
+    def add_key(self, key: str, contact_id: uuid.UUID) -> None:
+        position = self._position.get(contact_id)
+        if position is None:
+            position = self._position[contact_id] = len(self.ids)
+            self.ids.append(contact_id)
+        holders = self.keys.setdefault(key, [])
+        if position not in holders:
+            holders.append(position)
+
+    def display(self, position: int) -> str:
+        return self.names.get(self.ids[position], ("",))[0]
+
+    def words(self, position: int) -> tuple[str, ...]:
+        none = ("", None, None, None)
+        display, first, last, organization = self.names.get(self.ids[position], none)
+        return name_words(display, first_name=first, last_name=last, organization=organization)
+
+
+@dataclass(slots=True)
+class Pair:
+    """A record and what it merged with (or was held apart from): another record of the
+    batch or an existing contact, with the keys they share."""
+
+    record: Ref
+    other: "Ref | Known"
+    keys: list[str]
+    same_name: bool  # written alike on both sides (casefolded): nothing for the user to check
+
+    def reasons(self) -> list[dict[str, Any]]:
+        return [key_reason(k) for k in self.keys]
+
+
+@dataclass(slots=True)
+class Plan:
+    groups: list[Group]
+    merges: list[Pair]  # one per union: the record that joined, and whom it joined
+    apart: list[Pair]  # shared a key, names disagree: two contacts, a possible duplicate
+
+
+def record_words(record: ContactRecord) -> tuple[str, ...]:
+    """The record's name for comparison (its own name, organisation, else its address)."""
+    name = record.display_name or record.person_name() or record.organization
+    if name is None:
+        name = record.emails[0] if record.emails else None
+    return name_words(
+        name,
+        first_name=record.first_name,
+        last_name=record.last_name,
+        organization=record.organization,
+        handles=[a.handle for a in record.accounts if a.handle],
+    )
+
+
+def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
+    """Group the records of all files by shared keys (union-find) where the names agree, and
+    attach each group to the existing contact one of its keys points at."""
+    refs: list[Ref] = [(f, r) for f, records in enumerate(files) for r in range(len(records))]
+    count = len(refs)
+    total = count + len(existing.ids)  # records are the first nodes, existing contacts after
+    parent = list(range(total))
+    # per root: the distinct names of the group; None while it is one node, not yet compared
+    names: list[list[tuple[str, ...]] | None] = [None] * total
+    target = [-1] * count + list(range(len(existing.ids)))  # per root: a position in ids
+    texts: list[str | None] = [None] * total
+    holders: dict[str, list[int]] = {}
+    merges: list[tuple[int, int, str]] = []
+    apart: list[tuple[int, int, str]] = []
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -139,28 +247,125 @@ def plan_groups(files: list[list[ContactRecord]], existing: Mapping[str, uuid.UU
             x = parent[x]
         return x
 
-    owner_of_key: dict[str, int] = {}
-    for f, records in enumerate(files):
-        for r, record in enumerate(records):
-            ref = len(refs)
-            refs.append((f, r))
-            parent.append(ref)
-            keys = record_keys(record.emails, record.phones, record.accounts)
-            known = [k for k in keys if k in existing]
-            targets.append(existing[min(known)] if known else None)  # the first key, sorted
-            for key in keys:
-                other = owner_of_key.setdefault(key, ref)
-                if other != ref:
-                    a, b = find(other), find(ref)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)  # the earliest record leads the group
+    def text(node: int) -> str:
+        """The name as written, for the common case of the very same name on both sides."""
+        found = texts[node]
+        if found is None:
+            if node >= count:
+                found = existing.display(node - count).casefold()
+            else:
+                record = files[refs[node][0]][refs[node][1]]
+                found = (record.display_name or record.person_name() or "").casefold()
+            texts[node] = found
+        return found
+
+    def names_of(root: int) -> list[tuple[str, ...]]:
+        found = names[root]
+        if found is None:  # one node: its own words, once they are needed
+            if root >= count:
+                words = existing.words(root - count)
+            else:
+                f, r = refs[root]
+                words = record_words(files[f][r])
+            found = names[root] = [words] if words else []
+        return found
+
+    def joinable(a: int, b: int, key: str) -> bool:
+        if target[a] >= 0 and target[b] >= 0:
+            return False
+        if key.startswith(_PERSONAL):
+            return True
+        if names[a] is None and names[b] is None and (same := text(a)) and same == text(b):
+            return True  # a re-import: the same name, not worth taking apart into words
+        return all(names_agree(x, y) for x in names_of(a) for y in names_of(b))
+
+    def union(a: int, b: int) -> None:
+        root, other = min(a, b), max(a, b)  # the earliest record leads the group
+        parent[other] = root
+        target[root] = max(target[root], target[other])
+        if names[root] is None and names[other] is None and text(root) == text(other):
+            return  # still one name, the leader's
+        kept, more = names_of(root), names_of(other)
+        kept.extend(n for n in more if n not in kept)
+
+    for node, (f, r) in enumerate(refs):
+        record = files[f][r]
+        keys = record_keys(record.emails, record.phones, record.accounts)
+        for key in sorted(keys) if len(keys) > 1 else keys:
+            holding = holders.get(key)
+            if holding is None:
+                held = existing.keys.get(key)
+                if not held:  # the common case: a key no one else has (yet)
+                    holders[key] = [node]
+                    continue
+                holding = [count + position for position in held[:MAX_HOLDERS]]
+            if len(holding) == 1:  # most keys: one holder, no list of roots to rebuild
+                mine, theirs = find(node), find(holding[0])
+                if mine != theirs:
+                    if joinable(mine, theirs, key):
+                        union(mine, theirs)
+                        merges.append((node, holding[0], key))
+                        holders[key] = [find(node)]
+                        continue
+                    apart.append((node, holding[0], key))
+                    holders[key] = [theirs, mine]
+                continue
+            roots: list[int] = []
+            for holder in holding:
+                mine, theirs = find(node), find(holder)
+                if mine == theirs:
+                    continue
+                if joinable(mine, theirs, key):
+                    union(mine, theirs)
+                    merges.append((node, holder, key))
+                else:
+                    apart.append((node, holder, key))
+            for holder in (*holding, node):
+                if (root := find(holder)) not in roots:
+                    roots.append(root)
+            holders[key] = roots[:MAX_HOLDERS]
+
+    def side(node: int) -> int:
+        """A side as the user knows it: the existing contact its group goes into, if any."""
+        position = target[find(node)]
+        return count + position if position >= 0 else node
+
+    def pairs(links: list[tuple[int, int, str]], *, joined: bool) -> list[Pair]:
+        """One Pair per (record, other) with all their shared keys; a held-apart pair whose
+        sides ended in one group after all (through an account) is no longer apart, and of
+        the pairs between two groups only the first is kept."""
+        found: dict[tuple[int, int], Pair] = {}
+        for a, b, key in links:
+            if joined:
+                index = (a, b)
+            else:
+                ra, rb = find(a), find(b)
+                if ra == rb:
+                    continue
+                index = (min(ra, rb), max(ra, rb))
+            pair = found.get(index)
+            if pair is None:  # a: the record that was being placed
+                shown = side(b)
+                other = (
+                    refs[shown]
+                    if shown < count
+                    else Known(existing.ids[shown - count], existing.display(shown - count))
+                )
+                found[index] = Pair(refs[a], other, [key], text(a) == text(shown))
+            elif key not in pair.keys:
+                pair.keys.append(key)
+        return list(found.values())
+
     groups: dict[int, Group] = {}
-    for ref, (record_ref, target) in enumerate(zip(refs, targets, strict=True)):
-        root = find(ref)
+    for node, ref in enumerate(refs):
+        root = find(node)
         group = groups.get(root)
         if group is None:
-            group = groups[root] = Group()
-        group.records.append(record_ref)
-        if group.target is None:
-            group.target = target
-    return list(groups.values())
+            position = target[root]
+            group = groups[root] = Group(target=existing.ids[position] if position >= 0 else None)
+        group.records.append(ref)
+    return Plan(
+        groups=list(groups.values()),
+        merges=pairs(merges, joined=True),
+        apart=pairs(apart, joined=False),
+    )

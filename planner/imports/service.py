@@ -30,7 +30,15 @@ from planner.importers.generic_csv import FORMAT as GENERIC_CSV
 from planner.importers.generic_csv import IDENTITY_FIELDS, map_columns
 from planner.importers.records import ContactRecord, ParsedFile
 from planner.imports.bulk import insert_rows
-from planner.imports.plan import Group, merge_inputs, plan_groups, record_input
+from planner.imports.plan import (
+    Existing,
+    Known,
+    Pair,
+    Plan,
+    merge_inputs,
+    plan_groups,
+    record_input,
+)
 from planner.imports.undo import apply_undo, to_json
 from planner.models import (
     Contact,
@@ -90,6 +98,13 @@ class FileOutcome:
     needs_mapping: bool = False
     headers: list[str] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    # Each merge with both names, and the pairs that share a key but not a name (held apart):
+    # {"name", "row", "other", "other_row" (None: an existing contact), "existing", "reasons"}.
+    # The first MAX_LISTED each, merges of differing names first.
+    merges: list[dict[str, Any]] = field(default_factory=list)
+    held_apart: list[dict[str, Any]] = field(default_factory=list)
+    apart: int = 0  # how many pairs were held apart
+    unlisted_merges: int = 0  # merges beyond the first MAX_LISTED
 
     def to_json(self) -> dict[str, Any]:
         doc = dataclasses.asdict(self)
@@ -148,13 +163,51 @@ def _sample(record: ContactRecord) -> dict[str, Any]:
     }
 
 
-def _count(groups: Sequence[Group], outcomes: list[FileOutcome]) -> None:
-    for group in groups:
+MAX_LISTED = 100  # merges and held-apart pairs listed per file (all are counted)
+
+
+def _count(
+    plan: Plan, outcomes: list[FileOutcome], records: Sequence[Sequence[ContactRecord]]
+) -> None:
+    """Counts per file, and the merges and held-apart pairs named: each is listed under the
+    file of the record that was being placed."""
+    for group in plan.groups:
         for n, (f, _r) in enumerate(group.records):
             if group.target is None and n == 0:
                 outcomes[f].created += 1
             else:
                 outcomes[f].merged += 1
+    merges: list[list[Pair]] = [[] for _ in outcomes]
+    for pair in plan.merges:
+        merges[pair.record[0]].append(pair)
+    for outcome, pairs in zip(outcomes, merges, strict=True):
+        pairs.sort(key=lambda p: p.same_name)  # names written differently first, stable
+        outcome.merges = [_pair(p, records) for p in pairs[:MAX_LISTED]]
+        outcome.unlisted_merges = len(pairs) - len(outcome.merges)
+    for pair in plan.apart:
+        outcome = outcomes[pair.record[0]]
+        outcome.apart += 1
+        if len(outcome.held_apart) < MAX_LISTED:
+            outcome.held_apart.append(_pair(pair, records))
+
+
+def _pair(pair: Pair, records: Sequence[Sequence[ContactRecord]]) -> dict[str, Any]:
+    f, r = pair.record
+    record = records[f][r]
+    if isinstance(pair.other, Known):
+        other, other_row = pair.other.name, None
+    else:
+        o = records[pair.other[0]][pair.other[1]]
+        other, other_row = o.label, o.row
+    return {
+        "name": record.label,
+        "row": record.row,
+        "other": other,
+        "other_row": other_row,
+        "existing": other_row is None,
+        "same_name": pair.same_name,
+        "reasons": pair.reasons(),
+    }
 
 
 def _records(parsed: Sequence[ParsedFile]) -> list[list[ContactRecord]]:
@@ -166,7 +219,8 @@ def preview_import(
 ) -> list[FileOutcome]:
     """What importing ``parsed`` would do: counts, problems, a sample. Writes nothing."""
     outcomes = _outcomes(parsed)
-    _count(plan_groups(_records(parsed), key_index(session, owner=owner)), outcomes)
+    records = _records(parsed)
+    _count(plan_groups(records, key_index(session, owner=owner)), outcomes, records)
     return outcomes
 
 
@@ -263,8 +317,9 @@ def _write_import(
 ) -> list[FileOutcome]:
     outcomes = _outcomes(parsed)
     records = _records(parsed)
-    groups = plan_groups(records, key_index(session, owner=owner))
-    _count(groups, outcomes)
+    plan = plan_groups(records, key_index(session, owner=owner))
+    groups = plan.groups
+    _count(plan, outcomes, records)
     total = len(groups)
     batch.status, batch.total = ImportStatus.RUNNING.value, total
     now = utcnow()
@@ -415,18 +470,19 @@ def undo_import(session: Session, *, owner: User, batch: ImportBatch) -> dict[st
     return apply_undo(session, owner=owner, batch=batch).counts()
 
 
-def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
-    """Every strong-evidence key of the owner's contacts -> that contact."""
-    index: dict[str, uuid.UUID] = {}
+def key_index(session: Session, *, owner: User) -> Existing:
+    """Every strong-evidence key of the owner's contacts -> the contacts that hold it (a
+    landline kept apart is held by several), and their names."""
+    index = Existing()
     for normalized, contact_id in session.execute(
         select(EMAIL.c.normalized, EMAIL.c.contact_id).where(EMAIL.c.owner_id == owner.id)
     ):
-        index.setdefault(f"email:{normalized}", contact_id)
+        index.add_key(f"email:{normalized}", contact_id)
     for e164, contact_id in session.execute(
         select(PHONE.c.e164, PHONE.c.contact_id).where(PHONE.c.owner_id == owner.id)
     ):
         if e164:
-            index.setdefault(f"phone:{e164}", contact_id)
+            index.add_key(f"phone:{e164}", contact_id)
     for network, account_id, handle, url, contact_id in session.execute(
         select(
             ACCOUNT.c.network,
@@ -437,7 +493,20 @@ def key_index(session: Session, *, owner: User) -> dict[str, uuid.UUID]:
         ).where(ACCOUNT.c.owner_id == owner.id)
     ):
         for key in account_key_tuple(Account(network, account_id, handle, url)):
-            index.setdefault(key, contact_id)
+            index.add_key(key, contact_id)
+    if index.keys:
+        index.names = {
+            row[0]: row[1:]
+            for row in session.execute(
+                select(
+                    CONTACT.c.id,
+                    CONTACT.c.display_name,
+                    CONTACT.c.first_name,
+                    CONTACT.c.last_name,
+                    CONTACT.c.organization,
+                ).where(CONTACT.c.owner_id == owner.id)
+            )
+        }
     return index
 
 

@@ -371,3 +371,57 @@ def test_a_merge_taken_further_is_undone_last_first(
     db.commit()
     names = sorted(c.display_name for c in db.exec(select(Contact)).all())
     assert names == ["Dr. Lotte Brandt", "Lotte Brandt", "Lotte Brandt 🌊"]
+
+
+# -- identifiers shared by people whose names disagree ----------------------------------
+
+SHARED_KEYS = Path(__file__).resolve().parents[1] / "fixtures" / "dedupe" / "shared_keys_google.csv"
+
+
+def test_people_held_apart_by_an_import_become_possible_duplicates_with_the_key_named(
+    app: Any, db: Session, make_user: Any
+) -> None:
+    owner = _owner(db, make_user())
+    uploads = [(SHARED_KEYS.name, SHARED_KEYS.read_bytes())]
+    batch = imports.stage_import(db, owner=owner, uploads=uploads)
+    [outcome] = imports.write_import(
+        db, owner=owner, batch=batch, parsed=imports.parse_uploads(uploads)
+    )
+    db.commit()
+    assert (outcome.created, outcome.merged, outcome.apart) == (14, 5, 30)
+    names = {c["display_name"] for c in contacts.export_contacts(db, owner=owner)}
+    assert {"Peter Berg", "Lena Berg", "Jonas", "Ines Albers", "Lukas Brandt"} <= names
+
+    result = import_followups(app, str(batch.id), str(owner.id))
+    db.expire_all()
+    by_pair = {frozenset(_names(db, p.suggestion)): p.suggestion for p in _open(db, owner)}
+    landline = {"code": "same_phone", "values": ["+49 40 5550140"]}
+    family = ["Anna Berg", "Peter Berg", "Lena Berg", "Jonas"]
+    for i, a in enumerate(family):
+        for b in family[i + 1 :]:
+            assert landline in by_pair[frozenset({a, b})].reasons  # type: ignore[operator]
+    inbox = by_pair[frozenset({"Svenja Koch", "Lukas Brandt"})]
+    assert inbox.reasons[0] == {  # type: ignore[index]
+        "code": "same_email",
+        "values": ["team@barcamp-hamburg.example"],
+    }
+    assert inbox.score < by_pair[frozenset({"Anna Berg", "Peter Berg"})].score + 0.5
+    switchboard = [s for s in by_pair.values() if "same_phone" in _codes(s)]
+    assert len(switchboard) == 6 + 21
+    assert result["suggestions"] == len(by_pair) >= 6 + 21 + 3
+
+
+def test_a_shared_key_beyond_the_limit_is_not_suggested_pair_by_pair(
+    db: Session, make_user: Any, make_contact: Any
+) -> None:
+    owner = _owner(db, make_user())
+    staff = "Kai Hansen,Merle Petersen,Ole Jensen,Sina Yilmaz,Frauke Dose,Tobias Wendt,Ines Albers"
+    more = ",Gesa Rohde,Malte Voss,Wiebke Lund"
+    people = (staff + more).split(",")[: evidence.MAX_SHARED_KEY + 1]
+    assert len(people) == evidence.MAX_SHARED_KEY + 1
+    for name in people:
+        first, last = name.split()
+        make_contact(owner, first_name=first, last_name=last, phones=["040 5550100"])
+    make_contact(owner, first_name="Ada", last_name="Lind", phones=["040 5550199"])
+    make_contact(owner, first_name="Bo", last_name="Lind", phones=["040 5550199"])
+    assert service.find_suggestions(db, owner=owner) == 1

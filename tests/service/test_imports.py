@@ -75,10 +75,10 @@ def test_same_email_merges_and_undo_restores_the_contact(
     owner = make_user()
     people = service.parse_uploads([("c.csv", (SAMPLES / "google/contacts.csv").read_bytes())])
     record = next(r for r in people[0].records if r.emails)
-    mine = make_contact(
+    mine = make_contact(  # a name that agrees with the record's ("A. Kühnel"): merged
         owner,
-        first_name="Mine",
-        last_name=None,
+        first_name=record.first_name,
+        last_name=(record.last_name or "")[:1] + ".",
         emails=[record.emails[0]],
         notes="typed by me",
         topics=["Kaffee"],
@@ -87,7 +87,7 @@ def test_same_email_merges_and_undo_restores_the_contact(
     batch, [outcome] = _import(db, owner, "google/contacts.csv")
     assert outcome.merged >= 1
     merged = contacts.contact_to_dict(db.get(Contact, mine.id))
-    assert merged["first_name"] == "Mine"  # the user's own data wins
+    assert merged["last_name"] == mine.last_name  # the user's own data wins
     assert merged["notes"].startswith("typed by me")
     assert "Kaffee" in merged["topics"]
     assert {s["format"] for s in merged["sources"]} == {"manual", "google_contacts_csv"}

@@ -160,6 +160,10 @@ def test_import_and_undo_speak_the_cli_contract(planner: Any, make_user: Any) ->
         "skipped",
         "problems",
         "error",
+        "merges",
+        "held_apart",
+        "apart",
+        "unlisted_merges",
     }
     assert (linkedin["format"], linkedin["status"], linkedin["created"]) == (
         "linkedin_connections_csv",

@@ -247,3 +247,69 @@ def test_when_the_queue_is_down_the_import_stays_a_preview(
     text = page.get_data(as_text=True)
     assert "could not be started" in text and "Confirm and import" in text
     assert count_rows(app, "contact") == 0
+
+
+# -- automatic merges need agreeing names ------------------------------------------------
+
+SHARED_KEYS = Path(__file__).resolve().parents[1] / "fixtures" / "dedupe" / "shared_keys_google.csv"
+
+
+def test_the_preview_names_each_merge_and_the_pairs_kept_apart(
+    app: Flask, make_user: Any, make_contact: Any, login: Any
+) -> None:
+    owner = make_user()
+    make_contact(owner, first_name="Anna", last_name="Berg", phones=["+49 40 5550140"])
+    web = login(owner)
+    url = staged(web, SHARED_KEYS)
+    page = web.get(url).get_data(as_text=True)
+    assert "13 new, 6 merged with existing contacts, 0 skipped" in page
+    assert "pairs kept apart: they share an identifier, not a name" in page
+    kept_apart = page.split('class="held-apart"')[1].split("</details>")[0]
+    assert re.search(
+        r"<strong>Peter Berg</strong> <small>\(row 3\)</small>\s*and\s*"
+        r"<strong>Anna Berg</strong> <small>\(your contact\)</small>: "
+        r"same phone number \+49 40 5550140",
+        kept_apart,
+    )
+    assert "same e-mail address team@barcamp-hamburg.example" in kept_apart
+    merges = page.split('class="merges"')[1].split("</details>")[0]
+    assert re.search(
+        r"<strong>K. Hansen</strong> <small>\(row 14\)</small>\s*→\s*"
+        r"<strong>Kai Hansen</strong> <small>\(row 7\)</small>: "
+        r"same e-mail address k.hansen@elbwerk.example",
+        merges,
+    )
+    assert re.search(
+        r"<strong>Anna Berg</strong> <small>\(row 2\)</small>\s*→\s*"
+        r"<strong>Anna Berg</strong> <small>\(your contact\)</small>",
+        merges,
+    )
+    assert count_rows(app, "contact") == 1  # a preview writes nothing
+
+
+def test_people_kept_apart_show_under_possible_duplicates_with_the_shared_number(
+    app: Flask, make_user: Any, login: Any
+) -> None:
+    from planner import db as planner_db
+    from planner.duplicates.service import find_suggestions
+    from planner.imports import service as imports
+    from planner.models import User
+
+    user = make_user(locale="de")
+    uploads = [(SHARED_KEYS.name, SHARED_KEYS.read_bytes())]
+    with app.app_context():
+        session = planner_db.session()
+        owner = session.get(User, user.id)
+        assert owner is not None
+        batch = imports.stage_import(session, owner=owner, uploads=uploads)
+        imports.write_import(
+            session, owner=owner, batch=batch, parsed=imports.parse_uploads(uploads)
+        )
+        find_suggestions(session, owner=owner)
+        session.commit()
+    web = login(user)
+    page = "".join(web.get(f"/duplicates/?page={n}").get_data(as_text=True) for n in (1, 2))
+    assert "30 Paare zu prüfen" in page
+    assert "gleiche Telefonnummer +49 40 5550140" in page
+    assert "gleiche E-Mail-Adresse team@barcamp-hamburg.example" in page
+    assert "Peter Berg" in page and "Jonas" in page
