@@ -154,7 +154,11 @@ def last_sign_of_life(batch: ImportBatch, heartbeat: dict[str, Any] | None) -> d
 def is_stuck(
     batch: ImportBatch, heartbeat: dict[str, Any] | None, *, now: datetime, lease: timedelta
 ) -> bool:
-    """Whether a "running" batch was left by a writer that died (its lease ran out)."""
+    """Whether a batch being written (or read for its preview) was left by a worker that
+    died: its lease ran out. Reading a preview has no heartbeat: its lease runs from when
+    it was queued."""
+    if batch.status == ImportStatus.PARSING.value:
+        return now - (batch.claimed_at or batch.created_at) > lease
     if batch.status != ImportStatus.RUNNING.value:
         return False
     return now - last_sign_of_life(batch, heartbeat) > lease

@@ -73,9 +73,10 @@ def _lease() -> timedelta:
 
 
 def _is_stuck(batch: ImportBatch) -> bool:
-    if batch.status != ImportStatus.RUNNING.value:
+    if batch.status not in (ImportStatus.RUNNING.value, ImportStatus.PARSING.value):
         return False
-    heartbeat = tasks.import_progress(batch.id)
+    running = batch.status == ImportStatus.RUNNING.value
+    heartbeat = tasks.import_progress(batch.id) if running else None
     return stored.is_stuck(batch, heartbeat, now=utcnow(), lease=_lease())
 
 
@@ -87,7 +88,7 @@ def _prepare_preview(batch: ImportBatch, work: int) -> None:
         stored.store_preview(session, owner=current_user, batch=batch, parsed=parsed)
         session.commit()
         return
-    batch.status = ImportStatus.PARSING.value
+    batch.status, batch.claimed_at = ImportStatus.PARSING.value, utcnow()  # its lease
     session.add(batch)
     session.commit()
     try:
@@ -190,6 +191,8 @@ def show(import_id: str) -> ResponseReturnValue:
     else:
         context["outcomes"] = (batch.summary or {}).get("files", [])
     context["totals"] = _totals(context["outcomes"])
+    elif batch.status == ImportStatus.PARSING.value:
+        context["stuck"] = _is_stuck(batch)
     return _render("imports/show.html", **context)
 
 
@@ -335,6 +338,10 @@ def resume(import_id: str) -> ResponseReturnValue:
     if not _is_stuck(batch) or not stored.reclaim_batch(session, owner=current_user, batch=batch):
         session.rollback()
         flash(_("This import is not stopped, so there is nothing to resume."), "error")
+    if batch.status == ImportStatus.PARSING.value and _is_stuck(batch):
+        _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
+        flash(_("The files are read again."), "info")
+        return back
         return back
     session.commit()
     try:

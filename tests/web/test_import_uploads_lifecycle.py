@@ -264,3 +264,20 @@ def test_a_preview_uploaded_before_previews_were_stored_is_computed_once(
     for _view in range(3):
         assert "15 new" in web.get(url).get_data(as_text=True)
     assert len(parses) == 1
+
+
+def test_a_preview_whose_worker_died_can_be_read_again(
+    app: Flask, make_user: Any, login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"] = 1000
+    web = login(make_user())
+    with monkeypatch.context() as patched:
+        patched.setattr(tasks, "preview_batch", lambda *args: None)  # the worker dies
+        url = staged(web, connections())
+    assert "being read in the background" in web.get(url).get_data(as_text=True)
+    _lease_runs_out(app)
+    stopped = web.get(url).get_data(as_text=True)
+    assert "Reading the files stopped" in stopped and "Read again" in stopped
+    assert 'http-equiv="refresh"' not in stopped
+    again = web.submit(url + "/resume", form_url=url, follow_redirects=True)
+    assert "15 new" in again.get_data(as_text=True)
