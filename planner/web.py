@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from planner.access_log import mask_secrets_in
 from planner.extensions import login_manager
 
 
@@ -76,6 +77,7 @@ def init_app(app: Flask) -> None:
 
     login_manager.login_message = _l("Please sign in to see this page.")
     app.after_request(_security_headers)
+    mask_secrets_in(app.logger)  # "Exception on /feed/… [GET]"
     app.context_processor(lambda: {"current_locale": str(get_locale() or "en")})
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

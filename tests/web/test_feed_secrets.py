@@ -3,6 +3,8 @@ cookie, and out of the access log, where ``planner serve`` runs a real gunicorn,
 app fetches the feed and someone opens a verification link: the log has both requests,
 neither token."""
 
+import io
+import logging
 import os
 import re
 import signal
@@ -17,9 +19,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from gunicorn.config import Config
 from sqlmodel import Session
 
-from planner.access_log import mask_secrets
+from planner.access_log import MaskingLogger, mask_secrets
 from planner.feeds.service import new_feed_token
 from planner.models import User
 from planner.settings.sending import new_verification
@@ -37,6 +40,30 @@ def test_mask_secrets_keeps_everything_but_the_token() -> None:
     assert mask_secrets("GET /feedback/x /settings/email/verify HTTP/1.1") == (
         "GET /feedback/x /settings/email/verify HTTP/1.1"
     )
+
+
+def test_a_failing_feed_request_is_logged_without_its_token(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr("planner.feeds.service.owner_of_token", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # handled and logged, as in production
+    token = "Zz9-_" + "a" * 38
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        assert app.test_client().get(f"/feed/{token}.ics").status_code == 500
+    assert "Exception on /feed/….ics [GET]" in caplog.text and token not in caplog.text
+    assert len(app.logger.filters) == 1  # once, however many apps the process made
+
+
+def test_gunicorns_error_log_is_masked_too() -> None:
+    logger = MaskingLogger(Config())
+    lines = io.StringIO()
+    logger.error_log.addHandler(logging.StreamHandler(lines))
+    token = "Zz9-_" + "a" * 38
+    logger.error("Error handling request %s", f"/feed/{token}.ics")
+    assert lines.getvalue() == "Error handling request /feed/….ics\n"
 
 
 def _session_cookie(app: Flask, web: Any) -> dict[str, Any]:
