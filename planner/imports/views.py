@@ -23,12 +23,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlmodel import col, select
 
 from planner import db, tasks
+from planner.contacts.holds import Hold
 from planner.imports import service, stored
 from planner.imports.forms import ImportForm, format_label
+from planner.imports.undo import EDITED, IMPORTS, apply_undo, plan_undo
 from planner.models import ImportBatch, ImportFile, ImportStatus
 from planner.models.types import utcnow
 
@@ -354,21 +357,58 @@ def resume(import_id: str) -> ResponseReturnValue:
     return back
 
 
-@bp.post("/<import_id>/undo")
+UNDO_LISTED = 200  # names listed per outcome on the undo confirmation (all are counted)
+
+# Why undo keeps a contact, or some of its values (planner.imports.undo's reasons).
+UNDO_REASONS: dict[str, Any] = {
+    Hold.SOURCE.value: _l("another import or your own entry also holds it"),
+    Hold.MEETING.value: _l("invited to a meeting"),
+    EDITED: _l("you changed it since"),
+    IMPORTS: _l("another import brought the same details"),
+}
+# Why some of a restored contact's details stay.
+UNDO_STAYING: dict[str, Any] = {
+    EDITED: _l("what you changed since stays"),
+    IMPORTS: _l("what another import brought too stays"),
+}
+
+
+@bp.route("/<import_id>/undo", methods=["GET", "POST"])
 @login_required
 def undo(import_id: str) -> ResponseReturnValue:
+    """GET: what undoing would remove, keep (and why) and restore, to confirm. POST: undo."""
     batch = _owned_batch(import_id)
     if batch.status != ImportStatus.DONE.value:
         flash(_("Only a finished import can be undone."), "error")
         return redirect(url_for(".show", import_id=batch.id))
-    result = service.undo_import(db.session(), owner=current_user, batch=batch)
-    db.session().commit()
+    session = db.session()
+    if request.method == "GET":
+        plan = plan_undo(session, owner=current_user, batch=batch)
+        return _render(
+            "imports/undo.html",
+            batch=batch,
+            plan=plan,
+            listed=UNDO_LISTED,
+            reasons=UNDO_REASONS,
+            staying=UNDO_STAYING,
+        )
+    counts = apply_undo(session, owner=current_user, batch=batch).counts()
+    session.commit()
     flash(
         _(
             "Import undone: %(removed)d contacts removed, %(restored)d restored as they were.",
-            removed=result["removed"],
-            restored=result["restored"],
+            removed=counts["removed"],
+            restored=counts["restored"],
         ),
         "success",
     )
+    if counts["kept"]:
+        flash(
+            ngettext(
+                "%(num)d contact kept: later imports or your own edits also hold it.",
+                "%(num)d contacts kept: later imports or your own edits also hold them.",
+                counts["kept"],
+            ),
+            "info",
+        )
     return redirect(url_for(".show", import_id=batch.id))
