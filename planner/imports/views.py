@@ -191,11 +191,11 @@ def show(import_id: str) -> ResponseReturnValue:
     elif batch.status == ImportStatus.RUNNING.value:
         context["progress"] = tasks.import_progress(batch.id)
         context["stuck"] = _is_stuck(batch)
+    elif batch.status == ImportStatus.PARSING.value:
+        context["stuck"] = _is_stuck(batch)
     else:
         context["outcomes"] = (batch.summary or {}).get("files", [])
     context["totals"] = _totals(context["outcomes"])
-    elif batch.status == ImportStatus.PARSING.value:
-        context["stuck"] = _is_stuck(batch)
     return _render("imports/show.html", **context)
 
 
@@ -338,13 +338,13 @@ def resume(import_id: str) -> ResponseReturnValue:
     batch = _owned_batch(import_id)
     session = db.session()
     back = redirect(url_for(".show", import_id=batch.id))
-    if not _is_stuck(batch) or not stored.reclaim_batch(session, owner=current_user, batch=batch):
-        session.rollback()
-        flash(_("This import is not stopped, so there is nothing to resume."), "error")
     if batch.status == ImportStatus.PARSING.value and _is_stuck(batch):
         _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
         flash(_("The files are read again."), "info")
         return back
+    if not _is_stuck(batch) or not stored.reclaim_batch(session, owner=current_user, batch=batch):
+        session.rollback()
+        flash(_("This import is not stopped, so there is nothing to resume."), "error")
         return back
     session.commit()
     try:
