@@ -28,6 +28,16 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(languages)
 
 
+def select_timezone() -> str | None:
+    """The signed-in user's home zone (from the home city, else Germany's), so times of what
+    happened in the app show on their own clock; the configured default otherwise."""
+    if not has_request_context() or not (current_user and current_user.is_authenticated):
+        return None
+    from planner.meetings.service import default_timezone
+
+    return default_timezone(current_user, None)
+
+
 def _load_user(user_id: str) -> Any:
     """The user of the server-side session the cookie names (gone after signing out)."""
     from planner import db
@@ -46,5 +56,6 @@ def init_app(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
+        timezone_selector=select_timezone,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )

@@ -10,19 +10,18 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlmodel import Session, col
 
 from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
+from planner.datetimes import format_local
 from planner.db import in_chunks
 from planner.mail import Invitation, MailError, SmtpSettings, send_invitation
-from planner.meetings.service import MeetingError, attendee_contacts, zone
+from planner.meetings.service import MeetingError, attendee_contacts
 from planner.models import Contact, ContactEmail, MailKind, Meeting, MeetingStatus, User
 from planner.models.types import utcnow
 from planner.settings import sending
@@ -166,8 +165,8 @@ class Message:
 
 def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
     """The e-mail text in the current locale (the caller picks it with force_locale)."""
-    when = at_place(invite.starts_at, invite.timezone, "EEEE d MMMM y, HH:mm")
-    until = at_place(invite.ends_at, invite.timezone, "HH:mm")
+    when = format_local(invite.starts_at, invite.timezone, "date_long_time")
+    until = format_local(invite.ends_at, invite.timezone, "time")
     sender = organiser(owner).name
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     if cancelled:
@@ -295,8 +294,3 @@ def sendable(meeting: Meeting) -> bool:
         MeetingStatus.CONFIRMED.value,
         MeetingStatus.CANCELLED.value,
     )
-
-
-def at_place(moment: datetime, tz_name: str, pattern: str) -> str:
-    """An instant as wall-clock time at the meeting place, in the current language."""
-    return format_datetime(moment, pattern, tzinfo=zone(tz_name), locale=str(get_locale() or "en"))

@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from planner import db
 from planner.cache import BoundedCache
+from planner.datetimes import viewer_zone
 from planner.db import get_owned
 from planner.matching import Weights, explain
-from planner.meetings import invites
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import place_text
 from planner.trips import service
@@ -111,7 +111,8 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
     context = _context()
     limit = service.SUGGESTIONS_PER_LEG
     key = service.plan_key(session, owner=current_user, trip=trip, context=context, limit=limit)
-    html = _PAGES.get(key) if leg_form is None else None
+    page_key = (*key, viewer_zone())  # times at a leg name its city unless it is the reader's
+    html = _PAGES.get(page_key) if leg_form is None else None
     if html is None:
         plans = service.plan_trip(
             session, owner=current_user, trip=trip, context=context, limit=limit, key=key
@@ -131,7 +132,7 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
             csrf=CSRF_PLACEHOLDER,
         )
         if leg_form is None:
-            _PAGES.put(key, html)
+            _PAGES.put(page_key, html)
     body = Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
     return render_template("trips/show.html", trip=trip, body=body), status
 
@@ -343,13 +344,6 @@ def restore(contact_id: str) -> ResponseReturnValue:
         session.commit()
         flash(_("%(name)s will be suggested again.", name=contact.display_name), "success")
     return redirect(url_for(".around", _anchor="dismissed"))
-
-
-@bp.app_template_filter("at_place")
-def at_place(moment: datetime, zone: str, format: str = "EEE d MMM, HH:mm") -> str:
-    """A UTC instant as wall-clock time at a place (not in the viewer's zone), e.g. a leg's
-    arrival in Vienna's local time."""
-    return invites.at_place(moment, zone, format)
 
 
 MAX_CALENDAR_BYTES = 5_000_000

@@ -1,11 +1,11 @@
 """Suggestion reasons in the user's language (the edge of ``planner.matching``)."""
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from babel.lists import format_list
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import get_locale, gettext
 
+from planner.datetimes import format_day
 from planner.matching import Wording
 from planner.topics import Vocabulary
 
@@ -28,13 +28,10 @@ def wording(vocabulary: Vocabulary, own_labels: Mapping[str, str] | None = None)
     def join(items: Sequence[str]) -> str:
         return format_list(list(items), locale=locale)
 
-    def day(value: date) -> str:
-        return format_date(value, "medium")
-
     return Wording(
         gettext=gettext,
         join=join,
-        format_date=day,
+        format_date=format_day,
         topic_label=lambda key: (own_labels or {}).get(key) or vocabulary.label(key),
         network_label=lambda n: NETWORK_LABELS.get(n, n),
     )

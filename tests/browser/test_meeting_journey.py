@@ -60,7 +60,7 @@ def test_from_suggestion_to_invite_to_update_to_cancellation(
     slots = page.locator("#free-times button.slot")
     expect(slots.first).to_be_visible()
     chosen = slots.first.inner_text()
-    assert chosen.startswith(f"Mon {DAY.day} May, 09:00")  # the first time after arriving
+    assert chosen.startswith(f"Mon, May {DAY.day}, 9:00\u202fAM")  # the first time after arriving
     slots.first.click()
     expect(page.get_by_text("Time set.")).to_be_visible()
     page.get_by_role("button", name="Confirm", exact=True).click()
