@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner import datetimes
+from planner import countries, datetimes
 from planner.access_log import mask_secrets_in
 from planner.extensions import login_manager
 from planner.imports.forms import format_label
@@ -82,6 +82,7 @@ def init_app(app: Flask) -> None:
     mask_secrets_in(app.logger)  # "Exception on /feed/… [GET]"
     app.context_processor(lambda: {"current_locale": str(get_locale() or "en")})
     datetimes.init_app(app)
+    countries.init_app(app)
     app.add_template_global(format_label)  # a source's format as the user knows the export
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

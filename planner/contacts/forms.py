@@ -1,15 +1,19 @@
 """The contact form: what a person types, validated into a ContactInput."""
 
+from datetime import date
 from typing import Any
 
+from babel.dates import get_month_names
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, Regexp, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from planner.contacts.fields import parse_birthday, split_lines, split_topics
+from planner.contacts.fields import split_lines, split_topics
 from planner.contacts.service import ContactInput
+from planner.countries import country_for, country_name
 from planner.identifiers import Account, normalize_email, normalize_phone, parse_account
 from planner.models import Stage
 
@@ -22,6 +26,11 @@ def stage_choices() -> list[tuple[str, str]]:
         Stage.REGULAR: _l("Meet regularly"),
     }
     return [(stage.value, labels[stage]) for stage in Stage]
+
+
+def month_choices() -> list[tuple[str, str]]:
+    names = get_month_names("wide", locale=str(get_locale() or "en"))
+    return [("", "–")] + [(str(n), names[n]) for n in range(1, 13)]
 
 
 def _text(label: Any, max_length: int = 200, **kwargs: Any) -> StringField:
@@ -62,15 +71,24 @@ class ContactForm(FlaskForm):
     city = _text(_l("City"))
     postal_code = _text(_l("Postal code"), 20)
     region = _text(_l("Region"))
-    country = StringField(
+    country = _text(
         _l("Country"),
-        validators=[
-            Optional(),
-            Regexp(r"^[A-Za-z]{2}$", message=_l("Use the two-letter code, e.g. DE or AT.")),
-        ],
-        render_kw={"maxlength": 2, "size": 2},
+        100,
+        description=_l("Its name, e.g. Deutschland or Österreich, or its code (DE, AT)."),
+        render_kw={"list": "country-names", "autocomplete": "off"},
     )
-    birthday = _text(_l("Birthday"), 20, description=_l("e.g. 1980-04-02, 2.4.1980 or 02.04."))
+    # A birthday as day and month, the year optional (many people share no year)
+    birthday_day = IntegerField(
+        _l("Day"),
+        validators=[Optional(), NumberRange(min=1, max=31)],
+        render_kw={"min": 1, "max": 31},
+    )
+    birthday_month = SelectField(_l("Month"), choices=month_choices, default="")
+    birthday_year = IntegerField(
+        _l("Year (optional)"),
+        validators=[Optional(), NumberRange(min=1900, max=date.today().year)],
+        render_kw={"min": 1900},
+    )
     topics = _text(_l("Topics"), 2000, description=_l("Separated by commas."))
     stage = SelectField(_l("Relationship"), choices=stage_choices, default=Stage.ONLINE.value)
     last_met = DateField(_l("Last met"), validators=[Optional()])
@@ -103,11 +121,34 @@ class ContactForm(FlaskForm):
                     )
                 )
 
-    def validate_birthday(self, field: StringField) -> None:
+    def validate_country(self, field: StringField) -> None:
+        if (field.data or "").strip() and country_for(field.data) is None:
+            raise ValidationError(
+                _(
+                    "'%(value)s' is not a country we know: type its name or its two-letter "
+                    "code (DE, AT, CH).",
+                    value=field.data,
+                )
+            )
+
+    def validate_birthday_month(self, field: SelectField) -> None:
+        # here, not at the day: an empty optional day stops the day's own validators
+        day, month = self.birthday_day.data, field.data
+        if (day is None) != (not month):
+            raise ValidationError(_("Give the day and the month of the birthday."))
+        if day is not None and month and self._birthday() is None:
+            raise ValidationError(_("This day does not exist in that month."))
+
+    def _birthday(self) -> str | None:
+        """The typed birthday as stored ("1980-04-02", "--04-02"); None if none or no date."""
+        day, month, year = self.birthday_day.data, self.birthday_month.data, self.birthday_year.data
+        if day is None or not month:
+            return None
         try:
-            parse_birthday(field.data or "")
+            date(year or 2000, int(month), day)  # 2000 is a leap year: 29 February stays
         except ValueError:
-            raise ValidationError(_("'%(value)s' is not a date.", value=field.data)) from None
+            return None
+        return f"{year:04d}-{int(month):02d}-{day:02d}" if year else f"--{int(month):02d}-{day:02d}"
 
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
@@ -156,8 +197,8 @@ class ContactForm(FlaskForm):
             city=clean(self.city.data),
             region=clean(self.region.data),
             postal_code=clean(self.postal_code.data),
-            country=(clean(self.country.data) or "").upper() or None,
-            birthday=parse_birthday(self.birthday.data or ""),
+            country=country_for(self.country.data or ""),
+            birthday=self._birthday(),
             topics=split_topics(self.topics.data),
             # not shown in the form: kept for the networks the contact still has
             mutual_networks=[
@@ -191,13 +232,16 @@ class ContactForm(FlaskForm):
             "city",
             "region",
             "postal_code",
-            "country",
-            "birthday",
             "notes",
             "stage",
             "last_met",
         ):
             getattr(self, name).data = getattr(data, name)
+        self.country.data = country_name(data.country) or None
+        if data.birthday:  # "1980-04-02" or "--04-02"
+            *year, month, day = data.birthday.removeprefix("--").split("-")
+            self.birthday_day.data, self.birthday_month.data = int(day), str(int(month))
+            self.birthday_year.data = int(year[0]) if year else None
         self.emails.data = "\n".join(data.emails)
         self.phones.data = "\n".join(data.phones)
         self.accounts.data = "\n".join(account_text(a) for a in data.accounts)

@@ -18,7 +18,8 @@ FULL = {
     "country": "de",
     "topics": "Employer Branding, Barcamps",
     "stage": "online",
-    "birthday": "02.04.",
+    "birthday_day": "2",
+    "birthday_month": "4",
     "notes": "<script>alert(1)</script>",
 }
 
@@ -54,8 +55,10 @@ def test_form_errors_are_specific_and_nothing_is_saved(
         {
             "emails": "kein-email\nok@example.org",
             "phones": "abc",
-            "country": "Deutschland",
-            "birthday": "31.02.1980",
+            "country": "Atlantis",
+            "birthday_day": "31",
+            "birthday_month": "2",
+            "birthday_year": "1980",
             "stage": "online",
         },
     )
@@ -66,8 +69,8 @@ def test_form_errors_are_specific_and_nothing_is_saved(
         "/contacts/new", {"emails": "<b>x</b>", "stage": "online"}
     ).get_data(as_text=True)
     assert "Line 1: &#39;abc&#39; is not a phone number." in text
-    assert "Use the two-letter code, e.g. DE or AT." in text
-    assert "&#39;31.02.1980&#39; is not a date." in text
+    assert "&#39;Atlantis&#39; is not a country we know" in text
+    assert "This day does not exist in that month." in text
     empty = web.submit("/contacts/new", {"stage": "online", "city": "Berlin"})
     assert "Give at least a name, an organisation" in empty.get_data(as_text=True)
     assert count_rows(app, "contact") == 0

@@ -1,5 +1,6 @@
 """German pages write dates as German does: the day's dot, German month names, no format ids."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -33,3 +34,35 @@ def test_sources_name_the_export_not_the_parser(make_user: Any, login: Any, tmp_
     page = web.get(contact.group(1)).get_data(as_text=True)
     assert "linkedin_connections_csv" not in page
     assert "12. Nov. 2023" in page
+
+
+def test_country_and_birthday_are_typed_as_people_write_them(make_user: Any, login: Any) -> None:
+    web = login(make_user(locale="de"))
+    saved = web.submit(
+        "/contacts/new",
+        {
+            "first_name": "Lotte",
+            "country": "Österreich",
+            "birthday_day": "29",
+            "birthday_month": "2",
+            "stage": "online",
+        },
+    )
+    assert saved.status_code == 302
+    page = web.get(saved.location).get_data(as_text=True)
+    assert "29. Februar" in page
+    edit = web.get(saved.location + "/edit").get_data(as_text=True)
+    assert 'value="Österreich"' in edit  # a name, never the stored code "AT"
+    assert re.search(r'<option selected value="2">Februar</option>', edit)
+    assert '<option value="Deutschland">' in edit  # suggestions in the reader's language
+    again = web.submit(
+        saved.location + "/edit",
+        {"first_name": "Lotte", "country": "Österreich", "birthday_month": "2", "stage": "online"},
+    )
+    assert "Geben Sie Tag und Monat des Geburtstags an." in again.get_data(as_text=True)
+    unchanged = web.submit(
+        saved.location + "/edit",
+        {"first_name": "Lotte", "country": "Austria", "stage": "online"},
+    )
+    assert unchanged.status_code == 302  # English names are understood too
+    assert "Österreich" in web.get(saved.location).get_data(as_text=True)
