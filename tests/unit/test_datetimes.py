@@ -82,3 +82,16 @@ def test_naive_times_and_unknown_styles_are_refused(berliner: None) -> None:
         format_at(datetime(2027, 1, 20, 9, 30), "Europe/Berlin")
     with pytest.raises(ValueError, match="style"):
         format_at(WEDNESDAY, None, "EEEE d MMMM y")
+
+
+def test_templates_name_styles_never_patterns() -> None:
+    """Flask-Babel's own filters take patterns and the default (UTC) clock: not in our pages."""
+    from planner.paths import ROOT
+
+    offenders = [
+        f"{path.relative_to(ROOT)}: {line.strip()[:80]}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "datetimeformat" in line or "dateformat" in line or "timeformat" in line
+    ]
+    assert not offenders, offenders
