@@ -123,6 +123,7 @@ def users_create(
 
     from planner.auth import service
     from planner.auth.forms import PASSWORD_MIN
+    from planner.auth.passwords import contains_address, is_common
 
     try:
         validate_email(email, check_deliverability=False)
@@ -143,6 +144,10 @@ def users_create(
         password = sys.stdin.readline().rstrip("\r\n")
         if len(password) < PASSWORD_MIN:
             fail(f"the password needs at least {PASSWORD_MIN} characters")
+        if is_common(password):  # the same rules as the registration form
+            fail("the password is one of the most common passwords: choose another")
+        if contains_address(password, email):
+            fail("the password must not contain the e-mail address")
     else:
         password = secrets.token_urlsafe(15)
         click.echo(f"password for {email}: {password}", err=True)

@@ -66,6 +66,13 @@ def test_user_errors_exit_1_and_usage_errors_exit_2(planner: Any) -> None:
     assert unknown.exit_code == 1 and "no user" in unknown.stderr
 
 
+def test_users_create_refuses_common_passwords_and_the_address(planner: Any) -> None:
+    common = planner("users", "create", "c@example.org", "--password-stdin", input="1q2w3e4r5t\n")
+    assert common.exit_code == 1 and "most common passwords" in common.stderr
+    own = planner("users", "create", "lena@example.org", "--password-stdin", input="lena-2026-x\n")
+    assert own.exit_code == 1 and "must not contain the e-mail address" in own.stderr
+
+
 def test_contacts_export_prints_only_that_users_contacts(
     planner: Any, make_user: Any, make_contact: Any
 ) -> None:
