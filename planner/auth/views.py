@@ -89,6 +89,12 @@ def register() -> ResponseReturnValue:
     return redirect(url_for("home.dashboard"))
 
 
+def _public_url(endpoint: str, **values: str) -> str:
+    """A link for an e-mail, on ``BASE_URL``: never on the request's Host header, which
+    whoever sends the request chooses (it would put their site into our mail)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
 def _register_by_mail(form: RegisterForm, smtp: SmtpSettings) -> ResponseReturnValue:
     """The same answer for a new and a taken address (see planner.auth.registration)."""
     requested = registration.request_registration(
@@ -98,7 +104,7 @@ def _register_by_mail(form: RegisterForm, smtp: SmtpSettings) -> ResponseReturnV
         locale=form.locale.data or None,
     )
     if requested.token is not None:
-        link = url_for("auth.confirm_registration", token=requested.token, _external=True)
+        link = _public_url("auth.confirm_registration", token=requested.token)
         text = _(
             "Hello,\n\nplease open this link to finish creating your Treffpunkt account:\n\n"
             "%(link)s\n\nThe link works for 48 hours. If you did not ask for an account, "
@@ -106,7 +112,7 @@ def _register_by_mail(form: RegisterForm, smtp: SmtpSettings) -> ResponseReturnV
             link=link,
         )
     else:
-        link = url_for("auth.login", _external=True)
+        link = _public_url("auth.login")
         text = _(
             "Hello,\n\nsomeone (you, we hope) asked to create a Treffpunkt account for this "
             "address. You have one already: sign in here:\n\n%(link)s\n\n"

@@ -20,6 +20,7 @@ def mail_app(app: Flask, smtp_server: Any) -> tuple[Flask, list[Any]]:  # noqa: 
         SMTP_PORT=controller.port,
         SMTP_SECURITY="none",
         MAIL_SENDER="Treffpunkt <treffpunkt@example.org>",
+        BASE_URL="https://treffpunkt.example.org",
     )
     return app, received
 
@@ -58,9 +59,16 @@ def test_the_link_creates_the_account_and_signs_in_once(
     mail_app: tuple[Flask, list[Any]], client: WebClient
 ) -> None:
     app, received = mail_app
-    register(client, "fresh@example.org")
-    link = re.search(r"http://localhost(/register/confirm/\S+)", body(received[0]))
-    assert link
+    forged = {"base_url": "http://evil.example"}  # the Host header whoever posts chooses
+    page = client.client.get("/register", **forged).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token
+    form = {"csrf_token": token.group(1), "email": "fresh@example.org"}
+    client.client.post(
+        "/register", data=form | {"password": PASSWORD, "confirm": PASSWORD}, **forged
+    )
+    link = re.search(r"https://treffpunkt.example.org(/register/confirm/\S+)", body(received[0]))
+    assert link, body(received[0])  # the configured address, not the forged Host header
     browser = WebClient(app.test_client())  # opened from the mail, maybe elsewhere
     page = browser.get(link.group(1))
     assert page.status_code == 200 and "fresh@example.org" in page.get_data(as_text=True)
@@ -81,7 +89,7 @@ def test_a_link_for_an_address_taken_meanwhile_creates_nothing(
     app, received = mail_app
     register(client, "fresh@example.org")
     make_user("fresh@example.org")
-    link = re.search(r"http://localhost(/register/confirm/\S+)", body(received[0]))
+    link = re.search(r"https://treffpunkt.example.org(/register/confirm/\S+)", body(received[0]))
     assert link
     done = WebClient(app.test_client()).submit(link.group(1), {"password": PASSWORD})
     assert done.location == "/login"
@@ -96,7 +104,7 @@ def test_only_who_registered_can_finish_not_the_mailbox_owner_tricked_into_it(
     an account in her name."""
     app, received = mail_app
     register(client, "victim@example.org")
-    link = re.search(r"http://localhost(/register/confirm/\S+)", body(received[0]))
+    link = re.search(r"https://treffpunkt.example.org(/register/confirm/\S+)", body(received[0]))
     assert link
     hers = WebClient(app.test_client())
     answer = hers.submit(link.group(1), {"password": "I never chose one"})
