@@ -1,6 +1,7 @@
 """Register, sign in, sign out."""
 
 from math import ceil
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -89,7 +90,7 @@ def register() -> ResponseReturnValue:
     return redirect(url_for("home.dashboard"))
 
 
-def _public_url(endpoint: str, **values: str) -> str:
+def _public_url(endpoint: str, **values: Any) -> str:
     """A link for an e-mail, on ``BASE_URL``: never on the request's Host header, which
     whoever sends the request chooses (it would put their site into our mail)."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
