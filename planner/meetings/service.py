@@ -60,6 +60,10 @@ class MeetingInput:
     notes: str | None = None
 
 
+# Meetings still to happen: they hold their invitees at "meeting proposed".
+_PLANNED = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -152,17 +156,53 @@ def create_meeting(
     unique = {contact.id: contact for contact in contacts}
     for contact in unique.values():
         meeting.attendees.append(
-            MeetingAttendee(meeting_id=meeting.id, owner_id=owner.id, contact_id=contact.id)
+            MeetingAttendee(
+                meeting_id=meeting.id,
+                owner_id=owner.id,
+                contact_id=contact.id,
+                stage_before=_now_contacted(session, contact),
+            )
         )
-        _now_contacted(session, contact)
     session.add(meeting)
     session.flush()
     return meeting
 
 
-def _now_contacted(session: Session, contact: Contact) -> None:
-    if contact.stage == Stage.ONLINE.value:
-        contact.stage = Stage.CONTACTED.value
+def _now_contacted(session: Session, contact: Contact) -> str | None:
+    """Known online -> meeting proposed; returns the stage it had when it moved."""
+    if contact.stage != Stage.ONLINE.value:
+        return None
+    contact.stage = Stage.CONTACTED.value
+    contact.updated_at = utcnow()
+    session.add(contact)
+    return Stage.ONLINE.value
+
+
+def _give_back_stages(
+    session: Session, meeting: Meeting, attendees: Sequence[MeetingAttendee]
+) -> None:
+    """The meeting no longer holds these invitees: those it moved to "meeting proposed" get
+    the stage they had back, unless they have met since (a later stage) or another planned
+    meeting still holds them."""
+    moved = {a.contact_id: a.stage_before for a in attendees if a.stage_before}
+    if not moved:
+        return
+    held = set(
+        session.execute(
+            select(col(MeetingAttendee.contact_id))
+            .join(Meeting, col(Meeting.id) == col(MeetingAttendee.meeting_id))
+            .where(
+                col(MeetingAttendee.contact_id).in_(list(moved)),
+                col(Meeting.id) != meeting.id,
+                col(Meeting.status).in_(_PLANNED),
+            )
+        ).scalars()
+    )
+    for contact_id, before in moved.items():
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact_id in held or contact.stage != Stage.CONTACTED.value:
+            continue
+        contact.stage = before
         contact.updated_at = utcnow()
         session.add(contact)
 
@@ -270,12 +310,29 @@ def mark_done(session: Session, *, meeting: Meeting) -> None:
 
 
 def cancel(session: Session, *, meeting: Meeting) -> None:
-    """Called off: SEQUENCE rises once more so calendars take the cancellation."""
-    if meeting.status not in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value):
+    """Called off: SEQUENCE rises once more so calendars take the cancellation; the invitees
+    it moved to "meeting proposed" get their stage back."""
+    if meeting.status not in _PLANNED:
         raise MeetingError(_("Only a planned meeting can be cancelled."))
     meeting.status = MeetingStatus.CANCELLED.value
     _touch(meeting, significant=True)
     session.add(meeting)
+    _give_back_stages(session, meeting, meeting.attendees)
+    session.flush()
+
+
+def reopen(session: Session, *, meeting: Meeting) -> None:
+    """A cancelled meeting is planned again (proposed): SEQUENCE rises so calendars that took
+    the cancellation take the meeting back; its invitees are "meeting proposed" again."""
+    if meeting.status != MeetingStatus.CANCELLED.value:
+        raise MeetingError(_("Only a cancelled meeting can be planned again."))
+    meeting.status = MeetingStatus.PROPOSED.value
+    _touch(meeting, significant=True)
+    session.add(meeting)
+    for attendee in meeting.attendees:
+        contact = session.get(Contact, attendee.contact_id)
+        if contact is not None:
+            attendee.stage_before = _now_contacted(session, contact)
     session.flush()
 
 
@@ -316,9 +373,13 @@ def add_attendee(session: Session, *, meeting: Meeting, contact: Contact) -> boo
     if len(meeting.attendees) >= MAX_ATTENDEES:
         raise MeetingError(_("A meeting has at most %(n)s people.", n=MAX_ATTENDEES))
     meeting.attendees.append(
-        MeetingAttendee(meeting_id=meeting.id, owner_id=meeting.owner_id, contact_id=contact.id)
+        MeetingAttendee(
+            meeting_id=meeting.id,
+            owner_id=meeting.owner_id,
+            contact_id=contact.id,
+            stage_before=_now_contacted(session, contact),
+        )
     )
-    _now_contacted(session, contact)
     _touch(meeting, significant=False)
     session.add(meeting)
     session.flush()
@@ -332,6 +393,9 @@ def remove_attendee(session: Session, *, meeting: Meeting, contact_id: uuid.UUID
         return
     if not keep:
         raise MeetingError(_("A meeting needs at least one person; cancel it instead."))
+    _give_back_stages(
+        session, meeting, [a for a in meeting.attendees if a.contact_id == contact_id]
+    )
     meeting.attendees[:] = keep
     _touch(meeting, significant=False)
     session.add(meeting)

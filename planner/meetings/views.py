@@ -276,11 +276,36 @@ def done(meeting_id: str) -> ResponseReturnValue:
     )
 
 
+@bp.get("/<meeting_id>/cancel")
+@login_required
+def cancel_page(meeting_id: str) -> ResponseReturnValue:
+    """Cancelling asks first: whom it concerns and what they will need."""
+    meeting = _owned(meeting_id)
+    if meeting.status not in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value):
+        return redirect(url_for(".show", meeting_id=meeting.id))
+    people = service.attendee_contacts(db.session(), meeting=meeting)
+    return render_template(
+        "meetings/cancel.html",
+        meeting=meeting,
+        people=people,
+        summary=invites.summary_of(meeting, current_user, [c.display_name for c in people]),
+        informed=meeting.sent_sequence is not None,
+        button=ButtonForm(),
+    )
+
+
 @bp.post("/<meeting_id>/cancel")
 @login_required
 def cancel(meeting_id: str) -> ResponseReturnValue:
     done = _("Cancelled. Send the cancellation to the invitees.")
     return _act(meeting_id, ButtonForm(), _then(service.cancel, done))
+
+
+@bp.post("/<meeting_id>/reopen")
+@login_required
+def reopen(meeting_id: str) -> ResponseReturnValue:
+    done = _("Planned again: send the invite once more.")
+    return _act(meeting_id, ButtonForm(), _then(service.reopen, done))
 
 
 @bp.post("/<meeting_id>/slot")

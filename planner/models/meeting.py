@@ -76,6 +76,10 @@ class MeetingAttendee(SQLModel, table=True):
     partstat: str = Field(
         default="NEEDS-ACTION", max_length=20, sa_column_kwargs={"server_default": "NEEDS-ACTION"}
     )
+    # The contact's relationship stage before this meeting moved it to "meeting proposed":
+    # what cancelling (or taking them off the meeting) gives back. None: invited before it was
+    # kept, or not moved.
+    stage_before: str | None = Field(default=None, max_length=20)
 
 
 class CalendarKind(StrEnum):
