@@ -6,6 +6,7 @@ The measuring is bench/concurrent_save.py's (run it for the 30,000-row figures).
 """
 
 import importlib.util
+import sqlite3
 import statistics
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
+from planner import tasks
 from planner.followups import FOLLOWUP_CHUNK
 from tests.places_fixtures import with_gazetteer
 
@@ -44,6 +46,20 @@ def test_the_sqlite_file_is_in_wal_mode_with_a_busy_timeout(sqlite_app: Flask) -
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar_one() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
+
+
+def test_the_task_queue_has_its_own_sqlite_file_in_wal_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Huey's SqliteStorage opens huey.db itself (WAL, autocommit, a 5 s busy timeout): a
+    file apart from the data, so queueing never waits for an import's write lock."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("PLANNER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PLANNER_HUEY_IMMEDIATE", "0")
+    queue = tasks.make_huey()
+    queue.put("probe", 1)
+    with sqlite3.connect(tmp_path / "huey.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_another_user_saves_quickly_while_a_big_import_runs(
