@@ -330,30 +330,35 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
         position = target[find(node)]
         return count + position if position >= 0 else node
 
-    def pairs(links: list[tuple[int, int, str]], *, joined: bool) -> list[Pair]:
-        """One Pair per (record, other) with all their shared keys; a held-apart pair whose
-        sides ended in one group after all (through an account) is no longer apart, and of
-        the pairs between two groups only the first is kept."""
+    shown_contacts: dict[int, Known] = {}
+
+    def pair(a: int, b: int, key: str) -> Pair:
+        """``a`` (the record that was being placed) and ``b`` as the user knows it."""
+        shown = side(b)
+        if shown < count:
+            return Pair(refs[a], refs[shown], [key], text(a) == text(shown))
+        known = shown_contacts.get(shown)
+        if known is None:
+            position = shown - count
+            known = shown_contacts[shown] = Known(
+                existing.ids[position], existing.display(position)
+            )
+        return Pair(refs[a], known, [key], text(a) == text(shown))
+
+    def held_apart() -> list[Pair]:
+        """One Pair per two groups, with all the keys they share; a pair whose sides ended in
+        one group after all (through an account) is no longer apart."""
         found: dict[tuple[int, int], Pair] = {}
-        for a, b, key in links:
-            if joined:
-                index = (a, b)
-            else:
-                ra, rb = find(a), find(b)
-                if ra == rb:
-                    continue
-                index = (min(ra, rb), max(ra, rb))
-            pair = found.get(index)
-            if pair is None:  # a: the record that was being placed
-                shown = side(b)
-                other = (
-                    refs[shown]
-                    if shown < count
-                    else Known(existing.ids[shown - count], existing.display(shown - count))
-                )
-                found[index] = Pair(refs[a], other, [key], text(a) == text(shown))
-            elif key not in pair.keys:
-                pair.keys.append(key)
+        for a, b, key in apart:
+            ra, rb = find(a), find(b)
+            if ra == rb:
+                continue
+            index = (min(ra, rb), max(ra, rb))
+            known = found.get(index)
+            if known is None:
+                found[index] = pair(a, b, key)
+            elif key not in known.keys:
+                known.keys.append(key)
         return list(found.values())
 
     groups: dict[int, Group] = {}
@@ -366,6 +371,6 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
         group.records.append(ref)
     return Plan(
         groups=list(groups.values()),
-        merges=pairs(merges, joined=True),
-        apart=pairs(apart, joined=False),
+        merges=[pair(a, b, key) for a, b, key in merges],  # one per union: no two alike
+        apart=held_apart(),
     )
