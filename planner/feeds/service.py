@@ -339,6 +339,7 @@ def add_url(session: Session, *, owner: User, name: str, url: str) -> CalendarSo
         name=(name.strip() or _("Calendar"))[:200],
         kind=CalendarKind.URL,
         url=clean,
+        status=CalendarStatus.QUEUED,  # the caller queues the first reading
     )
     session.add(source)
     session.flush()

@@ -137,15 +137,18 @@ def test_read_again_only_queues_the_fetch(
     web = login(make_user())
     assert web.submit("/settings/calendars/url", {"url": calendar_url}).status_code == 302
     source = the_source(app)
-    assert source.status == CalendarStatus.DONE  # nothing read yet, nothing pending
+    assert source.status == CalendarStatus.QUEUED and queued == ["refresh_calendar_task"]
+    assert "waiting to be read" in page(web)
+    assert worker(app, REFRESH, source) == 3
+    assert the_source(app).status == CalendarStatus.DONE and Calendar.requests == 1
     queued.clear()
     again = web.submit(f"/settings/calendars/{source.id}/refresh", form_url="/settings/calendars")
     assert again.status_code == 302 and queued == ["refresh_calendar_task"]
-    assert Calendar.requests == 0  # the request did not fetch
+    assert Calendar.requests == 1  # the request did not fetch
     assert the_source(app).status == CalendarStatus.QUEUED
     assert "waiting to be read" in page(web)
     assert worker(app, REFRESH, source) == 3
-    assert Calendar.requests == 1 and the_source(app).status == CalendarStatus.DONE
+    assert Calendar.requests == 2 and the_source(app).status == CalendarStatus.DONE
 
 
 def test_read_again_of_another_users_calendar_is_404(

@@ -49,3 +49,30 @@ def test_the_contacts_export_is_never_cached(make_user: Any, make_contact: Any, 
         response = web.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_every_download_is_never_cached(app: Any) -> None:
+    """Invite .ics and any later download too (the feed is inline, with its own caching)."""
+    from flask import Response
+
+    app.add_url_rule(
+        "/test-download",
+        "test_download",
+        lambda: Response("x", headers={"Content-Disposition": 'attachment; filename="a.ics"'}),
+    )
+    assert app.test_client().get("/test-download").headers["Cache-Control"] == "no-store"
+
+
+def test_the_feed_keeps_its_own_caching(app: Any, make_user: Any) -> None:
+    from sqlmodel import Session
+
+    from planner.feeds.service import new_feed_token
+    from planner.models import User
+
+    owner = make_user()
+    with app.app_context(), Session(app.extensions["planner.engine"]) as session:
+        token = new_feed_token(session, owner=session.get(User, owner.id))
+        session.commit()
+    feed = app.test_client().get(f"/feed/{token}.ics")
+    assert feed.status_code == 200
+    assert feed.headers["Cache-Control"] == "private, max-age=900"
