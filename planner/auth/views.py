@@ -34,11 +34,11 @@ def safe_next(target: str | None) -> str:
 
 
 def _too_many(
-    template: str, form: FlaskForm, refusal: throttle.TooManyAttempts, message: str
+    template: str, form: FlaskForm, refusal: throttle.TooManyAttempts, reason: str, **context: Any
 ) -> ResponseReturnValue:
-    """429 with the wait in words and in Retry-After."""
-    form.form_errors.append(message)
-    page = render_template(template, form=form)
+    """429 with the reason and the wait in words, and the wait in Retry-After."""
+    form.form_errors.append(f"{reason} {_wait_text(refusal)}")
+    page = render_template(template, form=form, **context)
     return page, 429, {"Retry-After": str(refusal.retry_after)}
 
 
@@ -70,8 +70,8 @@ def register() -> ResponseReturnValue:
     try:
         throttle.registration_attempt(request, email)
     except throttle.TooManyAttempts as refusal:
-        message = _("Too many registrations from your network.") + " " + _wait_text(refusal)
-        return _too_many("auth/register.html", form, refusal, message)
+        reason = _("Too many registrations from your network.")
+        return _too_many("auth/register.html", form, refusal, reason)
     smtp = smtp_settings()
     if smtp is not None:
         return _register_by_mail(form, smtp)
@@ -151,10 +151,8 @@ def confirm_registration(token: str) -> ResponseReturnValue:
     try:
         attempt = throttle.sign_in_attempt(request, found.email)
     except throttle.TooManyAttempts as refusal:
-        message = _("Too many sign-in attempts.") + " " + _wait_text(refusal)
-        form.form_errors.append(message)
-        page = render_template("auth/confirm.html", form=form, email=found.email)
-        return page, 429, {"Retry-After": str(refusal.retry_after)}
+        reason = _("Too many sign-in attempts.")
+        return _too_many("auth/confirm.html", form, refusal, reason, email=found.email)
     if not verify_password(found.password_hash, form.password.data or ""):
         form.password.errors.append(_("This is not the password you chose when registering."))
         return render_template("auth/confirm.html", form=form, email=found.email), FORM_ERROR
@@ -182,8 +180,8 @@ def login() -> ResponseReturnValue:
         try:
             attempt = throttle.sign_in_attempt(request, email)
         except throttle.TooManyAttempts as refusal:
-            message = _("Too many sign-in attempts.") + " " + _wait_text(refusal)
-            return _too_many("auth/login.html", form, refusal, message)
+            reason = _("Too many sign-in attempts.")
+            return _too_many("auth/login.html", form, refusal, reason)
         user = service.authenticate(db.session(), email=email, password=form.password.data or "")
         if user is not None:
             attempt.release()  # a successful sign-in is not counted

@@ -139,3 +139,22 @@ def test_without_smtp_a_taken_address_is_said_plainly(client: WebClient, make_us
     answer = register(client, "taken@example.org")
     assert answer.status_code == 422
     assert "An account with this e-mail address exists already." in answer.get_data(as_text=True)
+
+
+def test_guessing_the_password_behind_a_link_is_throttled(
+    mail_app: tuple[Flask, list[Any]], client: WebClient
+) -> None:
+    from planner.auth import throttle
+
+    app, received = mail_app
+    app.config["RATELIMIT_ENABLED"] = True
+    register(client, "victim@example.org")
+    link = re.search(r"https://treffpunkt.example.org(/register/confirm/\S+)", body(received[0]))
+    assert link
+    guesser = WebClient(app.test_client())
+    codes = [
+        guesser.submit(link.group(1), {"password": f"guess {i}"}).status_code
+        for i in range(throttle.SIGN_IN_PER_ACCOUNT_AND_ADDRESS.count + 1)
+    ]
+    assert codes[-1] == 429 and set(codes[:-1]) == {422}
+    assert count_rows(app, "users") == 0
