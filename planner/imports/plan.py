@@ -347,11 +347,12 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
 
     def held_apart() -> list[Pair]:
         """One Pair per two groups, with all the keys they share; a pair whose sides ended in
-        one group after all (through an account) is no longer apart."""
+        one group after all (through an account) is no longer apart, and two contacts the
+        user already has apart (a re-import of the landline) are nothing new to show."""
         found: dict[tuple[int, int], Pair] = {}
         for a, b, key in apart:
             ra, rb = find(a), find(b)
-            if ra == rb:
+            if ra == rb or (target[ra] >= 0 and target[rb] >= 0):
                 continue
             index = (min(ra, rb), max(ra, rb))
             known = found.get(index)

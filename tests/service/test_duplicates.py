@@ -410,6 +410,15 @@ def test_people_held_apart_by_an_import_become_possible_duplicates_with_the_key_
     assert len(switchboard) == 6 + 21
     assert result["suggestions"] == len(by_pair) >= 6 + 21 + 3
 
+    # the same export again: each record finds its own contact, nothing new is kept apart
+    again = imports.stage_import(db, owner=owner, uploads=uploads)
+    [outcome] = imports.write_import(
+        db, owner=owner, batch=again, parsed=imports.parse_uploads(uploads)
+    )
+    db.commit()
+    assert (outcome.created, outcome.merged, outcome.apart) == (0, 19, 0)
+    assert len(contacts.export_contacts(db, owner=owner)) == 14
+
 
 def test_a_shared_key_beyond_the_limit_is_not_suggested_pair_by_pair(
     db: Session, make_user: Any, make_contact: Any
