@@ -32,7 +32,13 @@ from typing import Any, NamedTuple
 
 from planner.contacts.service import ContactInput
 from planner.duplicates.evidence import key_reason, name_words, names_agree
-from planner.identifiers import Account, account_key_tuple, normalize_email, normalize_phone
+from planner.identifiers import (
+    NETWORKS,
+    Account,
+    account_key_tuple,
+    normalize_email,
+    normalize_phone,
+)
 from planner.importers.records import ContactRecord
 
 _FILLED = (
@@ -140,7 +146,7 @@ _UNITED: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 
 
 MAX_HOLDERS = 20  # groups a new record is compared with through one key
-_PERSONAL = ("linkedin:", "x:", "mastodon:", "xing:", "facebook:", "github:")  # not website:
+_PERSONAL = tuple(f"{n}:" for n in NETWORKS if n != "website")  # a profile is one person's
 
 Ref = tuple[int, int]  # (file index, record index)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from planner.duplicates.evidence import Person, find_candidates, name_words, names_agree
-from planner.identifiers import Account
+from planner.identifiers import Account, account_key_tuple
 from planner.importers import parse_file
 from planner.importers.records import ContactRecord, SourceRecord
-from planner.imports.plan import Existing, Known, Plan, plan_groups
+from planner.imports.plan import Existing, Known, Plan, plan_groups, record_words
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "dedupe" / "shared_keys_google.csv"
 LANDLINE = "+49 40 5550140"
@@ -204,3 +204,33 @@ def test_a_shared_key_with_names_that_disagree_is_a_possible_duplicate() -> None
     assert {candidate.a, candidate.b} == {anna.id, peter.id}
     assert candidate.reasons == [{"code": "same_phone", "values": ["+49 40 5550140"]}]
     assert find_candidates([anna, peter], known={(candidate.a, candidate.b)}) == []
+
+
+def test_no_group_of_the_samples_joins_names_that_disagree_except_by_a_profile() -> None:
+    """The issue's measure: groups of rows whose names do not agree, merged on a shared key.
+    Over every sample export and the shared-numbers fixture, only a network profile (one
+    person's, whatever name it shows) may join such names."""
+    samples = FIXTURE.parents[1] / "samples"
+    paths = [
+        p
+        for p in sorted(samples.rglob("*"))
+        if p.suffix in (".csv", ".vcf", ".js", ".json")
+        and p.parent.name not in ("broken", "events")
+        and p.name != "EXPECTED.json"
+    ]
+    files = [
+        parsed.records
+        for path in [*paths, FIXTURE]
+        for parsed in parse_file(path.name, path.read_bytes())
+    ]
+    plan = plan_groups(files, Existing())
+    for group in plan.groups:
+        records = [files[f][r] for f, r in group.records]
+        words = [record_words(r) for r in records]
+        if all(names_agree(a, b) for a in words for b in words):
+            continue
+        profiles = [
+            {k for a in r.accounts if a.network != "website" for k in account_key_tuple(a)}
+            for r in records
+        ]
+        assert set.intersection(*profiles), [r.label for r in records]
