@@ -820,14 +820,23 @@ def undo_decision(session: Session, *, owner: User, contact: Contact, trip: Trip
 
 
 def dismissed_contacts(session: Session, *, owner: User) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the contacts dismissed everywhere, by name."""
+    return _decided(session, owner, None, Decision.DISMISSED)
+
+
+def hidden_on_trip(session: Session, *, owner: User, trip: Trip) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the contacts put aside with "not now" on this trip, by name."""
+    return _decided(session, owner, trip.id, Decision.LATER)
+
+
+def _decided(
+    session: Session, owner: User, trip_id: uuid.UUID | None, decision: Decision
+) -> list[tuple[uuid.UUID, str]]:
+    on_trip = DECISION.c.trip_id.is_(None) if trip_id is None else DECISION.c.trip_id == trip_id
     query = (
         select(CONTACT.c.id, CONTACT.c.display_name)
         .join(DECISION, DECISION.c.contact_id == CONTACT.c.id)
-        .where(
-            DECISION.c.owner_id == owner.id,
-            DECISION.c.trip_id.is_(None),
-            DECISION.c.decision == Decision.DISMISSED.value,
-        )
+        .where(DECISION.c.owner_id == owner.id, on_trip, DECISION.c.decision == decision.value)
         .order_by(CONTACT.c.sort_key)
     )
     return [(cid, name) for cid, name in session.execute(query)]

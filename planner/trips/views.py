@@ -125,6 +125,7 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
             reasons=lambda s: explain(s, words),
             leg_form=leg_form or LegForm(formdata=None),
             has_topics=bool(context.user_topics),
+            hidden=service.hidden_on_trip(session, owner=current_user, trip=trip),
             legs_json=[
                 {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
                 for leg in trip.legs
@@ -292,6 +293,21 @@ def later(trip_id: str, contact_id: str) -> ResponseReturnValue:
     trip = get_owned(db.session(), Trip, trip_id, owner=current_user)
     _decide(trip, contact_id, Decision.LATER)
     return redirect(url_for(".show", trip_id=trip.id))
+
+
+@bp.post("/<trip_id>/later/<contact_id>/undo")
+@login_required
+def show_again(trip_id: str, contact_id: str) -> ResponseReturnValue:
+    """Take back "not now" on this trip: the contact is suggested here again."""
+    session = db.session()
+    trip = get_owned(session, Trip, trip_id, owner=current_user)
+    contact = get_owned(session, Contact, contact_id, owner=current_user)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    service.undo_decision(session, owner=current_user, contact=contact, trip=trip)
+    session.commit()
+    flash(_("%(name)s is suggested on this trip again.", name=contact.display_name), "success")
+    return redirect(url_for(".show", trip_id=trip.id, _anchor="hidden"))
 
 
 @bp.get("/around")
