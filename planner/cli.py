@@ -372,6 +372,10 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
             str(task_workers),
             "--worker-type",
             "thread",
+            # An idle SQLite-backed queue is polled at most a second apart (Huey's default
+            # backs off to 10 s): a big upload's preview or refusal waits for the pick-up.
+            "--max-delay",
+            "1",
         ],
         env=os.environ.copy(),
     )
