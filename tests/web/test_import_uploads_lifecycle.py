@@ -281,3 +281,22 @@ def test_a_preview_whose_worker_died_can_be_read_again(
     assert 'http-equiv="refresh"' not in stopped
     again = web.submit(url + "/resume", form_url=url, follow_redirects=True)
     assert "15 new" in again.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("action", ["/resume", "/discard"])
+def test_another_users_stopped_import_answers_404_and_stays(
+    app: Flask,
+    staged_connections: tuple[WebClient, str],
+    make_user: Any,
+    login: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    action: str,
+) -> None:
+    alice, url = staged_connections
+    _confirm_without_a_worker(app, alice, url, monkeypatch)
+    _lease_runs_out(app)
+    bob = login(make_user())
+    response = bob.submit(url + action, form_url="/imports/")
+    assert response.status_code == 404
+    assert count_rows(app, "contact") == 0 and count_rows(app, "import_batch") == 1
+    assert "The import stopped" in alice.get(url).get_data(as_text=True)
