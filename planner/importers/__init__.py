@@ -176,7 +176,18 @@ def _parse_one(
             encoding=decoded.encoding,
             problems=[Problem(row=None, message=str(notice), skipped=False)],
         )
-    return _PARSERS[fmt](decoded, filename, limits, mapping)
+    return _nothing_taken(_PARSERS[fmt](decoded, filename, limits, mapping))
+
+
+def _nothing_taken(result: ParsedFile) -> ParsedFile:
+    """A file of broken records only is rejected, not "partial": nothing was taken from it."""
+    broken = [p for p in result.problems if p.malformed]
+    if result.error is None and not result.records and broken:
+        first = broken[0]
+        result.error = _(
+            "nothing could be read: %(n)d broken records (the first, row %(row)s: %(message)s)"
+        ) % {"n": len(broken), "row": first.row, "message": first.message}
+    return result
 
 
 _X_MEMBER = re.compile(r"^(following|follower)(-part\d+)?\.js$", re.I)

@@ -23,3 +23,11 @@ def test_an_early_export_without_a_header_is_read() -> None:
     ]
     assert parsed.skipped == 1  # the empty line, by its number
     assert parsed.problems[0].row == 3
+
+
+def test_a_file_of_broken_records_only_is_rejected_not_partial() -> None:
+    data = (HEADER + "not an address,true,false,\nalso@@wrong,true,false,\n").encode()
+    (parsed,) = parse_file("following_accounts.csv", data)
+    assert parsed.status == "rejected"
+    assert parsed.error is not None and "2 broken records" in parsed.error
+    assert "row 2" in parsed.error
