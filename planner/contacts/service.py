@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, or_, update
@@ -20,6 +21,7 @@ from planner.models import (
     ContactPhone,
     ContactSource,
     ContactTopic,
+    ImportChange,
     LocationSource,
     Stage,
     User,
@@ -270,15 +272,33 @@ LIST_COLUMNS: tuple[Any, ...] = (
 )
 
 
+class FromImport(StrEnum):
+    """Which contacts of one import a list shows."""
+
+    NEW = "new"  # the import created them
+    MERGED = "merged"  # it added to contacts the user had already
+
+
 def list_contacts(
-    session: Session, *, owner: User, query: str = "", page: int = 1, per_page: int = 50
+    session: Session,
+    *,
+    owner: User,
+    query: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    import_id: uuid.UUID | None = None,
+    from_import: FromImport = FromImport.NEW,
 ) -> Page:
-    """One page of the owner's contacts in name order, narrowed by every word of ``query``.
+    """One page of the owner's contacts in name order, narrowed by every word of ``query``
+    and, with ``import_id`` (an import of the owner's: the caller checks), to what that
+    import created or merged into.
 
     The items are plain rows of the columns a list shows (``LIST_COLUMNS``), not ORM
     objects: building 50 full contacts costs more than the query.
     """
     where: list[Any] = [Contact.owner_id == owner.id]
+    if import_id is not None:
+        where.append(_of_import(import_id, from_import))
     for word in query.split():
         variants = search_words(word)
         where.append(
@@ -294,6 +314,27 @@ def list_contacts(
         .limit(per_page)
     ).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _of_import(import_id: uuid.UUID, kind: FromImport) -> Any:
+    created = select(ImportChange.contact_id).where(
+        ImportChange.import_id == import_id, ImportChange.action == "created"
+    )
+    if kind is FromImport.NEW:
+        return col(Contact.id).in_(created)
+    # merged: a source from this import (a merge that changed nothing still adds one) or a
+    # recorded merge, and not created by it
+    touched = or_(
+        col(Contact.id).in_(
+            select(ContactSource.contact_id).where(ContactSource.import_id == import_id)
+        ),
+        col(Contact.id).in_(
+            select(ImportChange.contact_id).where(
+                ImportChange.import_id == import_id, ImportChange.action == "merged"
+            )
+        ),
+    )
+    return touched & ~col(Contact.id).in_(created)
 
 
 def count_contacts(session: Session, *, owner: User) -> dict[str, int]:

@@ -1,10 +1,12 @@
 """Contact pages: list with search, detail, add, edit, delete, JSON export."""
 
 import json
+from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
@@ -21,7 +23,8 @@ from planner import db
 from planner.contacts import service
 from planner.contacts.forms import ContactForm, stage_choices
 from planner.db import get_owned
-from planner.models import Contact
+from planner.imports.service import get_batch
+from planner.models import Contact, ImportBatch
 from planner.paging import requested_page
 from planner.places import service as places
 
@@ -32,16 +35,40 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 @login_required
 def index() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:200]
+    batch, kind = _from_import()
     result = service.list_contacts(
         db.session(),
         owner=current_user,
         query=query,
         page=requested_page(),
         per_page=current_app.config["CONTACTS_PER_PAGE"],
+        import_id=batch.id if batch else None,
+        from_import=kind,
     )
+    filters: dict[str, Any] = {"q": query} if query else {}
+    if batch is not None:
+        filters |= {"import": str(batch.id), "kind": kind.value}
     if result.page > result.pages:  # past the end: the last page
-        return redirect(url_for(".index", q=query or None, page=result.pages))
-    return render_template("contacts/index.html", result=result, query=query)
+        return redirect(url_for(".index", **filters, page=result.pages))
+    return render_template(
+        "contacts/index.html", result=result, query=query, batch=batch, kind=kind, filters=filters
+    )
+
+
+def _from_import() -> tuple[ImportBatch | None, service.FromImport]:
+    """``?import=<id>&kind=new|merged``: one of the user's imports, else 404."""
+    kind = (
+        service.FromImport.MERGED
+        if request.args.get("kind") == "merged"
+        else service.FromImport.NEW
+    )
+    import_id = request.args.get("import")
+    if not import_id:
+        return None, kind
+    batch = get_batch(db.session(), owner=current_user, import_id=import_id)
+    if batch is None:
+        abort(404)
+    return batch, kind
 
 
 @bp.route("/new", methods=["GET", "POST"])
