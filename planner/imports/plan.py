@@ -173,7 +173,8 @@ class Existing:
     organisation), put into words only for the contacts a key reaches."""
 
     ids: list[uuid.UUID] = field(default_factory=list)
-    keys: dict[str, list[int]] = field(default_factory=dict)
+    # a key's holder, or its holders when there are several (most keys have one: no list)
+    keys: dict[str, int | list[int]] = field(default_factory=dict)
     names: dict[uuid.UUID, tuple[str, str | None, str | None, str | None]] = field(
         default_factory=dict
     )
@@ -184,9 +185,18 @@ class Existing:
         if position is None:
             position = self._position[contact_id] = len(self.ids)
             self.ids.append(contact_id)
-        holders = self.keys.setdefault(key, [])
-        if position not in holders:
-            holders.append(position)
+        held = self.keys.get(key)
+        if held is None:
+            self.keys[key] = position
+        elif isinstance(held, int):
+            if held != position:
+                self.keys[key] = [held, position]
+        elif position not in held:
+            held.append(position)
+
+    def holders(self, key: str) -> list[int]:
+        held = self.keys.get(key)
+        return [] if held is None else [held] if isinstance(held, int) else held
 
     def display(self, position: int) -> str:
         return self.names.get(self.ids[position], ("",))[0]
@@ -204,7 +214,7 @@ class Pair:
 
     record: Ref
     other: "Ref | Known"
-    keys: list[str]
+    keys: tuple[str, ...]
     same_name: bool  # written alike on both sides (casefolded): nothing for the user to check
 
     def reasons(self) -> list[dict[str, Any]]:
@@ -242,8 +252,7 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
     # per root: the distinct names of the group; None while it is one node, not yet compared
     names: list[list[tuple[str, ...]] | None] = [None] * total
     target = [-1] * count + list(range(len(existing.ids)))  # per root: a position in ids
-    texts: list[str | None] = [None] * total
-    holders: dict[str, list[int]] = {}
+    holders: dict[str, int | list[int]] = {}  # a key's groups, as for Existing.keys
     merges: list[tuple[int, int, str]] = []
     apart: list[tuple[int, int, str]] = []
 
@@ -255,15 +264,10 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
 
     def text(node: int) -> str:
         """The name as written, for the common case of the very same name on both sides."""
-        found = texts[node]
-        if found is None:
-            if node >= count:
-                found = existing.display(node - count).casefold()
-            else:
-                record = files[refs[node][0]][refs[node][1]]
-                found = (record.display_name or record.person_name() or "").casefold()
-            texts[node] = found
-        return found
+        if node >= count:
+            return existing.display(node - count).casefold()
+        record = files[refs[node][0]][refs[node][1]]
+        return (record.display_name or record.person_name() or "").casefold()
 
     def names_of(root: int) -> list[tuple[str, ...]]:
         found = names[root]
@@ -298,24 +302,25 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
         record = files[f][r]
         keys = record_keys(record.emails, record.phones, record.accounts)
         for key in sorted(keys) if len(keys) > 1 else keys:
-            holding = holders.get(key)
-            if holding is None:
-                held = existing.keys.get(key)
+            found = holders.get(key)
+            if found is None:
+                held = existing.holders(key)
                 if not held:  # the common case: a key no one else has (yet)
-                    holders[key] = [node]
+                    holders[key] = node
                     continue
-                holding = [count + position for position in held[:MAX_HOLDERS]]
-            if len(holding) == 1:  # most keys: one holder, no list of roots to rebuild
-                mine, theirs = find(node), find(holding[0])
+                found = count + held[0] if len(held) == 1 else [count + p for p in held]
+            if isinstance(found, int):  # most keys: one holder, no list of roots to rebuild
+                mine, theirs = find(node), find(found)
                 if mine != theirs:
                     if joinable(mine, theirs, key):
                         union(mine, theirs)
-                        merges.append((node, holding[0], key))
-                        holders[key] = [find(node)]
+                        merges.append((node, found, key))
+                        holders[key] = find(node)
                         continue
-                    apart.append((node, holding[0], key))
+                    apart.append((node, found, key))
                     holders[key] = [theirs, mine]
                 continue
+            holding = found[:MAX_HOLDERS]
             roots: list[int] = []
             for holder in holding:
                 mine, theirs = find(node), find(holder)
@@ -329,7 +334,7 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
             for holder in (*holding, node):
                 if (root := find(holder)) not in roots:
                     roots.append(root)
-            holders[key] = roots[:MAX_HOLDERS]
+            holders[key] = roots[0] if len(roots) == 1 else roots[:MAX_HOLDERS]
 
     def side(node: int) -> int:
         """A side as the user knows it: the existing contact its group goes into, if any."""
@@ -342,14 +347,14 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
         """``a`` (the record that was being placed) and ``b`` as the user knows it."""
         shown = side(b)
         if shown < count:
-            return Pair(refs[a], refs[shown], [key], text(a) == text(shown))
+            return Pair(refs[a], refs[shown], (key,), text(a) == text(shown))
         known = shown_contacts.get(shown)
         if known is None:
             position = shown - count
             known = shown_contacts[shown] = Known(
                 existing.ids[position], existing.display(position)
             )
-        return Pair(refs[a], known, [key], text(a) == text(shown))
+        return Pair(refs[a], known, (key,), text(a) == text(shown))
 
     def held_apart() -> list[Pair]:
         """One Pair per two groups, with all the keys they share; a pair whose sides ended in
@@ -365,7 +370,7 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
             if known is None:
                 found[index] = pair(a, b, key)
             elif key not in known.keys:
-                known.keys.append(key)
+                known.keys = (*known.keys, key)
         return list(found.values())
 
     groups: dict[int, Group] = {}
