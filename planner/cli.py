@@ -264,6 +264,8 @@ def import_files(
             f"{outcome.file}: {outcome.status}, {outcome.contacts} contacts, "
             f"{outcome.created} new, {outcome.merged} merged, {outcome.skipped} skipped"
         )
+        if outcome.apart:  # a shared number or address, names that disagree: see "held_apart"
+            line += f", {outcome.apart} pairs kept apart (same number or address, other names)"
         click.echo(line + (f" ({outcome.error})" if outcome.error else ""), err=True)
     emit(document, as_json, f"import {import_id}" if import_id else "dry run: nothing written")
     if outcomes and all(o.status == "rejected" for o in outcomes):

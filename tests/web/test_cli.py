@@ -144,6 +144,26 @@ def test_db_upgrade_queues_the_derived_topics_a_migration_left_stale(
 SAMPLES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
 
+def test_a_dry_run_names_the_people_kept_apart(planner: Any, make_user: Any) -> None:
+    make_user("apart@example.org")
+    fixture = SAMPLES.parent / "dedupe" / "shared_keys_google.csv"
+    result = planner("import", str(fixture), "--user", "apart@example.org", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    [doc] = json.loads(result.stdout)["files"]
+    assert (doc["created"], doc["merged"], doc["apart"]) == (14, 5, 30)
+    assert {
+        "name": "Peter Berg",
+        "row": 3,
+        "other": "Anna Berg",
+        "other_row": 2,
+        "existing": False,
+        "same_name": False,
+        "reasons": [{"code": "same_phone", "values": ["+49 40 5550140"]}],
+    } in doc["held_apart"]
+    assert any(m["name"] == "K. Hansen" and m["other"] == "Kai Hansen" for m in doc["merges"])
+    assert "30 pairs kept apart" in result.stderr
+
+
 def test_import_and_undo_speak_the_cli_contract(planner: Any, make_user: Any) -> None:
     make_user("imp@example.org")
     result = planner(
