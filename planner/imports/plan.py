@@ -20,7 +20,9 @@ Decisions:
   cannot join two people whose names disagree. Once an account joins a name in, that name
   constrains the group too: the rule only ever keeps more apart.
 - One existing contact per group: a group that would reach two existing contacts stays with
-  the first, and the other pair is held apart (the user merges them on the duplicates page).
+  the first. The two contacts then share the key and are suggested as possible duplicates;
+  the preview does not list such pairs (both are already the user's, kept apart: a
+  re-import of a family landline would otherwise list the family again).
 - A key is compared with at most ``MAX_HOLDERS`` groups holding it: a switchboard in a large
   address book would otherwise cost a comparison with every contact behind it.
 """
