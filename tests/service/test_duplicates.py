@@ -434,3 +434,26 @@ def test_a_shared_key_beyond_the_limit_is_not_suggested_pair_by_pair(
     make_contact(owner, first_name="Ada", last_name="Lind", phones=["040 5550199"])
     make_contact(owner, first_name="Bo", last_name="Lind", phones=["040 5550199"])
     assert service.find_suggestions(db, owner=owner) == 1
+
+
+def test_a_record_that_reaches_two_contacts_merges_into_one_and_suggests_the_other(
+    app: Any, db: Session, make_user: Any, make_contact: Any
+) -> None:
+    owner = _owner(db, make_user())
+    anna = make_contact(owner, first_name="Anna", last_name="Berg", emails=["anna@example.org"])
+    initial = make_contact(owner, first_name="A.", last_name="Berg", phones=["040 5550140"])
+    assert service.find_suggestions(db, owner=owner) == 0  # initials alone: not enough
+    csv = b"Name,E-Mail,Telefon\nAnna Berg,anna@example.org,+49 40 5550140\n"
+    uploads = [("liste.csv", csv)]
+    batch = imports.stage_import(db, owner=owner, uploads=uploads)
+    [outcome] = imports.write_import(
+        db, owner=owner, batch=batch, parsed=imports.parse_uploads(uploads)
+    )
+    db.commit()
+    assert (outcome.created, outcome.merged, outcome.apart) == (0, 1, 0)
+    import_followups(app, str(batch.id), str(owner.id))
+    db.expire_all()
+    [pair] = _open(db, owner)
+    assert {pair.a.id, pair.b.id} == {anna.id, initial.id}
+    assert pair.suggestion.reasons[0] == {"code": "same_phone", "values": ["+49 40 5550140"]}
+    assert pair.suggestion.score >= evidence.SHARED_KEY_AGREEING
