@@ -20,7 +20,7 @@ def load() -> ResponseReturnValue:
     session = db.session()
     result = load_demo(session, owner=current_user, gettext=_)
     session.commit()
-    # 120 contacts: placed, checked for duplicates and given topics before the next page
+    # 122 contacts: placed, checked for duplicates and given topics before the next page
     tasks.after_import.call_local(str(result.batch.id), str(current_user.id))
     flash(
         _(

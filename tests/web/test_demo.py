@@ -71,6 +71,9 @@ def test_planner_demo_load(demo_app: Flask, make_user: Any) -> None:
     suggested = run("trips", "suggest", document["trip_id"], "--user", user.email, "--json")
     meetings = json.loads(suggested.stdout)["meetings"]
     assert len(meetings) == 20 and all(m["city"] == "Munich" for m in meetings)
+    # people live around Munich, not all at its centre: distances read true
+    distances = sorted(m["distance_km"] for m in meetings)
+    assert distances[-1] > 10 and len({round(d) for d in distances}) > 5, distances
     again = json.loads(run("demo", "load", "--user", user.email, "--json").stdout)
     assert [(f["created"], f["merged"]) for f in again["files"]] == [(0, 120), (0, 120)]
     assert again["trip_id"] is None and not again["topics_set"] and not again["home_set"]
