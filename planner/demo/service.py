@@ -1,9 +1,9 @@
 """Load the bundled demo data for a user: 120 invented people from the German-speaking
 countries as two real-looking exports (a LinkedIn ``Connections.csv`` and a semicolon CSV
 with German headers, city or district and topics; 122 contacts, as two LinkedIn rows
-without an e-mail address stay apart as possible duplicates), imported through the normal import, so they are
-deduplicated across the two files, placed, and can be undone like any import; topics and a
-home city for the user when they have none; and a trip to Munich next month.
+without an e-mail address stay apart as possible duplicates), imported through the normal
+import, so they are deduplicated across the two files, placed, and can be undone like any
+import; topics and a home city for the user when they have none; and a trip to Munich next month.
 
 The people, companies and e-mail addresses (all at example.org) are invented.
 """
