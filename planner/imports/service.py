@@ -335,8 +335,6 @@ def _write_import(
     # Merged ones: their change row (written once merged to the end) and this import's records
     merged_changes: dict[uuid.UUID, dict[str, Any]] = {}
     contributed: dict[uuid.UUID, list[ContactInput]] = {}
-    # Existing contacts this import restated without changing them (a file imported again)
-    restated: list[uuid.UUID] = []
     changes: list[dict[str, Any]] = []
     sources: list[dict[str, Any]] = []
 
@@ -401,8 +399,18 @@ def _write_import(
                     }
                 )
         if group.target is not None and contact_id not in updated:
-            restated.append(contact_id)  # changed nothing: undo must still know it held it
-        if len(new_rows) >= _WRITE_CHUNK:
+            # changed nothing (a file imported again): undo must still know it holds them
+            changes.append(
+                {
+                    "import_id": batch_id,
+                    "contact_id": contact_id,
+                    "action": "restated",
+                    "before": None,
+                    "after": None,
+                    "contributed": None,
+                }
+            )
+        if len(new_rows) >= _WRITE_CHUNK or len(changes) >= _WRITE_CHUNK:
             flush_new()
         if progress is not None and (done % 1000 == 0 or done == total):
             progress(done, total)
@@ -421,15 +429,6 @@ def _write_import(
                 "contributed": to_json(_merged(contributed[cid])),
             }
             for cid, change in merged_changes.items()
-        ],
-    )
-    bulk_insert(
-        session,
-        ImportChange,
-        [
-            {"import_id": batch_id, "contact_id": cid, "action": "restated"}
-            for cid in dict.fromkeys(restated)
-            if cid not in merged_changes
         ],
     )
     batch.status, batch.progress = ImportStatus.DONE.value, total
