@@ -72,6 +72,16 @@ def huge_field_csv() -> bytes:
     ).encode()
 
 
+def warm_up_csv() -> bytes:
+    """A LinkedIn Connections.csv just over the size previewed in the worker."""
+    header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+    rows = "".join(
+        f"P{i},Muster,https://www.linkedin.com/in/p{i},p{i}@example.org,Firma,Role,01 Nov 2026\r\n"
+        for i in range(25_000)
+    )
+    return (header + rows).encode()
+
+
 def request(
     port: int, method: str, path: str, cookie: str, body: bytes = b"", content_type: str = ""
 ) -> tuple[int, dict[str, str], str]:
@@ -199,7 +209,9 @@ def main() -> None:
                 "(start-up, the app and one query; best of 3)"
             )
             for name in files:
-                cli = cli_refusal(env, tmp / name)
+                # best of 3, like the baseline: two cores shared with other work are noisy
+                runs = [cli_refusal(env, tmp / name) for _run in range(3)]
+                cli = min(runs, key=lambda run: float(run["wall_s"]))  # type: ignore[arg-type]
                 wall = float(cli["wall_s"])  # type: ignore[arg-type]
                 print(
                     f"  {name:15} {wall:7.2f} s  (start-up + {wall - startup:.2f} s)"
@@ -214,10 +226,17 @@ def main() -> None:
                 stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parent.parent,
             )
-            server = start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
-            try:
+            server = None
+            try:  # the consumer is stopped even when gunicorn does not come up
+                server = start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
                 cookie = log_in(server.port)
                 print("\nweb upload through gunicorn + Huey consumer:")
+                # A fresh consumer builds its app on its first task: pay that before timing.
+                warm = web_refusal(server.port, cookie, "Connections.csv", warm_up_csv())
+                warmed = float(warm["reason_shown_s"])  # type: ignore[arg-type]
+                print(
+                    f"  warm-up: a 2.2 MB Connections.csv previewed by the worker in {warmed:.2f} s"
+                )
                 for name, data in files.items():
                     web = web_refusal(server.port, cookie, name, data)
                     print(
@@ -228,7 +247,8 @@ def main() -> None:
                         f"                  {web['reason']}"
                     )
             finally:
-                server.stop()
+                if server is not None:
+                    server.stop()
                 consumer.terminate()
                 consumer.wait(timeout=15)
                 consumer_log.close()

@@ -102,8 +102,9 @@ def main() -> None:
         env = server_env(instance, url, secret) | {"PLANNER_IMPORT_LEASE_SECONDS": str(args.lease)}
         first = start_consumer(env, tmp / "consumer-1.log")
         second: subprocess.Popen[bytes] | None = None
-        server = start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
-        try:
+        server = None
+        try:  # the consumer is stopped even when gunicorn does not come up
+            server = start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
             port = server.port
             cookie = log_in(port)
             page = request(port, "GET", "/imports/", cookie)[2]
@@ -164,7 +165,8 @@ def main() -> None:
                 f"({'every one once' if count == args.rows else 'WRONG'})"
             )
         finally:
-            server.stop()
+            if server is not None:
+                server.stop()
             for consumer in (first, second):
                 if consumer is not None and consumer.poll() is None:
                     consumer.terminate()
