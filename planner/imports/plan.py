@@ -223,11 +223,34 @@ class Pair:
         return [key_reason(k) for k in self.keys]
 
 
+Link = tuple[int, int, str, bool]  # record node, the node it met, the key, names written alike
+
+
 @dataclass(slots=True)
 class Plan:
     groups: list[Group]
-    merges: list[Pair]  # one per union: the record that joined, and whom it joined
     apart: list[Pair]  # shared a key, names disagree: two contacts, a possible duplicate
+    links: list[Link]  # one per merge (union): made into Pairs only where they are shown
+    refs: list[Ref]  # record node -> (file, record)
+    pair: Callable[[int, int, str], Pair]
+
+    def merges(self) -> list[Pair]:
+        """Every merge: the record that joined, and whom it joined (a re-import of 30,000
+        records has 30,000 of them: ``listed_merges`` builds only those it shows)."""
+        return [self.pair(a, b, key) for a, b, key, _same in self.links]
+
+    def listed_merges(self, files: int, limit: int) -> list[tuple[list[Pair], int]]:
+        """Per file: its first ``limit`` merges, names written differently first (those are
+        the ones to check), and how many more it has."""
+        per_file: list[list[Link]] = [[] for _ in range(files)]
+        for link in self.links:
+            per_file[self.refs[link[0]][0]].append(link)
+        listed = []
+        for links in per_file:
+            links.sort(key=lambda link: link[3])  # stable: the file's order within
+            shown = [self.pair(a, b, key) for a, b, key, _same in links[:limit]]
+            listed.append((shown, len(links) - len(shown)))
+        return listed
 
 
 def record_words(record: ContactRecord) -> tuple[str, ...]:
@@ -255,7 +278,7 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
     names: list[list[tuple[str, ...]] | None] = [None] * total
     target = [-1] * count + list(range(len(existing.ids)))  # per root: a position in ids
     holders: dict[str, int | list[int]] = {}  # a key's groups, as for Existing.keys
-    merges: list[tuple[int, int, str]] = []
+    merges: list[Link] = []
     apart: list[tuple[int, int, str]] = []
 
     def find(x: int) -> int:
@@ -282,20 +305,23 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
             found = names[root] = [words] if words else []
         return found
 
-    def joinable(a: int, b: int, key: str) -> bool:
+    def joinable(a: int, b: int, key: str) -> tuple[bool, bool]:
+        """Whether the groups of ``a`` and ``b`` may join, and whether their names are
+        written alike."""
         if target[a] >= 0 and target[b] >= 0:
-            return False
+            return False, False
+        same = bool(written := text(a)) and written == text(b)
+        if same and names[a] is None and names[b] is None:
+            return True, True  # a re-import: the same name, not worth taking apart into words
         if key.startswith(_PERSONAL):
-            return True
-        if names[a] is None and names[b] is None and (same := text(a)) and same == text(b):
-            return True  # a re-import: the same name, not worth taking apart into words
-        return all(names_agree(x, y) for x in names_of(a) for y in names_of(b))
+            return True, same
+        return all(names_agree(x, y) for x in names_of(a) for y in names_of(b)), same
 
-    def union(a: int, b: int) -> None:
+    def union(a: int, b: int, same: bool) -> None:
         root, other = min(a, b), max(a, b)  # the earliest record leads the group
         parent[other] = root
         target[root] = max(target[root], target[other])
-        if names[root] is None and names[other] is None and text(root) == text(other):
+        if same and names[root] is None and names[other] is None:
             return  # still one name, the leader's
         kept, more = names_of(root), names_of(other)
         kept.extend(n for n in more if n not in kept)
@@ -314,9 +340,10 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
             if isinstance(found, int):  # most keys: one holder, no list of roots to rebuild
                 mine, theirs = find(node), find(found)
                 if mine != theirs:
-                    if joinable(mine, theirs, key):
-                        union(mine, theirs)
-                        merges.append((node, found, key))
+                    join, same = joinable(mine, theirs, key)
+                    if join:
+                        union(mine, theirs, same)
+                        merges.append((node, found, key, same))
                         holders[key] = find(node)
                         continue
                     apart.append((node, found, key))
@@ -328,9 +355,10 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
                 mine, theirs = find(node), find(holder)
                 if mine == theirs:
                     continue
-                if joinable(mine, theirs, key):
-                    union(mine, theirs)
-                    merges.append((node, holder, key))
+                join, same = joinable(mine, theirs, key)
+                if join:
+                    union(mine, theirs, same)
+                    merges.append((node, holder, key, same))
                 else:
                     apart.append((node, holder, key))
             for holder in (*holding, node):
@@ -384,7 +412,5 @@ def plan_groups(files: list[list[ContactRecord]], existing: Existing) -> Plan:
             group = groups[root] = Group(target=existing.ids[position] if position >= 0 else None)
         group.records.append(ref)
     return Plan(
-        groups=list(groups.values()),
-        merges=[pair(a, b, key) for a, b, key in merges],  # one per union: no two alike
-        apart=held_apart(),
+        groups=list(groups.values()), apart=held_apart(), links=merges, refs=refs, pair=pair
     )

@@ -177,13 +177,10 @@ def _count(
                 outcomes[f].created += 1
             else:
                 outcomes[f].merged += 1
-    merges: list[list[Pair]] = [[] for _ in outcomes]
-    for pair in plan.merges:
-        merges[pair.record[0]].append(pair)
-    for outcome, pairs in zip(outcomes, merges, strict=True):
-        pairs.sort(key=lambda p: p.same_name)  # names written differently first, stable
-        outcome.merges = [_pair(p, records) for p in pairs[:MAX_LISTED]]
-        outcome.unlisted_merges = len(pairs) - len(outcome.merges)
+    listed = plan.listed_merges(len(outcomes), MAX_LISTED)
+    for outcome, (pairs, more) in zip(outcomes, listed, strict=True):
+        outcome.merges = [_pair(p, records) for p in pairs]
+        outcome.unlisted_merges = more
     for pair in plan.apart:
         outcome = outcomes[pair.record[0]]
         outcome.apart += 1
