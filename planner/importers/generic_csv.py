@@ -201,7 +201,12 @@ def _builder(table: Table, columns: dict[str, str]) -> RowBuilder:
             index.setdefault(columns[name], []).append(i)
 
     def get(row: Row, field: str) -> str:
-        return ";".join(v for i in index.get(field, ()) if (v := cell(row, i)))
+        found = index.get(field)
+        if found is None:  # most fields have no column
+            return ""
+        if len(found) == 1:
+            return cell(row, found[0])
+        return ";".join(v for i in found if (v := cell(row, i)))
 
     def build(row: Row, source: SourceRecord) -> ContactRecord:
         record = ContactRecord(
