@@ -145,9 +145,11 @@ def format_moment(moment: datetime, style: str = "date_time") -> str:
 
 def init_app(app: Flask) -> None:
     """Template filters: ``at_place`` (an instant at a place), ``span`` (from-to at a place),
-    ``moment`` (on the reader's clock), ``day`` (a calendar day), ``birthday``."""
+    ``moment`` (on the reader's clock), ``day`` (a calendar day), ``birthday``, ``wall_clock``
+    (an instant at a place, the place left unnamed: for a list that names it once)."""
     app.add_template_filter(format_at, "at_place")
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_birthday, "birthday")
     app.add_template_filter(format_span, "span")
+    app.add_template_filter(format_local, "wall_clock")  # at a place named once nearby

@@ -1,35 +1,33 @@
-"""Free slots for coffee meetings inside a trip leg.
+"""Free times for coffee meetings: every free start of each day, across DST and zones.
 
-Pure: plain data in, ``Slot`` values out; no Flask, no database. All datetimes must be
-aware; the result is in UTC with the zone to show it in.
+Pure: plain data in, ``FreeDay``/``Slot`` values out; no Flask, no database. All datetimes
+must be aware; the result is in UTC with the zone to show it in.
 
 Rules:
 
-* Candidates are wall-clock times in the leg's zone (``timezone``, e.g. Europe/Vienna) on
+* Candidates are wall-clock times in the place's zone (``timezone``, e.g. Europe/Vienna) on
   a grid that starts at ``day_start`` every local day and moves by ``step``; so with the
   defaults 09:00, 09:30, 10:00, ... A slot's end is its start plus ``duration`` of real
   elapsed time, and must not be later than ``day_end`` on the same local day.
 * Daylight saving: a wall time that does not exist (the hour clocks skip in spring) is
   no candidate; one that happens twice (autumn) means the first time (fold=0).
-* A slot lies within [window_start, window_end] (arrival and departure of the leg) and
-  does not start before ``now`` when given. The first candidate is the first grid time at
-  or after the arrival: arriving at 14:20 gives 14:30 with a 30-minute step, then every
-  step. Travel time from the station is not added: a caller that wants it moves
-  ``window_start``. A window shorter than ``duration`` (or reversed) gives no slots.
+* A slot lies within [window_start, window_end] (arrival and departure of a leg, or the
+  next two weeks) and does not start before ``now`` when given. Arriving at 14:20 gives
+  14:30 with a 30-minute step as the first candidate. A window shorter than ``duration``
+  (or reversed) gives no slots.
 * A slot does not come closer than ``buffer`` to any busy interval or meeting (touching
   that distance is allowed).
-* ``weekdays`` (0 = Monday) limits the local days; a local day that already holds
-  ``max_per_day`` meetings (counted by the local day of their start) gets no slot.
-* Any combination of the returned slots can be booked together: they keep ``buffer`` from
-  one another (across midnight too), and a local day has at most ``max_per_day`` minus its
-  meetings of them. Within a day the earliest such slots are chosen.
-* Spread over the leg: the days' slots are taken round-robin (the first slot of every day
-  in day order, then every day's second, ...) until ``limit``; so with more days than
-  ``limit`` every returned slot is on a different day. The result is sorted by start.
+* ``weekdays`` (0 = Monday) limits the local days.
+* Every free candidate of a day is offered, not a selection: the user chooses, so two
+  offered slots may overlap (09:00 and 09:30 with one-hour meetings).
+* ``max_per_day`` limits booking, not choice: a local day that already holds that many
+  meetings (counted by the local day of their start) offers nothing and is returned as
+  ``full`` so that a page can say why; a day with fewer offers all its free times.
+* Days without any free time (and not full) are left out. Days are in order.
 
 Raises ``ValueError`` for naive datetimes, an unknown zone, ``day_end`` not after
 ``day_start``, a ``duration`` or ``step`` not above zero, a negative ``buffer``,
-``max_per_day`` or ``limit`` below 1, and weekdays outside 0..6.
+``max_per_day`` below 1, and weekdays outside 0..6.
 """
 
 from __future__ import annotations
@@ -39,10 +37,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import islice, zip_longest
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from planner.calendar.busy import merge_sorted
+
+WORKING_DAYS = frozenset(range(5))  # Monday to Friday
+EVERY_DAY = frozenset(range(7))
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Preferences:
     buffer: timedelta = timedelta(minutes=30)  # kept free before and after busy times, meetings
     max_per_day: int = 3  # meetings per local day, including those already booked
     step: timedelta = timedelta(minutes=30)  # candidate start times on this grid (wall clock)
-    weekdays: frozenset[int] = frozenset(range(7))  # 0 = Monday; days meetings are allowed on
+    weekdays: frozenset[int] = EVERY_DAY  # 0 = Monday; days meetings are allowed on
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,14 @@ class Slot:
     starts_at: datetime  # aware UTC
     ends_at: datetime  # aware UTC
     timezone: str  # IANA zone the slot is shown in
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    day: date  # the local day at the place
+    slots: tuple[Slot, ...]  # every free start on the grid, by start; empty when full
+    booked: int  # planned meetings that start on this local day
+    full: bool  # ``booked`` reached ``max_per_day``: nothing more is offered
 
 
 class _Blocked:
@@ -76,6 +84,40 @@ class _Blocked:
         return index < len(self.starts) and self.starts[index] < end
 
 
+def free_days(
+    *,
+    window_start: datetime,
+    window_end: datetime,
+    timezone: str,
+    busy: Sequence[tuple[datetime, datetime]],
+    meetings: Sequence[tuple[datetime, datetime]],
+    prefs: Preferences,
+    now: datetime | None = None,
+) -> list[FreeDay]:
+    """The window's days with their free times, and its full days (rules in the module doc)."""
+    moments = [window_start, window_end, *([] if now is None else [now])]
+    moments += [moment for interval in (*busy, *meetings) for moment in interval]
+    if any(moment.tzinfo is None for moment in moments):
+        raise ValueError("all datetimes must be timezone-aware")
+    zone = _zone(timezone)
+    _check(prefs)
+    earliest = window_start if now is None else max(window_start, now)
+    blocked = _Blocked([*busy, *meetings], prefs.buffer)
+    booked = Counter(start.astimezone(zone).date() for start, _ in meetings)
+    days: list[FreeDay] = []
+    day = earliest.astimezone(zone).date()
+    while day <= window_end.astimezone(zone).date():
+        if day.weekday() in prefs.weekdays:
+            if booked[day] >= prefs.max_per_day:
+                days.append(FreeDay(day, (), booked[day], True))
+            else:
+                found = tuple(_day_slots(day, zone, timezone, prefs, earliest, window_end, blocked))
+                if found:
+                    days.append(FreeDay(day, found, booked[day], False))
+        day += timedelta(days=1)
+    return days
+
+
 def free_slots(
     *,
     window_start: datetime,
@@ -85,31 +127,18 @@ def free_slots(
     meetings: Sequence[tuple[datetime, datetime]],
     prefs: Preferences,
     now: datetime | None = None,
-    limit: int = 20,
 ) -> list[Slot]:
-    """Up to ``limit`` free slots in the leg, sorted by start (rules in the module doc)."""
-    moments = [window_start, window_end, *([] if now is None else [now])]
-    moments += [moment for interval in (*busy, *meetings) for moment in interval]
-    if any(moment.tzinfo is None for moment in moments):
-        raise ValueError("all datetimes must be timezone-aware")
-    zone = _zone(timezone)
-    _check(prefs, limit)
-    earliest = window_start if now is None else max(window_start, now)
-    blocked = _Blocked([*busy, *meetings], prefs.buffer)
-    booked = Counter(start.astimezone(zone).date() for start, _ in meetings)
-    days: list[list[Slot]] = []
-    day = earliest.astimezone(zone).date()
-    # with ``limit`` days that have slots, the first round of the round-robin is full
-    while day <= window_end.astimezone(zone).date() and len(days) < limit:
-        room = prefs.max_per_day - booked[day]
-        if day.weekday() in prefs.weekdays and room > 0:
-            picks = _day_slots(day, zone, timezone, prefs, earliest, window_end, blocked, room)
-            if picks:
-                days.append(picks)
-                earliest = picks[-1].ends_at + prefs.buffer  # for a day_end near midnight
-        day += timedelta(days=1)
-    spread = (slot for rank in zip_longest(*days) for slot in rank if slot is not None)
-    return sorted(islice(spread, limit), key=lambda slot: slot.starts_at)
+    """Every free slot of the window, by start: the days of ``free_days`` in one list."""
+    days = free_days(
+        window_start=window_start,
+        window_end=window_end,
+        timezone=timezone,
+        busy=busy,
+        meetings=meetings,
+        prefs=prefs,
+        now=now,
+    )
+    return [slot for day in days for slot in day.slots]
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -119,16 +148,16 @@ def _zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone: {name!r}") from error
 
 
-def _check(prefs: Preferences, limit: int) -> None:
+def _check(prefs: Preferences) -> None:
     if prefs.day_end <= prefs.day_start:
         raise ValueError("day_end must be after day_start")
     if prefs.duration <= timedelta(0) or prefs.step <= timedelta(0):
         raise ValueError("duration and step must be positive")
     if prefs.buffer < timedelta(0):
         raise ValueError("buffer must not be negative")
-    if prefs.max_per_day < 1 or limit < 1:
-        raise ValueError("max_per_day and limit must be at least 1")
-    if not prefs.weekdays <= frozenset(range(7)):
+    if prefs.max_per_day < 1:
+        raise ValueError("max_per_day must be at least 1")
+    if not prefs.weekdays <= EVERY_DAY:
         raise ValueError("weekdays are 0 (Monday) to 6 (Sunday)")
 
 
@@ -140,11 +169,8 @@ def _day_slots(
     earliest: datetime,
     latest: datetime,
     blocked: _Blocked,
-    room: int,
-) -> list[Slot]:
-    """The earliest free slots of one local day not before ``earliest``, at most ``room``,
-    ``buffer`` apart."""
-    picks: list[Slot] = []
+) -> Iterator[Slot]:
+    """Every free slot of one local day, from ``earliest`` to ``latest``."""
     day_end = datetime.combine(day, prefs.day_end)
     for wall in _grid(datetime.combine(day, prefs.day_start), day_end, prefs.step):
         start = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated time
@@ -158,11 +184,7 @@ def _day_slots(
             or blocked.overlaps(start, end)
         ):
             continue
-        picks.append(Slot(start, end, timezone))
-        if len(picks) == room:
-            break
-        earliest = end + prefs.buffer  # the next pick keeps the buffer from this one
-    return picks
+        yield Slot(start, end, timezone)
 
 
 def _grid(first: datetime, last: datetime, step: timedelta) -> Iterator[datetime]:

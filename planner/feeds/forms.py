@@ -1,10 +1,15 @@
 """Forms for the user's calendars, meeting preferences and the private feed."""
 
+from typing import Any
+
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, StringField, TimeField
+from wtforms import IntegerField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class UploadCalendarForm(FlaskForm):
@@ -25,6 +30,13 @@ class CalendarUrlForm(FlaskForm):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
 
 
+class WeekdaysField(SelectMultipleField):
+    """One checkbox per weekday (0 = Monday), named in the reader's language."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class PreferencesForm(FlaskForm):
     display_name = StringField(
         _l("Your name in invites"),
@@ -43,11 +55,28 @@ class PreferencesForm(FlaskForm):
     per_day = IntegerField(
         _l("At most meetings a day"), validators=[DataRequired(), NumberRange(min=1, max=12)]
     )
+    weekdays = WeekdaysField(
+        _l("Days I meet"),
+        coerce=int,
+        description=_l(
+            "Free times without a trip are offered on these days. On a trip, every day of "
+            "your stay is offered."
+        ),
+    )
     alarm = IntegerField(
         _l("Reminder before a meeting (minutes)"),
         validators=[Optional(), NumberRange(min=0, max=10080)],
         description=_l("Empty: invites carry no reminder."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = get_day_names("wide", locale=str(get_locale() or "en"))
+        self.weekdays.choices = [(day, str(names[day])) for day in range(7)]
+
+    def validate_weekdays(self, field: WeekdaysField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Tick at least one day."))
 
     def validate_day_end(self, field: TimeField) -> None:
         if self.day_start.data and field.data and field.data <= self.day_start.data:

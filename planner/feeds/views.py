@@ -22,7 +22,12 @@ from planner import db
 from planner.db import get_owned
 from planner.feeds import service
 from planner.feeds.forms import CalendarUrlForm, PreferencesForm, UploadCalendarForm
-from planner.meetings.service import default_timezone, preferences_of
+from planner.meetings.service import (
+    default_timezone,
+    preferences_of,
+    weekdays_of,
+    weekdays_text,
+)
 from planner.models import CalendarKind, CalendarSource, CalendarStatus
 from planner.trips.forms import ButtonForm
 
@@ -79,6 +84,7 @@ def _page(*, new_token: str | None = None, **forms: object) -> tuple[str, int]:
         prefs.minutes.data = user.meeting_minutes
         prefs.buffer.data = user.meeting_buffer_minutes
         prefs.per_day.data = user.meetings_per_day
+        prefs.weekdays.data = sorted(weekdays_of(user))
         prefs.alarm.data = user.meeting_alarm_minutes
     address = feed_url(new_token) if new_token else None
     status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -208,6 +214,7 @@ def preferences() -> ResponseReturnValue:
     user.meeting_minutes = form.minutes.data
     user.meeting_buffer_minutes = form.buffer.data or 0
     user.meetings_per_day = form.per_day.data
+    user.meeting_weekdays = weekdays_text(form.weekdays.data)
     user.meeting_alarm_minutes = form.alarm.data
     session = db.session()
     session.add(user)

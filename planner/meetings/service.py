@@ -8,7 +8,7 @@ a second one; a cancellation raises it once more.
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select, update
 from sqlmodel import Session, col
 
-from planner.calendar.slots import Preferences, Slot, free_slots
+from planner.calendar.slots import EVERY_DAY, FreeDay, Preferences, Slot, free_days
 from planner.db import in_chunks
 from planner.geo.distance import haversine_km
 from planner.models import (
@@ -39,6 +39,8 @@ MAX_ATTENDEES = 20
 DEFAULT_TIMEZONE = "Europe/Berlin"  # most users are in Germany; a home city overrides it
 # Without a trip leg, free times are looked for this far ahead.
 OPEN_WINDOW = timedelta(days=14)
+# The meeting page lists the free times of this many days; "More times" adds as many again.
+FREE_DAYS_SHOWN = 5
 # The answers (iCalendar PARTSTAT) the user can record, in the order the meeting page lists
 # them (``planner.meetings.forms.ANSWERS`` gives each its label).
 PARTSTATS = ("NEEDS-ACTION", "ACCEPTED", "TENTATIVE", "DECLINED")
@@ -583,6 +585,26 @@ def halfway(
 
 
 # --- free times ---------------------------------------------------------------------------
+# Decisions:
+# - Every free time of a day is shown, not a selection: "meetings per day" limits booking
+#   (a day holding that many planned meetings offers none and says so), not choice. The
+#   earlier three-a-day pick filled a trip day's morning and hid its afternoon.
+# - "Days I meet" (``User.meeting_weekdays``, Monday to Friday unless changed) applies at
+#   home, where the next two weeks are looked at. On a trip leg every day of the leg counts:
+#   the user chose to be there on those days, a leg over a weekend is often one for meeting
+#   people, and a weekend-only leg would otherwise show nothing without saying why. The list
+#   is a choice, so a Saturday offered costs nothing; the preference says so in its help.
+
+
+def weekdays_of(owner: User) -> frozenset[int]:
+    """The days the user meets on without a trip (0 = Monday), from ISO numbers "12345"."""
+    days = frozenset(int(c) - 1 for c in owner.meeting_weekdays or "" if c in "1234567")
+    return days or EVERY_DAY  # an empty choice is refused by the form; never offer nothing
+
+
+def weekdays_text(days: Iterable[int]) -> str:
+    """Weekdays (0 = Monday) as stored: ISO numbers in order, "12345"."""
+    return "".join(str(day + 1) for day in sorted(set(days)) if 0 <= day <= 6)
 
 
 def preferences_of(owner: User) -> Preferences:
@@ -596,6 +618,7 @@ def preferences_of(owner: User) -> Preferences:
         duration=timedelta(minutes=owner.meeting_minutes),
         buffer=timedelta(minutes=owner.meeting_buffer_minutes),
         max_per_day=owner.meetings_per_day,
+        weekdays=weekdays_of(owner),
     )
 
 
@@ -636,42 +659,44 @@ def booked_between(
 
 def slot_window(
     session: Session, *, owner: User, meeting: Meeting, now: datetime
-) -> tuple[datetime, datetime, str]:
-    """Where free times are looked for: the leg's stay, else the next two weeks."""
+) -> tuple[datetime, datetime, str, bool]:
+    """Where free times are looked for: the leg's stay, else the next two weeks; and whether
+    that is a trip leg (every day of it counts, see "Decisions" above)."""
     leg = session.get(TripLeg, meeting.trip_leg_id) if meeting.trip_leg_id else None
     if leg is not None:
-        return leg.arrives_at, leg.departs_at, leg.timezone
+        return leg.arrives_at, leg.departs_at, leg.timezone, True
     tz_name = meeting.timezone or default_timezone(owner, None)
-    return now, now + OPEN_WINDOW, tz_name
+    return now, now + OPEN_WINDOW, tz_name, False
 
 
-def proposed_slots(
-    session: Session, *, owner: User, meeting: Meeting, now: datetime, limit: int = 12
-) -> list[Slot]:
-    """Free times for this meeting: inside the window, outside busy times and other
-    meetings (with the user's buffer), within the user's hours and daily maximum."""
-    start, end, tz_name = slot_window(session, owner=owner, meeting=meeting, now=now)
+def free_times(session: Session, *, owner: User, meeting: Meeting, now: datetime) -> list[FreeDay]:
+    """Free times for this meeting, by day: inside the window, outside busy times and other
+    meetings (with the user's buffer), within the user's hours and days; a day that already
+    holds the user's daily maximum of meetings comes back ``full``, without times."""
+    start, end, tz_name, on_trip = slot_window(session, owner=owner, meeting=meeting, now=now)
     if end <= now:
         return []
-    busy = busy_between(session, owner=owner, start=start, end=end)
-    booked = booked_between(session, owner=owner, start=start, end=end, skip=meeting.id)
-    return free_slots(
+    prefs = preferences_of(owner)
+    if on_trip:
+        prefs = replace(prefs, weekdays=EVERY_DAY)
+    return free_days(
         window_start=start,
         window_end=end,
         timezone=tz_name,
-        busy=busy,
-        meetings=booked,
-        prefs=preferences_of(owner),
+        busy=busy_between(session, owner=owner, start=start, end=end),
+        meetings=booked_between(session, owner=owner, start=start, end=end, skip=meeting.id),
+        prefs=prefs,
         now=now,
-        limit=limit,
     )
 
 
 def slot_by_start(
     session: Session, *, owner: User, meeting: Meeting, starts_at: datetime, now: datetime
 ) -> Slot | None:
-    """The proposed slot starting at this instant (a posted choice is checked again)."""
-    for slot in proposed_slots(session, owner=owner, meeting=meeting, now=now, limit=500):
-        if slot.starts_at == starts_at:
-            return slot
+    """The free slot starting at this instant, on any day of the window (a posted choice is
+    checked again; every time the page offers, on any of its pages, is accepted)."""
+    for day in free_times(session, owner=owner, meeting=meeting, now=now):
+        for slot in day.slots:
+            if slot.starts_at == starts_at:
+                return slot
     return None

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -21,6 +22,7 @@ from sqlmodel import Session
 
 from planner import db
 from planner.contacts.service import list_contacts
+from planner.datetimes import zone_name
 from planner.db import get_owned
 from planner.mail import MailError
 from planner.meetings import invites, service
@@ -179,9 +181,7 @@ def _render(
         answer_choices=ANSWERS,
         leg=leg,
         planned=planned,
-        slots=service.proposed_slots(session, owner=current_user, meeting=meeting, now=now)
-        if planned
-        else [],
+        **_free_times(session, meeting, now) if planned else {"free_days": []},
         halfway=service.halfway(session, meeting=meeting, leg=leg, contacts=contacts)
         if planned
         else None,
@@ -200,6 +200,26 @@ def _render(
         map_points=points if len(points) > 1 else [],
         now=now,
     ), status
+
+
+def _free_times(session: Session, meeting: Meeting, now: datetime) -> dict[str, Any]:
+    """The free-times section: the first days with their times (``?days=`` shows more),
+    how many days follow, and the place's zone, named once."""
+    found = service.free_times(session, owner=current_user, meeting=meeting, now=now)
+    wanted = request.args.get("days", type=int) or service.FREE_DAYS_SHOWN
+    shown = max(service.FREE_DAYS_SHOWN, min(wanted, len(found)))
+    zone = next((slot.timezone for day in found for slot in day.slots), None)
+    return {
+        "free_days": found[:shown],
+        "more_days": max(0, len(found) - shown),
+        "more_days_url": url_for(
+            ".show",
+            meeting_id=meeting.id,
+            days=shown + service.FREE_DAYS_SHOWN,
+            _anchor="free-times",
+        ),
+        "free_zone": zone_name(zone) if zone else None,
+    }
 
 
 @bp.get("/<meeting_id>")

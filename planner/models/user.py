@@ -28,6 +28,11 @@ class User(SQLModel, table=True):
     meeting_minutes: int = Field(default=60, sa_column_kwargs={"server_default": "60"})
     meeting_buffer_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
     meetings_per_day: int = Field(default=3, sa_column_kwargs={"server_default": "3"})
+    # The weekdays free times are offered on without a trip, as ISO numbers (1 = Monday,
+    # 7 = Sunday): "12345" is Monday to Friday (``planner.meetings.service.weekdays_of``).
+    meeting_weekdays: str = Field(
+        default="12345", max_length=7, sa_column_kwargs={"server_default": "12345"}
+    )
     meeting_alarm_minutes: int | None = Field(
         default=30, sa_column_kwargs={"server_default": "30"}
     )  # None: invites carry no reminder

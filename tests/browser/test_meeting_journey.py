@@ -57,10 +57,11 @@ def test_from_suggestion_to_invite_to_update_to_cancellation(
     page.locator("article.suggestion").first.get_by_role("button", name="Propose a coffee").click()
     expect(page.get_by_text("pick a time")).to_be_visible()
 
-    slots = page.locator("#free-times button.slot")
-    expect(slots.first).to_be_visible()
-    chosen = slots.first.inner_text()
-    assert chosen.startswith(f"Mon, May {DAY.day}, 9:00\u202fAM")  # the first time after arriving
+    first_day = page.locator("#free-times .free-day").first
+    expect(first_day.locator("h3")).to_have_text(f"Mon, May {DAY.day}")  # the date once
+    slots = first_day.locator("button.slot")
+    expect(slots.first).to_have_text("9:00\u202fAM")  # the first time after arriving
+    expect(slots.first).to_have_accessible_name(f"Mon, May {DAY.day}, 9:00\u202fAM–10:00\u202fAM")
     slots.first.click()
     expect(page.get_by_text("Time set.")).to_be_visible()
     page.get_by_role("button", name="Confirm", exact=True).click()

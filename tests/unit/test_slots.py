@@ -1,11 +1,11 @@
-"""Free slots for coffee meetings inside a trip leg: grid, DST, zones, buffers, limits."""
+"""Free times for coffee meetings: every free start of a day, grid, DST, zones, buffers,
+full days."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.calendar.busy import busy_times, merge
-from planner.calendar.slots import Preferences, Slot, free_slots
+from planner.calendar.slots import FreeDay, Preferences, Slot, free_days, free_slots
 
 BUSY_ICS = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / "events" / "busy.ics"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,7 +39,6 @@ def slots(
     meetings: Sequence[Interval] = (),
     prefs: Preferences = DEFAULT,
     now: datetime | None = None,
-    limit: int = 20,
 ) -> list[Slot]:
     return free_slots(
         window_start=window_start,
@@ -49,7 +48,24 @@ def slots(
         meetings=meetings,
         prefs=prefs,
         now=now,
-        limit=limit,
+    )
+
+
+def days(
+    window_start: datetime,
+    window_end: datetime,
+    meetings: Sequence[Interval] = (),
+    prefs: Preferences = DEFAULT,
+    now: datetime | None = None,
+) -> list[FreeDay]:
+    return free_days(
+        window_start=window_start,
+        window_end=window_end,
+        timezone="Europe/Berlin",
+        busy=(),
+        meetings=meetings,
+        prefs=prefs,
+        now=now,
     )
 
 
@@ -60,9 +76,11 @@ def walls(found: list[Slot], zone: ZoneInfo = BERLIN) -> list[str]:
 # --- the grid and the day -------------------------------------------------------------------
 
 
-def test_defaults_give_three_spaced_slots_a_day() -> None:
+def test_every_free_time_of_the_day_is_offered() -> None:
+    # not only the first three (09:00, 10:30, 12:00): the whole day, 09:00 to 17:00
     found = slots(local(BERLIN, 2026, 5, 4, 0), local(BERLIN, 2026, 5, 6, 0))
-    assert walls(found) == ["04 09:00", "04 10:30", "04 12:00", "05 09:00", "05 10:30", "05 12:00"]
+    day = [f"{h:02d}:{m:02d}" for h in range(9, 17) for m in (0, 30)] + ["17:00"]
+    assert walls(found) == [f"04 {t}" for t in day] + [f"05 {t}" for t in day]
     assert all(slot.ends_at - slot.starts_at == timedelta(hours=1) for slot in found)
     assert all(slot.timezone == "Europe/Berlin" for slot in found)
     assert all(slot.starts_at.tzinfo is UTC for slot in found)
@@ -71,20 +89,21 @@ def test_defaults_give_three_spaced_slots_a_day() -> None:
 def test_last_slot_ends_at_day_end() -> None:
     prefs = Preferences(day_start=time(16), max_per_day=5, buffer=timedelta(0))
     found = slots(local(BERLIN, 2026, 5, 4, 0), local(BERLIN, 2026, 5, 5, 0), prefs=prefs)
-    assert walls(found) == ["04 16:00", "04 17:00"]
+    assert walls(found) == ["04 16:00", "04 16:30", "04 17:00"]
 
 
 def test_leg_window_clips_the_grid() -> None:
     # arrival 14:20: the first grid time at or after it is 14:30; departure 17:10
     prefs = Preferences(buffer=timedelta(0), max_per_day=5)
     found = slots(local(BERLIN, 2026, 5, 4, 14, 20), local(BERLIN, 2026, 5, 4, 17, 10), prefs=prefs)
-    assert walls(found) == ["04 14:30", "04 15:30"]
+    assert walls(found) == ["04 14:30", "04 15:00", "04 15:30", "04 16:00"]
 
 
 def test_grid_is_anchored_at_day_start() -> None:
     prefs = Preferences(day_start=time(9, 15), step=timedelta(minutes=45), max_per_day=1)
     found = slots(local(BERLIN, 2026, 5, 4, 9, 20), local(BERLIN, 2026, 5, 4, 18), prefs=prefs)
-    assert walls(found) == ["04 10:00"]
+    assert walls(found)[:3] == ["04 10:00", "04 10:45", "04 11:30"]
+    assert walls(found)[-1] == "04 16:45"  # 17:30 would end after 18:00
 
 
 def test_now_filters_slots_in_the_past() -> None:
@@ -93,7 +112,8 @@ def test_now_filters_slots_in_the_past() -> None:
         local(BERLIN, 2026, 5, 5, 0),
         now=local(BERLIN, 2026, 5, 4, 11, 5),
     )
-    assert walls(found) == ["04 11:30", "04 13:00", "04 14:30"]
+    assert walls(found)[:3] == ["04 11:30", "04 12:00", "04 12:30"]
+    assert len(found) == 12  # 11:30 to 17:00
 
 
 def test_now_after_the_leg_gives_nothing() -> None:
@@ -107,14 +127,14 @@ def test_window_shorter_than_a_meeting_or_reversed_gives_nothing() -> None:
 
 
 def test_weekdays() -> None:
-    prefs = Preferences(weekdays=frozenset({1, 3}), max_per_day=1)  # Tuesday, Thursday
+    prefs = Preferences(weekdays=frozenset({1, 3}), day_end=time(10))  # Tuesday, Thursday
     found = slots(local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 11), prefs=prefs)
     assert walls(found) == ["05 09:00", "07 09:00"]
 
 
 # --- daylight saving ------------------------------------------------------------------------
 
-TEN_ONCE = Preferences(day_start=time(10), max_per_day=1)
+TEN_ONCE = Preferences(day_start=time(10), day_end=time(11))
 
 
 def test_spring_forward_keeps_local_time() -> None:
@@ -183,12 +203,13 @@ def test_buffer_around_busy_time() -> None:
     found = slots(
         local(BERLIN, 2026, 5, 4, 10), local(BERLIN, 2026, 5, 4, 15), busy=busy, prefs=prefs
     )
-    assert walls(found) == ["04 10:00", "04 13:30"]  # 10:00-11:00, then 11:30 is too close
+    # 10:30-11:30 touches the buffer before 12:00; 11:00 would come too close
+    assert walls(found) == ["04 10:00", "04 10:30", "04 13:30", "04 14:00"]
     tight = Preferences(max_per_day=10, buffer=timedelta(0))
     found = slots(
         local(BERLIN, 2026, 5, 4, 10), local(BERLIN, 2026, 5, 4, 15), busy=busy, prefs=tight
     )
-    assert walls(found) == ["04 10:00", "04 11:00", "04 13:00", "04 14:00"]
+    assert walls(found) == ["04 10:00", "04 10:30", "04 11:00", "04 13:00", "04 13:30", "04 14:00"]
 
 
 def test_cross_zone_busy_call_blocks_london_afternoon() -> None:
@@ -202,7 +223,16 @@ def test_cross_zone_busy_call_blocks_london_afternoon() -> None:
         busy=[call],
         prefs=prefs,
     )
-    assert walls(found, LONDON) == ["19 12:00", "19 13:00", "19 15:00", "19 16:00", "19 17:00"]
+    assert walls(found, LONDON) == [
+        "19 12:00",
+        "19 12:30",
+        "19 13:00",
+        "19 15:00",
+        "19 15:30",
+        "19 16:00",
+        "19 16:30",
+        "19 17:00",
+    ]
     assert {slot.timezone for slot in found} == {"Europe/London"}
 
 
@@ -214,52 +244,69 @@ def test_cross_zone_new_york_day_hours() -> None:
         zone="America/New_York",
         prefs=Preferences(max_per_day=1),
     )
-    assert [slot.starts_at for slot in found] == [utc(2026, 7, 1, 13)]  # 09:00 EDT
-    assert walls(found, new_york) == ["01 09:00"]
+    assert found[0].starts_at == utc(2026, 7, 1, 13)  # 09:00 EDT
+    assert walls(found, new_york)[0] == "01 09:00" and walls(found, new_york)[-1] == "01 17:00"
 
 
-def test_max_per_day_counts_existing_meetings() -> None:
-    def meeting(day: int, hour: int) -> Interval:
-        return (local(BERLIN, 2026, 5, day, hour), local(BERLIN, 2026, 5, day, hour + 1))
+def meeting(day: int, hour: int) -> Interval:
+    return (local(BERLIN, 2026, 5, day, hour), local(BERLIN, 2026, 5, day, hour + 1))
 
-    meetings = [
-        meeting(4, 16),
-        meeting(5, 14),
-        meeting(5, 16),
-        *(meeting(6, h) for h in (8, 12, 16)),
+
+MEETINGS = [meeting(4, 16), meeting(5, 14), meeting(5, 16), *(meeting(6, h) for h in (8, 12, 16))]
+
+
+def test_meetings_per_day_limits_booking_not_choice() -> None:
+    # a day with fewer meetings than the maximum offers every free time it has; a day with
+    # the maximum offers none and says so (full)
+    found = days(local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 7), meetings=MEETINGS)
+    assert [(d.day.day, len(d.slots), d.booked, d.full) for d in found] == [
+        (4, 12, 1, False),  # 09:00 to 14:30; 16:00-17:00 with its buffer blocks the rest
+        (5, 8, 2, False),  # 09:00 to 12:30
+        (6, 0, 3, True),
     ]
-    found = slots(local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 7), meetings=meetings)
-    assert walls(found) == ["04 09:00", "04 10:30", "05 09:00"]  # 2 + 1 + 0 more
-    # meetings also block time like busy intervals
+    one = days(
+        local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 7), MEETINGS, Preferences(max_per_day=1)
+    )
+    assert [(d.day.day, d.full) for d in one] == [(4, True), (5, True), (6, True)]
+
+
+def test_meetings_block_their_time() -> None:
+    # meetings block time like busy intervals, with the buffer
     prefs = Preferences(max_per_day=3, day_start=time(14))
     found = slots(
-        local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 5), meetings=meetings, prefs=prefs
+        local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 5), meetings=MEETINGS, prefs=prefs
     )
-    assert walls(found) == ["04 14:00"]  # 15:00 and later are within 30 minutes of 16:00
+    assert walls(found) == ["04 14:00", "04 14:30"]  # 15:00 on come within 30 min of 16:00
 
 
-def test_slots_keep_the_buffer_across_midnight() -> None:
-    prefs = Preferences(
-        day_start=time(0), day_end=time(23, 30), buffer=timedelta(minutes=90), max_per_day=12
+def test_the_buffer_holds_across_midnight() -> None:
+    prefs = Preferences(day_start=time(0), day_end=time(6), buffer=timedelta(hours=1))
+    late = [(local(BERLIN, 2026, 5, 4, 23), local(BERLIN, 2026, 5, 5, 0, 30))]
+    found = slots(local(BERLIN, 2026, 5, 5), local(BERLIN, 2026, 5, 5, 6), busy=late, prefs=prefs)
+    assert walls(found)[0] == "05 01:30"
+
+
+def test_days_come_in_order_and_days_without_free_time_are_left_out() -> None:
+    week = (local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 11))
+    tuesday = [(local(BERLIN, 2026, 5, 5, 8), local(BERLIN, 2026, 5, 5, 19))]
+    found = free_days(
+        window_start=week[0],
+        window_end=week[1],
+        timezone="Europe/Berlin",
+        busy=tuesday,
+        meetings=(),
+        prefs=DEFAULT,
     )
-    found = slots(local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 6), prefs=prefs, limit=30)
-    assert walls(found)[8:11] == ["04 20:00", "04 22:30", "05 01:00"]
-
-
-def test_spread_round_robin_over_days() -> None:
-    ten_days = (local(BERLIN, 2026, 5, 4), local(BERLIN, 2026, 5, 14))
-    found = slots(*ten_days, limit=5)
-    assert walls(found) == ["04 09:00", "05 09:00", "06 09:00", "07 09:00", "08 09:00"]
-    found = slots(*ten_days[:1], local(BERLIN, 2026, 5, 6), limit=5)
-    assert walls(found) == ["04 09:00", "04 10:30", "04 12:00", "05 09:00", "05 10:30"]
-    assert len(slots(*ten_days)) == 20
+    assert [d.day.day for d in found] == [4, 6, 7, 8, 9, 10]  # 11 begins at midnight: no time
+    assert all(len(d.slots) == 17 and not d.full and d.booked == 0 for d in found)
 
 
 def test_a_long_leg_with_few_free_days() -> None:
     # only the last day of a year-long leg is free: still found
     year = (local(BERLIN, 2026, 1, 1), local(BERLIN, 2027, 1, 1))
     busy = [(year[0], local(BERLIN, 2026, 12, 31, 12))]
-    assert walls(slots(*year, busy=busy)) == ["31 12:30", "31 14:00", "31 15:30"]
+    found = walls(slots(*year, busy=busy))
+    assert (found[0], found[-1], len(found)) == ("31 12:30", "31 17:00", 10)
 
 
 # --- the Google Calendar export -------------------------------------------------------------
@@ -274,22 +321,15 @@ def test_hamburg_leg_against_busy_ics() -> None:
         (local(BERLIN, 2026, 3, 19, 10), local(BERLIN, 2026, 3, 19, 11, 30)),  # Kundentermin
         (local(BERLIN, 2026, 3, 20, 8), local(BERLIN, 2026, 3, 20, 8, 45)),  # Zahnarzt
     ]
-    found = slots(arrive, leave, busy=busy, prefs=Preferences(max_per_day=6))
+    found = slots(arrive, leave, busy=busy)
     kunde = (local(BERLIN, 2026, 3, 19, 9, 30), local(BERLIN, 2026, 3, 19, 12))  # with buffer
     assert not any(slot.starts_at < kunde[1] and kunde[0] < slot.ends_at for slot in found)
+    half_hours = [f"{h:02d}:{m:02d}" for h in range(9, 18) for m in (0, 30)][:-1]  # to 17:00
     assert walls(found) == [
-        "19 12:00",
-        "19 13:30",
-        "19 15:00",
-        "19 16:30",
-        # 08:45 + 30 minutes is 09:15, the next grid time 09:30
-        "20 09:30",
-        "20 11:00",
-        "20 12:30",
-        # the transparent "Fokuszeit" 13:00-17:00 does not block
-        "20 14:00",
-        "20 15:30",
-        "20 17:00",
+        *(f"19 {t}" for t in half_hours if t >= "12:00"),
+        # 08:45 + 30 minutes is 09:15, the next grid time 09:30; the transparent
+        # "Fokuszeit" 13:00-17:00 does not block
+        *(f"20 {t}" for t in half_hours if t >= "09:30"),
     ]
 
 
@@ -304,7 +344,7 @@ def test_hamburg_leg_against_busy_ics() -> None:
         (Preferences(duration=timedelta(0)), "duration and step must be positive"),
         (Preferences(step=timedelta(minutes=-30)), "duration and step must be positive"),
         (Preferences(buffer=timedelta(minutes=-1)), "buffer must not be negative"),
-        (Preferences(max_per_day=0), "max_per_day and limit must be at least 1"),
+        (Preferences(max_per_day=0), "max_per_day must be at least 1"),
         (Preferences(weekdays=frozenset({7})), "weekdays are 0"),
     ],
 )
@@ -322,8 +362,6 @@ def test_bad_arguments() -> None:
         slots(utc(2026, 5, 4), utc(2026, 5, 5), busy=[(datetime(2026, 5, 4, 9), utc(2026, 5, 4))])
     with pytest.raises(ValueError, match="unknown time zone"):
         slots(utc(2026, 5, 4), utc(2026, 5, 5), zone="Mars/Olympus")
-    with pytest.raises(ValueError, match="at least 1"):
-        slots(utc(2026, 5, 4), utc(2026, 5, 5), limit=0)
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -363,7 +401,6 @@ def preferences(draw: st.DrawFn) -> Preferences:
     meetings=st.lists(intervals(), max_size=6),
     prefs=preferences(),
     now_offset=st.none() | st.integers(0, 5 * 24 * 60),
-    limit=st.integers(1, 25),
 )
 def test_slots_keep_every_rule(
     offset: int,
@@ -373,15 +410,13 @@ def test_slots_keep_every_rule(
     meetings: list[Interval],
     prefs: Preferences,
     now_offset: int | None,
-    limit: int,
 ) -> None:
     zone = ZoneInfo(zone_name)
     window_start = BASE + timedelta(minutes=offset)
     window_end = window_start + timedelta(minutes=length)
     now = None if now_offset is None else BASE + timedelta(minutes=now_offset)
-    found = slots(window_start, window_end, zone_name, busy, meetings, prefs, now, limit)
+    found = slots(window_start, window_end, zone_name, busy, meetings, prefs, now)
 
-    assert len(found) <= limit
     assert found == sorted(found, key=lambda slot: slot.starts_at)
     for slot in found:
         start, end = slot.starts_at, slot.ends_at
@@ -401,7 +436,27 @@ def test_slots_keep_every_rule(
         assert offset_on_grid % prefs.step == timedelta(0)
     offered = Counter(slot.starts_at.astimezone(zone).date() for slot in found)
     booked = Counter(start.astimezone(zone).date() for start, _ in meetings)
-    assert all(count + booked[day] <= prefs.max_per_day for day, count in offered.items())
-    # any combination can be booked together: offered slots keep the buffer between them
-    for first, second in pairwise(found):
-        assert first.ends_at + prefs.buffer <= second.starts_at
+    assert all(booked[day] < prefs.max_per_day for day in offered)  # a full day offers none
+    # nothing free is left out: every grid time that keeps the rules is offered, checked
+    # naively against every interval
+    earliest = window_start if now is None else max(window_start, now)
+    buffer, expected = prefs.buffer, []
+    day = earliest.astimezone(zone).date()
+    while day <= window_end.astimezone(zone).date():
+        wall, day_end = datetime.combine(day, prefs.day_start), datetime.combine(day, prefs.day_end)
+        while wall < day_end:
+            start = wall.replace(tzinfo=zone).astimezone(UTC)
+            end = start + prefs.duration
+            if (
+                start.astimezone(zone).replace(tzinfo=None) == wall
+                and day.weekday() in prefs.weekdays
+                and booked[day] < prefs.max_per_day
+                and earliest <= start
+                and end <= window_end
+                and end.astimezone(zone).replace(tzinfo=None) <= day_end
+                and all(end + buffer <= s or e + buffer <= start for s, e in (*busy, *meetings))
+            ):
+                expected.append(start)
+            wall += prefs.step
+        day += timedelta(days=1)
+    assert [slot.starts_at for slot in found] == expected

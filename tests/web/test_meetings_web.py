@@ -499,6 +499,7 @@ def test_preferences_shape_the_free_times(alice: Any, login: Any) -> None:
         "minutes": "45",
         "buffer": "15",
         "per_day": "2",
+        "weekdays": ["0", "1", "2", "3", "4"],
         "alarm": "",
     }
     wrong = web.submit(
@@ -513,8 +514,11 @@ def test_preferences_shape_the_free_times(alice: Any, login: Any) -> None:
     url = meeting_from_suggestion(web)
     starts = [datetime.fromisoformat(s) for s in slot_starts(web.get(url).get_data(as_text=True))]
     first_day = [s for s in starts if s.date() == DAY]
-    # 10:00 and 11:00 in Munich (45 minutes + 15 minutes buffer), two a day
-    assert [s.strftime("%H:%M") for s in first_day] == ["08:00", "09:00"]
+    # every half hour from 10:00 to 15:00 in Munich (45 minutes end by 16:00): "two a day"
+    # limits booking, not the times offered
+    assert [s.strftime("%H:%M") for s in first_day] == [
+        f"{h:02d}:{m:02d}" for h in range(8, 14) for m in (0, 30)
+    ][:-1]
     web.submit(f"{url}/slot", {"starts_at": starts[0].isoformat()}, form_url=url)
     invite = read_ics(web.get(f"{url}/invite.ics").get_data(as_text=True))
     assert invite.vevent.organizer.params["CN"] == ["Alice Example"]
