@@ -22,6 +22,8 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),  # the German register of invitations (meetings.invites)
+    "npgettext": ((1, "c"), 2, 3),
 }
 METHOD_MAP = [("planner/**.py", "python"), ("templates/**.html", "jinja2")]
 
@@ -42,6 +44,18 @@ def source_messages(root: Path = ROOT) -> dict[str, list[str]]:
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
             found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+    return found
+
+
+def source_messages_in_context(root: Path = ROOT) -> dict[tuple[str, str], list[str]]:
+    """Every (context, msgid) the source asks for with pgettext -> where."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(root), METHOD_MAP, keywords=KEYWORDS, directory_filter=_scanned
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid and context:
+            found.setdefault((context, msgid), []).append(f"{filename}:{lineno}")
     return found
 
 

@@ -16,6 +16,7 @@ from planner.contacts.service import ContactInput
 from planner.countries import country_for, country_name
 from planner.identifiers import Account, normalize_email, normalize_phone, parse_account
 from planner.models import Stage
+from planner.models.contact import AddressForm
 
 
 def stage_choices() -> list[tuple[str, str]]:
@@ -26,6 +27,13 @@ def stage_choices() -> list[tuple[str, str]]:
         Stage.REGULAR: _l("Meet regularly"),
     }
     return [(stage.value, labels[stage]) for stage in Stage]
+
+
+def address_form_choices() -> list[tuple[str, str]]:
+    return [
+        (AddressForm.SIE.value, _l("Sie (formal)")),
+        (AddressForm.DU.value, _l("du (informal)")),
+    ]
 
 
 def month_choices() -> list[tuple[str, str]]:
@@ -92,6 +100,13 @@ class ContactForm(FlaskForm):
     topics = _text(_l("Topics"), 2000, description=_l("Separated by commas."))
     stage = SelectField(_l("Relationship"), choices=stage_choices, default=Stage.ONLINE.value)
     last_met = DateField(_l("Last met"), validators=[Optional()])
+    # Not part of ContactInput (imports never set it): the views store it on the contact.
+    address_form = SelectField(
+        _l("Form of address in German"),
+        choices=address_form_choices,
+        default=AddressForm.SIE.value,
+        description=_l("How German invitations address this person."),
+    )
     notes = TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=20000)], render_kw={"rows": 4}
     )

@@ -422,6 +422,7 @@ def contact_to_dict(contact: Contact) -> dict[str, object]:
         ],
         "stage": contact.stage,
         "last_met": contact.last_met.isoformat() if contact.last_met else None,
+        "address_form": contact.address_form,
     }
 
 

@@ -21,7 +21,7 @@ from flask_wtf import FlaskForm
 
 from planner import db
 from planner.contacts import service
-from planner.contacts.forms import ContactForm, stage_choices
+from planner.contacts.forms import ContactForm, address_form_choices, stage_choices
 from planner.db import get_owned
 from planner.imports.service import get_batch
 from planner.models import Contact, ImportBatch
@@ -77,6 +77,7 @@ def new() -> ResponseReturnValue:
     form = ContactForm()
     if form.validate_on_submit():
         contact = service.create_contact(db.session(), owner=current_user, data=form.to_input())
+        contact.address_form = form.address_form.data
         _place(contact)
         db.session().commit()
         flash(_("%(name)s added.", name=contact.display_name), "success")
@@ -97,7 +98,12 @@ def _place(contact: Contact) -> None:
 def show(contact_id: str) -> ResponseReturnValue:
     contact = get_owned(db.session(), Contact, contact_id, owner=current_user)
     stages = dict(stage_choices())
-    return render_template("contacts/show.html", contact=contact, stages=stages)
+    return render_template(
+        "contacts/show.html",
+        contact=contact,
+        stages=stages,
+        address_forms=dict(address_form_choices()),
+    )
 
 
 @bp.route("/<contact_id>/edit", methods=["GET", "POST"])
@@ -108,7 +114,9 @@ def edit(contact_id: str) -> ResponseReturnValue:
     form = ContactForm(stored=stored)
     if request.method == "GET":
         form.fill_from(stored)
+        form.address_form.data = contact.address_form
     if form.validate_on_submit():
+        contact.address_form = form.address_form.data
         service.update_contact(db.session(), contact=contact, data=form.to_input(base=stored))
         _place(contact)
         db.session().commit()

@@ -11,6 +11,7 @@ from planner.contacts.service import ContactInput, contact_rows
 from planner.identifiers import Account
 from planner.imports.service import bulk_insert, insert_contacts, paused_gc
 from planner.models import ContactSource, ImportBatch, ImportChange, ImportStatus, Stage, User
+from planner.models.contact import AddressForm
 from planner.models.types import utcnow
 
 _TEXT = (
@@ -29,6 +30,7 @@ _TEXT = (
     "notes",
 )
 _STAGES = {s.value for s in Stage}
+_ADDRESS_FORMS = {f.value for f in AddressForm}
 
 
 class DocumentError(ValueError):
@@ -49,6 +51,17 @@ def _strings(entry: dict[str, Any], name: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise DocumentError(f"{where}: '{name}' must be a list of strings")
     return value
+
+
+def read_address_form(entry: dict[str, Any], number: int) -> str:
+    """The German form of address ("sie" when left out: exports older than it, and the
+    default); kept beside ContactInput, which imports fill and which never carries it."""
+    value = entry.get("address_form") or AddressForm.SIE.value
+    if value not in _ADDRESS_FORMS:
+        raise DocumentError(
+            f"contact {number}: address_form {value!r} is not one of {sorted(_ADDRESS_FORMS)}"
+        )
+    return str(value)
 
 
 def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, Any]]]:
@@ -111,6 +124,7 @@ def import_document(session: Session, *, owner: User, document: Any, name: str) 
     if not isinstance(document, list):
         raise DocumentError("not a Treffpunkt contacts export: expected a list of contacts")
     entries = [read_entry(entry, n) for n, entry in enumerate(document, start=1)]
+    address_forms = [read_address_form(entry, n) for n, entry in enumerate(document, start=1)]
     now = utcnow()
     batch = ImportBatch(
         owner_id=owner.id,
@@ -123,9 +137,10 @@ def import_document(session: Session, *, owner: User, document: Any, name: str) 
     session.flush()
     with paused_gc():
         rows, sources, changes = [], [], []
-        for data, entry_sources in entries:
+        for (data, entry_sources), address_form in zip(entries, address_forms, strict=True):
             contact_id = uuid.uuid4()
             rows.append(contact_rows(owner.id, contact_id, data))
+            rows[-1].contact["address_form"] = address_form
             changes.append(
                 {
                     "import_id": batch.id,

@@ -4,6 +4,20 @@ e-mail around it in each invitee's language, or a prepared text to send by hand.
 Language of an invitee: German for a contact in Germany, Austria, Switzerland or
 Liechtenstein, English for a contact placed in any other country, and the user's own
 language when the contact's country is unknown.
+
+Decisions:
+- Audience = (language, form of address). German texts say "Sie" unless the user marked
+  the contact "du" (``Contact.address_form``): most contacts were met online, and a
+  stranger in person is addressed formally. English has one form, so all English-speaking
+  invitees are one audience. Each audience gets its own e-mail (and prepared text), so
+  nobody reads a text meant for someone else's language or register.
+- Titles from two sides. The user's own pages and feed name the invitees ("Coffee: Lisa
+  Ullrich": whom am I meeting?). What invitees receive (SUMMARY, subject) names the user
+  ("Kaffee mit Mareike Jensen"), so Lisa never sees her own name as the title; with more
+  invitees, "and 2 others" rather than names: one e-mail goes to a whole audience, so no
+  list of names could leave out each reader's own, and the user's private names for their
+  contacts (``display_name``) stay private. Without a name for invites, the e-mail
+  address is not put in the title ("Coffee", "Coffee for 3 people").
 """
 
 import uuid
@@ -12,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -23,6 +37,7 @@ from planner.db import in_chunks
 from planner.mail import Invitation, MailError, SmtpSettings, send_invitation
 from planner.meetings.service import MeetingError, attendee_contacts
 from planner.models import Contact, ContactEmail, MailKind, Meeting, MeetingStatus, User
+from planner.models.contact import AddressForm
 from planner.models.types import utcnow
 from planner.settings import sending
 
@@ -33,6 +48,28 @@ def language_of(contact: Contact, owner: User) -> str:
     if contact.country:
         return "de" if contact.country in GERMAN_SPEAKING else "en"
     return owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@dataclass(frozen=True, order=True)
+class Audience:
+    """Invitees who get the same text: one language, and in German one form of address."""
+
+    language: str
+    informal: bool = False  # "du"; only German has two forms
+
+
+def audience_of(contact: Contact, owner: User) -> Audience:
+    language = language_of(contact, owner)
+    informal = language == "de" and contact.address_form == AddressForm.DU.value
+    return Audience(language=language, informal=informal)
+
+
+def audiences(contacts: Iterable[Contact], owner: User) -> dict[Audience, list[Contact]]:
+    """The invitees by audience, in a stable order (by language, formal first)."""
+    groups: dict[Audience, list[Contact]] = defaultdict(list)
+    for contact in contacts:
+        groups[audience_of(contact, owner)].append(contact)
+    return dict(sorted(groups.items()))
 
 
 def organiser(owner: User) -> Person:
@@ -60,12 +97,32 @@ def _names(names: Sequence[str]) -> str:
 
 
 def summary_of(meeting: Meeting, owner: User, names: Sequence[str]) -> str:
-    """The calendar title: the meeting's own, else "Coffee: Mareike and Jonas" (the user
-    named only when they gave a name for invites: not as an e-mail address)."""
+    """The title on the user's own pages and feed: the meeting's own, else "Coffee: Lisa
+    Ullrich and Jonas", the invitees by the user's names for them (the user knows they
+    are there; what invitees see is ``invitee_summary``)."""
     if meeting.title:
         return meeting.title
-    people = [owner.display_name, *names] if owner.display_name else list(names)
-    return _("Coffee: %(names)s", names=_names(people))
+    return _("Coffee: %(names)s", names=_names(names))
+
+
+def invitee_summary(meeting: Meeting, owner: User, invitees: int) -> str:
+    """The title invitees see, in the current locale: the meeting's own, else "Coffee with
+    Mareike Jensen" (and "and 2 others" with more invitees): see the module's Decisions."""
+    if meeting.title:
+        return meeting.title
+    others = invitees - 1
+    if owner.display_name:
+        if others < 1:
+            return _("Coffee with %(name)s", name=owner.display_name)
+        return ngettext(
+            "Coffee with %(name)s and %(num)d other",
+            "Coffee with %(name)s and %(num)d others",
+            others,
+            name=owner.display_name,
+        )
+    if others < 1:
+        return _("Coffee")
+    return ngettext("Coffee for %(num)d person", "Coffee for %(num)d people", invitees + 1)
 
 
 def build_invite(
@@ -76,8 +133,10 @@ def build_invite(
     contacts: Sequence[Contact] | None = None,
     emails: dict[uuid.UUID, str] | None = None,
     answers: dict[uuid.UUID, str] | None = None,
+    for_invitees: bool = False,
 ) -> MeetingInvite:
-    """The plain data of a meeting's calendar entry, texts in the current locale."""
+    """The plain data of a meeting's calendar entry, texts in the current locale; titled
+    for the user (their feed) or, ``for_invitees``, for the people invited."""
     if meeting.starts_at is None or meeting.ends_at is None or meeting.timezone is None:
         raise MeetingError(_("Pick a time first: an invite needs one."))
     if contacts is None:
@@ -107,7 +166,9 @@ def build_invite(
     return MeetingInvite(
         uid=meeting.uid,
         sequence=meeting.sequence,
-        summary=summary_of(meeting, owner, [c.display_name for c in contacts]),
+        summary=invitee_summary(meeting, owner, len(contacts))
+        if for_invitees
+        else summary_of(meeting, owner, [c.display_name for c in contacts]),
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
         timezone=meeting.timezone,
@@ -123,13 +184,30 @@ def build_invite(
     )
 
 
-def invite_file(session: Session, *, owner: User, meeting: Meeting, cancel: bool = False) -> bytes:
+def invite_file(
+    session: Session,
+    *,
+    owner: User,
+    meeting: Meeting,
+    cancel: bool = False,
+    language: str | None = None,
+) -> bytes:
     """The .ics to send: REQUEST, or CANCEL for a cancelled meeting (``cancel`` asks for the
-    cancellation explicitly and fails while the meeting still stands)."""
+    cancellation explicitly and fails while the meeting still stands). Its title is in
+    ``language``; by default the invitees' when they share one, else the current one."""
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     if cancel and not cancelled:
         raise MeetingError(_("Cancel the meeting first; then send the cancellation."))
-    invite = build_invite(session, owner=owner, meeting=meeting)
+    if meeting.starts_at is None:
+        raise MeetingError(_("Pick a time first: an invite needs one."))
+    contacts = attendee_contacts(session, meeting=meeting)
+    if language is None:
+        languages = {language_of(c, owner) for c in contacts}
+        language = languages.pop() if len(languages) == 1 else str(get_locale() or "en")
+    with force_locale(language):
+        invite = build_invite(
+            session, owner=owner, meeting=meeting, contacts=contacts, for_invitees=True
+        )
     if cancelled:
         return cancel_ics(invite, dtstamp=utcnow())
     return invite_ics(invite, dtstamp=utcnow())
@@ -163,8 +241,12 @@ class Message:
     text: str
 
 
-def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
-    """The e-mail text in the current locale (the caller picks it with force_locale)."""
+def message(
+    owner: User, meeting: Meeting, invite: MeetingInvite, *, informal: bool = False
+) -> Message:
+    """The e-mail text in the current locale (the caller picks it with force_locale), in
+    German formal ("Sie") unless ``informal``. The user writes it to their contacts, so it
+    is the user's voice: the informal texts are the ones the translation test allows."""
     when = format_local(invite.starts_at, invite.timezone, "date_long_time")
     until = format_local(invite.ends_at, invite.timezone, "time")
     sender = organiser(owner).name
@@ -172,7 +254,7 @@ def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
     if cancelled:
         subject = _("Cancelled: %(summary)s", summary=invite.summary)
         lines = [
-            _("Hello,"),
+            _hello(informal),
             "",
             _(
                 "I have to cancel our meeting on %(when)s. I am sorry, and I hope we find "
@@ -188,11 +270,13 @@ def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
             else _("Invitation: %(summary)s", summary=invite.summary)
         )
         lines = [
-            _("Hello,"),
+            _hello(informal),
             "",
             _("the time or place of our meeting has changed:")
             if updated
-            else _("I would be glad to meet you in person:"),
+            else _("I would be glad to meet you in person:")
+            if informal
+            else pgettext("formal", "I would be glad to meet you in person:"),
             "",
             _("When: %(when)s–%(until)s (%(zone)s)", when=when, until=until, zone=invite.timezone),
         ]
@@ -200,9 +284,65 @@ def message(owner: User, meeting: Meeting, invite: MeetingInvite) -> Message:
             lines.append(_("Where: %(venue)s", venue=invite.location))
         if invite.description:
             lines += ["", invite.description]
-        lines += ["", _("The invitation for your calendar is attached. Does the time suit you?")]
-    lines += ["", _("Best regards"), sender]
+        lines += [
+            "",
+            _("The invitation for your calendar is attached. Does the time suit you?")
+            if informal
+            else pgettext(
+                "formal", "The invitation for your calendar is attached. Does the time suit you?"
+            ),
+        ]
+    regards = _("Best regards") if informal else pgettext("formal", "Best regards")
+    lines += ["", regards, sender]
     return Message(subject=subject, text="\n".join(lines))
+
+
+def _hello(informal: bool) -> str:
+    return _("Hello,") if informal else pgettext("formal", "Hello,")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text to send by hand to some of the invitees (one audience)."""
+
+    audience: Audience
+    names: tuple[str, ...]
+    emails: tuple[str, ...]
+    message: Message
+
+
+def prepared_messages(
+    session: Session,
+    *,
+    owner: User,
+    meeting: Meeting,
+    contacts: Sequence[Contact],
+    emails: dict[uuid.UUID, str],
+    answers: dict[uuid.UUID, str],
+) -> list[Prepared]:
+    """One text per audience, in its language and form, for the user to send themselves."""
+    prepared = []
+    for audience, group in audiences(contacts, owner).items():
+        with force_locale(audience.language):
+            invite = build_invite(
+                session,
+                owner=owner,
+                meeting=meeting,
+                contacts=contacts,
+                emails=emails,
+                answers=answers,
+                for_invitees=True,
+            )
+            text = message(owner, meeting, invite, informal=audience.informal)
+        prepared.append(
+            Prepared(
+                audience=audience,
+                names=tuple(c.display_name for c in group),
+                emails=tuple(emails[c.id] for c in group if c.id in emails),
+                message=text,
+            )
+        )
+    return prepared
 
 
 def smtp_settings() -> SmtpSettings | None:
@@ -234,29 +374,32 @@ class Sent:
 
 def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSettings) -> Sent:
     """E-mail the invite (or the cancellation) to every invitee with an address, one message
-    per language; replies go to the user. Only from a verified address and within the daily
-    limit (``SendingRefused`` before anything goes out). Every message that went out is
-    logged, also when a later one fails with ``MailError``: the caller commits either way
-    (the meeting is marked sent only when all went out)."""
+    per audience (language and form of address); replies go to the user. Only from a
+    verified address and within the daily limit (``SendingRefused`` before anything goes
+    out). Every message that went out is logged, also when a later one fails with
+    ``MailError``: the caller commits either way (the meeting is marked sent only when all
+    went out)."""
     contacts = attendee_contacts(session, meeting=meeting)
     emails = first_emails(session, (c.id for c in contacts))
-    by_language: dict[str, list[Contact]] = defaultdict(list)
-    for contact in contacts:
-        if contact.id in emails:
-            by_language[language_of(contact, owner)].append(contact)
-    if not by_language:
+    by_audience = audiences((c for c in contacts if c.id in emails), owner)
+    if not by_audience:
         raise MeetingError(_("None of the invitees has an e-mail address."))
-    total = sum(len(group) for group in by_language.values())
+    total = sum(len(group) for group in by_audience.values())
     sending.check_may_send(session, owner=owner, recipients=total)
     cancelled = meeting.status == MeetingStatus.CANCELLED.value
     sent: list[str] = []
-    for language, group in sorted(by_language.items()):
-        with force_locale(language):
+    for audience, group in by_audience.items():
+        with force_locale(audience.language):
             invite = build_invite(
-                session, owner=owner, meeting=meeting, contacts=contacts, emails=emails
+                session,
+                owner=owner,
+                meeting=meeting,
+                contacts=contacts,
+                emails=emails,
+                for_invitees=True,
             )
             data = (cancel_ics if cancelled else invite_ics)(invite, dtstamp=utcnow())
-            text = message(owner, meeting, invite)
+            text = message(owner, meeting, invite, informal=audience.informal)
         recipients = tuple(emails[c.id] for c in group)
         invitation = Invitation(
             to=recipients,
@@ -265,7 +408,7 @@ def send(session: Session, *, owner: User, meeting: Meeting, settings: SmtpSetti
             text=text.text,
             ics=data,
             method="CANCEL" if cancelled else "REQUEST",
-            language=language,
+            language=audience.language,
         )
         try:
             send_invitation(settings, invitation)

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -144,9 +145,8 @@ def _render(
     sendable = invites.sendable(meeting)
     allowance = sending.allowance(session, owner=current_user, now=now) if smtp else None
     by_server = allowance is not None and allowance.verified and allowance.left > 0
-    prepared = None
-    if sendable and not by_server:
-        invite = invites.build_invite(
+    prepared = (
+        invites.prepared_messages(
             session,
             owner=current_user,
             meeting=meeting,
@@ -154,7 +154,9 @@ def _render(
             emails=emails,
             answers=answers,
         )
-        prepared = invites.message(current_user, meeting, invite)
+        if sendable and not by_server
+        else []
+    )
     points = []
     if leg is not None and leg.lat is not None and leg.lon is not None:
         points.append({"lat": leg.lat, "lon": leg.lon, "label": _("You: %(city)s", city=leg.city)})
@@ -413,8 +415,11 @@ def invite_file(meeting_id: str) -> ResponseReturnValue:
     nothing (browsers prefetch, a download may fail): "I sent it" records the sending."""
     session = db.session()
     meeting = _owned(meeting_id)
+    language = request.args.get("lang")  # the title's language (one per prepared text)
+    if language not in current_app.config["LANGUAGES"]:
+        language = None
     try:
-        data = invites.invite_file(session, owner=current_user, meeting=meeting)
+        data = invites.invite_file(session, owner=current_user, meeting=meeting, language=language)
     except service.MeetingError as error:
         flash(str(error), "error")
         return redirect(url_for(".show", meeting_id=meeting.id))

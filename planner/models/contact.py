@@ -25,6 +25,14 @@ class Stage(StrEnum):
     REGULAR = "regular"  # meets regularly
 
 
+class AddressForm(StrEnum):
+    """How German invitations address a contact: formally by default (people met online
+    are strangers in person), informally for contacts the user marks so."""
+
+    SIE = "sie"
+    DU = "du"
+
+
 class LocationSource(StrEnum):
     """Where a contact's coordinates come from."""
 
@@ -82,6 +90,13 @@ class Contact(SQLModel, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
     stage: str = Field(default=Stage.ONLINE.value, max_length=20)
     last_met: date | None = None
+    # Set by the user alone (form, JSON export): imports and merges never change it, so it
+    # stays out of ContactInput and the rows imports write (the column default fills it).
+    address_form: str = Field(
+        default=AddressForm.SIE.value,
+        max_length=3,
+        sa_column_kwargs={"server_default": AddressForm.SIE.value},
+    )
     # When ``ContactInterest`` rows were last derived; older than ``updated_at``: stale.
     interests_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Derived with the interests, stale with them (``planner.trips.interests``), and only

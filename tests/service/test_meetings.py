@@ -375,7 +375,7 @@ def test_a_meeting_someone_was_invited_to_is_cancelled_not_withdrawn(
     assert invites.needs_sending(meeting)  # the invitees must hear of the cancellation
 
 
-def test_the_default_title_names_the_user_only_by_a_name_they_gave(
+def test_the_default_title_names_the_others_and_the_user_only_by_a_name_they_gave(
     db: Session, owner: User
 ) -> None:
     anna, jonas = contact(db, owner, "Anna", "Berg"), contact(db, owner, "Jonas", "Krug")
@@ -383,10 +383,14 @@ def test_the_default_title_names_the_user_only_by_a_name_they_gave(
         db, owner=owner, contacts=[anna, jonas], leg=None, data=service.MeetingInput()
     )
     names = ["Anna Berg", "Jonas Krug"]
+    # the user's side names the invitees; the invitees' side names the user, never them
     assert invites.summary_of(meeting, owner, names) == "Coffee: Anna Berg and Jonas Krug"
+    assert invites.invitee_summary(meeting, owner, 2) == "Coffee for 3 people"
+    assert invites.invitee_summary(meeting, owner, 1) == "Coffee"  # not the e-mail address
     owner.display_name = "Mareike Sommer"
-    assert invites.summary_of(meeting, owner, names) == (
-        "Coffee: Mareike Sommer, Anna Berg and Jonas Krug"
-    )
+    assert invites.summary_of(meeting, owner, names) == "Coffee: Anna Berg and Jonas Krug"
+    assert invites.invitee_summary(meeting, owner, 2) == "Coffee with Mareike Sommer and 1 other"
+    assert invites.invitee_summary(meeting, owner, 1) == "Coffee with Mareike Sommer"
     meeting.title = "Barcamp-Nachlese"
     assert invites.summary_of(meeting, owner, names) == "Barcamp-Nachlese"
+    assert invites.invitee_summary(meeting, owner, 2) == "Barcamp-Nachlese"

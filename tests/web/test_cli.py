@@ -114,6 +114,7 @@ def test_contacts_export_prints_only_that_users_contacts(
         "sources",
         "stage",
         "last_met",
+        "address_form",  # the German form of address invitations use: "sie" or "du"
     }
 
 
