@@ -366,6 +366,8 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     bin_dir = Path(sys.executable).parent
+    # links in e-mails point here unless PLANNER_BASE_URL says otherwise (planner.web)
+    served = {**os.environ, "PLANNER_SERVED_AT": f"http://{host}:{port}"}
     consumer = subprocess.Popen(  # noqa: S603 - our own console scripts, fixed arguments
         [
             str(bin_dir / "huey_consumer"),
@@ -379,7 +381,7 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
             "--max-delay",
             "1",
         ],
-        env=os.environ.copy(),
+        env=served,
     )
     web = subprocess.Popen(  # noqa: S603
         [
@@ -395,7 +397,7 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
             "planner.access_log.MaskingLogger",
             "planner:create_app()",
         ],
-        env=os.environ.copy(),
+        env=served,
     )
     click.echo(
         f"Treffpunkt on http://{host}:{port}/ (gunicorn {workers} workers, "

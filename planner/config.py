@@ -19,7 +19,10 @@ class Defaults:
     DATABASE_URL: str | None = None  # None: SQLite file under the instance folder
     REDIS_URL: str | None = None
     SECRET_KEY: str | None = None  # None: generated once into instance/secret_key
-    BASE_URL = "http://127.0.0.1:5000"
+    # The public address. Unset: addresses shown on a page follow the request (through
+    # ProxyFix behind proxies), links in e-mails use the address ``planner serve`` bound.
+    BASE_URL: str | None = None
+    SERVED_AT = "http://127.0.0.1:5000"  # set by ``planner serve`` for its workers
     LANGUAGES = ("de", "en")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -139,7 +142,7 @@ def load(app: Flask, overrides: dict[str, Any] | None = None) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path) / "secret_key")
     if app.config.get("SESSION_COOKIE_SECURE") is None:
-        secure = str(app.config["BASE_URL"]).startswith("https://")
+        secure = str(app.config.get("BASE_URL") or "").startswith("https://")
         app.config["SESSION_COOKIE_SECURE"] = secure
         app.config["REMEMBER_COOKIE_SECURE"] = secure
     Weights.from_config(app.config["MATCH_WEIGHTS"])  # a misspelt weight fails at start

@@ -41,6 +41,21 @@ def content_security_policy(tile_url: str | None = None) -> str:
 CONTENT_SECURITY_POLICY = content_security_policy()
 
 
+def page_base_url() -> str:
+    """Where the reader reached this app, for addresses shown on a page (the feed address):
+    ``BASE_URL`` when configured, else the request's own scheme, host and port (as the
+    proxies in front saw them, with ``TRUSTED_PROXIES``). ``PORT=5077 make run`` shows 5077."""
+    configured = current_app.config.get("BASE_URL")
+    return str(configured or request.host_url).rstrip("/")
+
+
+def mail_base_url() -> str:
+    """For links in e-mails: ``BASE_URL``, else the address ``planner serve`` bound. Never
+    the request's Host header: whoever sends a request chooses it, and a registration mail
+    would carry their site."""
+    return str(current_app.config.get("BASE_URL") or current_app.config["SERVED_AT"]).rstrip("/")
+
+
 def init_app(app: Flask) -> None:
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp

@@ -18,6 +18,7 @@ from planner.auth.passwords import verify_password
 from planner.mail import MailError, Notice, SmtpSettings, send_notice
 from planner.meetings.invites import smtp_settings
 from planner.models import User
+from planner.web import mail_base_url
 
 bp = Blueprint("auth", __name__)
 
@@ -93,7 +94,7 @@ def register() -> ResponseReturnValue:
 def _public_url(endpoint: str, **values: Any) -> str:
     """A link for an e-mail, on ``BASE_URL``: never on the request's Host header, which
     whoever sends the request chooses (it would put their site into our mail)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return mail_base_url() + url_for(endpoint, **values)
 
 
 def _register_by_mail(form: RegisterForm, smtp: SmtpSettings) -> ResponseReturnValue:

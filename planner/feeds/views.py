@@ -30,6 +30,7 @@ from planner.meetings.service import (
 )
 from planner.models import CalendarKind, CalendarSource, CalendarStatus
 from planner.trips.forms import ButtonForm
+from planner.web import page_base_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -37,8 +38,7 @@ FEED_MAX_AGE = 15 * 60  # calendar apps poll; 15 minutes is fresh enough for mee
 
 
 def feed_url(token: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}{url_for('feeds.feed', token=token)}"
+    return f"{page_base_url()}{url_for('feeds.feed', token=token)}"
 
 
 @bp.route("/feed/<token>.ics", methods=["GET", "HEAD"])

@@ -10,7 +10,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,6 +29,7 @@ from planner.models import MailKind
 from planner.models.types import utcnow
 from planner.settings import sending
 from planner.trips.forms import ButtonForm
+from planner.web import mail_base_url
 
 bp = Blueprint("sending", __name__, url_prefix="/settings/email")
 
@@ -39,8 +39,7 @@ class VerifyForm(FlaskForm):
 
 
 def verification_url(token: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}{url_for('sending.confirm_page', token=token)}"
+    return f"{mail_base_url()}{url_for('sending.confirm_page', token=token)}"
 
 
 @bp.app_template_global()
