@@ -27,7 +27,10 @@ class MeetingForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[Optional(), Length(max=200)],
-        description=_l("Optional: “Coffee: …” with everyone's names if empty."),
+        description=_l(
+            "Optional. If empty, you see “Coffee: …” with your invitees' names, and they see "
+            "“Coffee with …” and your name for invites."
+        ),
     )
     starts = _moment(_l("Start"))
     ends = _moment(_l("End"))

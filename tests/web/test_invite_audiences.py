@@ -126,8 +126,10 @@ def test_the_invite_is_titled_from_the_invitees_side(app: Flask, mareike: Any, l
     assert german.vevent.attendee.params["LANGUAGE"] == ["de"]
     english = read_ics(web.get(f"{url}/invite.ics?lang=en").get_data())
     assert english.vevent.summary.value == "Coffee with Mareike Jensen"
-    # the user's own feed keeps naming whom they meet
-    assert web.get(url).get_data(as_text=True).count("Coffee: Lisa Ullrich") >= 1
+    # the user's own page keeps naming whom they meet, and says who sees which title
+    page = web.get(url).get_data(as_text=True)
+    assert "<h1>Coffee: Lisa Ullrich</h1>" in page
+    assert "they see “Coffee with …” and your name for invites" in page
 
 
 def test_emails_go_out_one_per_language_and_form(
