@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import CompoundSelect, Select, Table, select
 from sqlmodel import Session
 
 from planner.db import in_chunks
@@ -42,13 +42,19 @@ def contact_holds(
     session: Session,
     *,
     owner_id: uuid.UUID,
-    contact_ids: Sequence[uuid.UUID],
+    contact_ids: Sequence[uuid.UUID] | Select[Any] | CompoundSelect,
     except_import: uuid.UUID | None = None,
 ) -> dict[uuid.UUID, set[Hold]]:
     """Per contact (only those held), what holds it; sources of ``except_import`` (the
-    import about to be undone) do not count."""
+    import about to be undone) do not count. ``contact_ids``: ids, or a subquery of them
+    (one statement per kind of hold, however many contacts)."""
     holds: dict[uuid.UUID, set[Hold]] = {}
-    for chunk in in_chunks(list(dict.fromkeys(contact_ids))):
+    chunks = (
+        in_chunks(list(dict.fromkeys(contact_ids)))
+        if isinstance(contact_ids, Sequence)
+        else [contact_ids]
+    )
+    for chunk in chunks:
         sources = select(SOURCE.c.contact_id).where(
             SOURCE.c.owner_id == owner_id, SOURCE.c.contact_id.in_(chunk)
         )
