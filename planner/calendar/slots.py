@@ -101,8 +101,12 @@ def free_days(
         raise ValueError("all datetimes must be timezone-aware")
     zone = _zone(timezone)
     _check(prefs)
-    earliest = window_start if now is None else max(window_start, now)
-    blocked = _Blocked([*busy, *meetings], prefs.buffer)
+    # all in UTC: comparing instants of other zones asks the zone for its offset every time
+    window_start, window_end = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    earliest = window_start if now is None else max(window_start, now.astimezone(UTC))
+    blocked = _Blocked(
+        [(s.astimezone(UTC), e.astimezone(UTC)) for s, e in (*busy, *meetings)], prefs.buffer
+    )
     booked = Counter(start.astimezone(zone).date() for start, _ in meetings)
     days: list[FreeDay] = []
     day = earliest.astimezone(zone).date()
@@ -171,18 +175,32 @@ def _day_slots(
     blocked: _Blocked,
 ) -> Iterator[Slot]:
     """Every free slot of one local day, from ``earliest`` to ``latest``."""
-    day_end = datetime.combine(day, prefs.day_end)
-    for wall in _grid(datetime.combine(day, prefs.day_start), day_end, prefs.step):
-        start = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeated time
-        if start.astimezone(zone).replace(tzinfo=None) != wall:
-            continue  # skipped by the change to summer time
-        end = start + prefs.duration
-        if (
-            start < earliest
-            or end > latest
-            or end.astimezone(zone).replace(tzinfo=None) > day_end
-            or blocked.overlaps(start, end)
-        ):
+    day_start, day_end = (
+        datetime.combine(day, prefs.day_start),
+        datetime.combine(day, prefs.day_end),
+    )
+    offset = day_start.replace(tzinfo=zone).utcoffset() or timedelta(0)
+    # Clocks change at most once a day: when the instants the hours begin and end at (taken
+    # with the offset of their beginning), and the end of a meeting begun then, all have that
+    # offset, it holds for every candidate, and plain arithmetic replaces the zone's (slow)
+    # lookups. Otherwise (a day the clocks change on) every time goes through the zone.
+    first, last = day_start - offset, day_end - offset
+    steady = all(
+        moment.replace(tzinfo=UTC).astimezone(zone).utcoffset() == offset
+        for moment in (first, last, last + prefs.duration)
+    )
+    for wall in _grid(day_start, day_end, prefs.step):
+        if steady:
+            start = (wall - offset).replace(tzinfo=UTC)
+            end = start + prefs.duration
+            local_end = end.replace(tzinfo=None) + offset
+        else:
+            start = wall.replace(tzinfo=zone).astimezone(UTC)  # fold=0: the first of a repeat
+            if start.astimezone(zone).replace(tzinfo=None) != wall:
+                continue  # skipped by the change to summer time
+            end = start + prefs.duration
+            local_end = end.astimezone(zone).replace(tzinfo=None)
+        if start < earliest or end > latest or local_end > day_end or blocked.overlaps(start, end):
             continue
         yield Slot(start, end, timezone)
 

@@ -585,15 +585,6 @@ def halfway(
 
 
 # --- free times ---------------------------------------------------------------------------
-# Decisions:
-# - Every free time of a day is shown, not a selection: "meetings per day" limits booking
-#   (a day holding that many planned meetings offers none and says so), not choice. The
-#   earlier three-a-day pick filled a trip day's morning and hid its afternoon.
-# - "Days I meet" (``User.meeting_weekdays``, Monday to Friday unless changed) applies at
-#   home, where the next two weeks are looked at. On a trip leg every day of the leg counts:
-#   the user chose to be there on those days, a leg over a weekend is often one for meeting
-#   people, and a weekend-only leg would otherwise show nothing without saying why. The list
-#   is a choice, so a Saturday offered costs nothing; the preference says so in its help.
 
 
 def weekdays_of(owner: User) -> frozenset[int]:
@@ -661,7 +652,7 @@ def slot_window(
     session: Session, *, owner: User, meeting: Meeting, now: datetime
 ) -> tuple[datetime, datetime, str, bool]:
     """Where free times are looked for: the leg's stay, else the next two weeks; and whether
-    that is a trip leg (every day of it counts, see "Decisions" above)."""
+    that is a trip leg (every day of it counts, see ``free_times``)."""
     leg = session.get(TripLeg, meeting.trip_leg_id) if meeting.trip_leg_id else None
     if leg is not None:
         return leg.arrives_at, leg.departs_at, leg.timezone, True
@@ -672,7 +663,21 @@ def slot_window(
 def free_times(session: Session, *, owner: User, meeting: Meeting, now: datetime) -> list[FreeDay]:
     """Free times for this meeting, by day: inside the window, outside busy times and other
     meetings (with the user's buffer), within the user's hours and days; a day that already
-    holds the user's daily maximum of meetings comes back ``full``, without times."""
+    holds the user's daily maximum of meetings comes back ``full``, without times.
+
+    Decisions:
+    - Every free time of a day is offered, not a selection: "meetings a day" limits booking
+      (a day holding that many planned meetings offers none and says so), not choice. The
+      earlier pick of three a day, a buffer apart, filled a trip day's morning and hid its
+      afternoon; without a trip it spread twelve 09:00 slots over twelve days.
+    - "Days I meet" (``User.meeting_weekdays``, Monday to Friday unless changed) applies
+      without a trip, to the next two weeks. On a trip leg every day of the leg counts,
+      weekends too: the user chose to be there on those days, a leg over a weekend is often
+      one for meeting people, and a weekend-only leg would otherwise offer nothing without
+      saying why. The list is a choice, so a Saturday offered costs nothing (the user just
+      does not take it); the preference's help text says so. A second "on trips too"
+      setting was left out: one more field for a case the list already handles.
+    """
     start, end, tz_name, on_trip = slot_window(session, owner=owner, meeting=meeting, now=now)
     if end <= now:
         return []
