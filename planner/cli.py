@@ -249,6 +249,7 @@ def import_files(
     uploads = [(Path(f).name, Path(f).read_bytes()) for f in files]
     parsed = service.parse_uploads(uploads, fmt)
     import_id = None
+    crowds: list[dict[str, Any]] = []
     if dry_run:
         outcomes = service.preview_import(session, owner=user, parsed=parsed)
     else:
@@ -257,8 +258,11 @@ def import_files(
         session.commit()
         import_id = str(batch.id)
         # Places and duplicate suggestions before returning: a script may search right after.
-        tasks.after_import.call_local(import_id, str(user.id))
+        done = tasks.after_import.call_local(import_id, str(user.id))
+        crowds = done.get("crowds") or []  # names too many share to suggest pair by pair
     document = {"files": [o.to_json() for o in outcomes], "import_id": import_id}
+    if crowds:
+        document["crowds"] = crowds
     for outcome in outcomes:
         line = (
             f"{outcome.file}: {outcome.status}, {outcome.contacts} contacts, "
@@ -267,6 +271,12 @@ def import_files(
         if outcome.apart:  # a shared number or address, names that disagree: see "held_apart"
             line += f", {outcome.apart} pairs kept apart (same number or address, other names)"
         click.echo(line + (f" ({outcome.error})" if outcome.error else ""), err=True)
+    for crowd in crowds:
+        click.echo(
+            f"{crowd['count']} contacts share the name {crowd['name']!r}: "
+            "not suggested as duplicates one by one",
+            err=True,
+        )
     emit(document, as_json, f"import {import_id}" if import_id else "dry run: nothing written")
     if outcomes and all(o.status == "rejected" for o in outcomes):
         ctx.exit(1)

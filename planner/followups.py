@@ -57,9 +57,8 @@ def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]
         if _owner(engine, owner_key, lambda _session, _owner: True) is None:
             return done
         done["places"] = _place(engine, owner_key, contact_ids)
-        done["suggestions"] = _owner(
-            engine, owner_key, lambda s, o: _find_suggestions(s, o, contact_ids)
-        )
+        found = _owner(engine, owner_key, lambda s, o: _find_suggestions(s, o, contact_ids))
+        done.update(found or {})  # "suggestions", and "crowds": names too many share
         done["interests"] = _refresh_interests(engine, owner_key)
         return done
 
@@ -90,10 +89,14 @@ def _place(engine: Engine, owner_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]
     return total
 
 
-def _find_suggestions(session: Session, owner: User, contact_ids: Sequence[uuid.UUID]) -> int:
-    from planner.duplicates.service import find_suggestions
+def _find_suggestions(
+    session: Session, owner: User, contact_ids: Sequence[uuid.UUID]
+) -> dict[str, Any]:
+    """Only the contacts the import created or changed are compared (with everyone): the
+    rest were compared when they came, and a pair is never suggested twice."""
+    from planner.duplicates.service import search_suggestions
 
-    return find_suggestions(session, owner=owner, contact_ids=contact_ids)
+    return search_suggestions(session, owner=owner, contact_ids=contact_ids).to_json()
 
 
 def _refresh_interests(engine: Engine, owner_id: uuid.UUID) -> int:

@@ -3,7 +3,7 @@ merge. Every function is scoped to its owner. Services flush; callers commit."""
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, col
 
 from planner.contacts.service import ContactInput, Page, contact_rows, contacts_changed
-from planner.duplicates.evidence import Person, find_candidates
+from planner.duplicates.evidence import Crowd, Person, crowds_among, search
 from planner.identifiers import Account, account_key_tuple
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
@@ -132,14 +132,51 @@ def _people(session: Session, owner: User) -> list[Person]:
     ]
 
 
+@dataclass
+class Found:
+    """What a search for duplicates did: suggestions created, and the names too many
+    contacts share to be suggested pair by pair (``evidence.Crowd``)."""
+
+    created: int = 0
+    crowds: list[Crowd] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "suggestions": self.created,
+            "crowds": [{"name": c.name, "count": c.count} for c in self.crowds],
+        }
+
+
 def find_suggestions(
     session: Session, *, owner: User, contact_ids: Sequence[uuid.UUID] | None = None
 ) -> int:
     """Suggest merging the given contacts (default: all) with the owner's contacts they
     may duplicate. A pair is suggested once: one that exists in any state, dismissed
     included, is never suggested again. Returns how many suggestions were created."""
+    return search_suggestions(session, owner=owner, contact_ids=contact_ids).created
+
+
+def name_crowds(session: Session, *, owner: User) -> list[Crowd]:
+    """The names more than ``evidence.MAX_SAME_NAME`` of the owner's contacts share, largest
+    first: counted in the database by exact name, then folded as the search folds them."""
+    rows = session.execute(
+        select(CONTACT.c.display_name, CONTACT.c.first_name, CONTACT.c.last_name, func.count())
+        .where(CONTACT.c.owner_id == owner.id)
+        .group_by(CONTACT.c.display_name, CONTACT.c.first_name, CONTACT.c.last_name)
+    )
+    nobody = uuid.UUID(int=0)
+    return crowds_among(
+        (Person(nobody, name or "", first, last), count) for name, first, last, count in rows
+    )
+
+
+def search_suggestions(
+    session: Session, *, owner: User, contact_ids: Sequence[uuid.UUID] | None = None
+) -> Found:
+    """``find_suggestions``, and the crowds (names shared too widely to pair) that hold one
+    of ``contact_ids``: what an import reports as its notes."""
     if contact_ids is not None and not contact_ids:
-        return 0
+        return Found()
     known = {
         (a, b)
         for a, b in session.execute(
@@ -149,7 +186,8 @@ def find_suggestions(
         )
     }
     focus = None if contact_ids is None else set(contact_ids)
-    candidates = find_candidates(_people(session, owner), focus=focus, known=known)
+    found = search(_people(session, owner), focus=focus, known=known)
+    candidates = found.candidates
     now = utcnow()
     rows = [
         {
@@ -167,7 +205,7 @@ def find_suggestions(
     if rows:
         session.execute(_insert_new_pairs(session), rows)
     session.flush()
-    return len(rows)
+    return Found(len(rows), found.crowds)
 
 
 def _insert_new_pairs(session: Session) -> Any:

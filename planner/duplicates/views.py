@@ -81,6 +81,7 @@ def index() -> ResponseReturnValue:
         "duplicates/index.html",
         result=result,
         history=[(s, service.merged_names(s)) for s in history],
+        crowds=service.name_crowds(session, owner=current_user),
         describe=describe,
     )
 
