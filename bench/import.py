@@ -7,6 +7,17 @@ sqlite3 executemany insert of the same rows measured in the same run.
 
 Targets (issue 4): <= 1 s for 30k new rows (<= 4x raw sqlite3), <= 5 s all-merge,
 peak memory <= 300 MB.
+
+End to end (issue 19): what `planner import` waits for (parse, write, places, duplicate
+search, topics) on two LinkedIn files of the same size, beside the floor of plain Python
+(csv parse + sqlite3 executemany of the same rows), all in one run:
+
+- realistic: names drawn Zipf-weighted from 2,000 first x 400 last names;
+- degenerate: every person one of 120 names (250 people per name).
+
+    .venv/bin/python bench/import.py --only end-to-end [--repeat 3]
+
+Targets: realistic <= 15x the floor; degenerate <= 2x realistic.
 """
 
 import argparse
@@ -276,15 +287,217 @@ def _measure(url_for: Any, files: list[tuple[str, bytes]]) -> dict[str, Any]:
         return result
 
 
+_ONSETS = [
+    "B",
+    "Br",
+    "D",
+    "F",
+    "G",
+    "Gr",
+    "H",
+    "J",
+    "K",
+    "Kl",
+    "L",
+    "M",
+    "N",
+    "P",
+    "R",
+    "S",
+    "Sch",
+    "St",
+    "T",
+    "W",
+    "Z",
+]
+_VOWELS = "a e i o u ä ö ü ie au ei".split()  # noqa: SIM905
+_CODAS = [
+    "n",
+    "nn",
+    "l",
+    "ll",
+    "r",
+    "rt",
+    "ck",
+    "ke",
+    "ne",
+    "na",
+    "ra",
+    "ta",
+    "hm",
+    "ß",
+    "ng",
+    "nd",
+    "ld",
+]
+_LAST_ENDS = "er mann ner ler ke berg feld hof stein bach rich s".split()  # noqa: SIM905
+
+
+def _name_pool(n: int, ends: list[str], seed: int) -> list[str]:
+    """``n`` distinct German-looking words, most common first."""
+    rnd = random.Random(seed)
+    pool: dict[str, None] = {}
+    while len(pool) < n:
+        word = rnd.choice(_ONSETS) + rnd.choice(_VOWELS) + rnd.choice(_CODAS)
+        if rnd.random() < 0.5:
+            word += rnd.choice(_VOWELS) + rnd.choice(ends)
+        pool[word] = None
+    return list(pool)
+
+
+def _zipf(n: int) -> list[float]:
+    """Cumulative Zipf weights (rank r weighs 1/r) for ``random.choices``."""
+    total, out = 0.0, []
+    for rank in range(1, n + 1):
+        total += 1 / rank
+        out.append(total)
+    return out
+
+
+def named_people(n: int, *, names: int | None) -> list[dict[str, str]]:
+    """``people(n)`` renamed: Zipf-weighted from 2,000 first x 400 last names, or (with
+    ``names``) each person one of that many names, evenly."""
+    rows = people(n)
+    rnd = random.Random(19)
+    firsts = _name_pool(2000, ["a", "e", "o", "i", "as", "us"], 1)
+    lasts = _name_pool(400, _LAST_ENDS, 2)
+    first_weights, last_weights = _zipf(len(firsts)), _zipf(len(lasts))
+    if names is None:
+        chosen = list(
+            zip(
+                rnd.choices(firsts, cum_weights=first_weights, k=n),
+                rnd.choices(lasts, cum_weights=last_weights, k=n),
+                strict=True,
+            )
+        )
+    else:
+        pool = [(firsts[i], lasts[i % len(lasts)]) for i in range(names)]
+        chosen = [pool[i % names] for i in range(n)]
+    for row, (first, last) in zip(rows, chosen, strict=True):
+        row["first"], row["last"] = first, last
+    return rows
+
+
+def floor(data: bytes) -> float:
+    """Plain Python: parse the CSV and insert its rows with sqlite3.executemany."""
+    import csv
+    import io
+
+    start = time.perf_counter()
+    lines = data.decode().splitlines()[4:]  # the notes above the header
+    parsed = [
+        {"first": r[0], "last": r[1], "url": r[2], "email": r[3], "org": r[4], "title": r[5]}
+        | {"connected": r[6]}
+        for r in csv.reader(io.StringIO("\n".join(lines)))
+    ][1:]
+    return time.perf_counter() - start + raw_sqlite(parsed)
+
+
+def run_end_to_end(url: str, instance: str, files: list[tuple[str, bytes]], queue: Any) -> None:
+    """In a fresh process: what `planner import` waits for, step by step."""
+    os.environ["PLANNER_INSTANCE_PATH"] = instance
+    from planner import create_app, followups
+    from planner.auth.service import create_user, find_user
+    from planner.db import session_scope
+    from planner.imports import service
+
+    gazetteer = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 8,
+            "ARGON2_PARALLELISM": 1,
+            **({"GAZETTEER_PATH": str(gazetteer)} if gazetteer.is_file() else {}),
+        }
+    )
+    engine = app.extensions["planner.engine"]
+    with app.app_context():
+        with session_scope(engine) as session:
+            user = create_user(session, email="bench@example.org", password="bench-password")
+            owner_id = str(user.id)
+        start = time.perf_counter()
+        with session_scope(engine) as session:
+            owner = find_user(session, "bench@example.org")
+            assert owner is not None
+            parsed = service.parse_uploads(files)
+            batch = service.stage_import(session, owner=owner, uploads=files)
+            service.write_import(session, owner=owner, batch=batch, parsed=parsed)
+            batch_id = str(batch.id)
+        written = time.perf_counter()
+        done = followups.import_followups(app, batch_id, owner_id)
+        end = time.perf_counter()
+    engine.dispose()
+    queue.put(
+        {
+            "write": written - start,
+            "followups": end - written,
+            "seconds": end - start,
+            "suggestions": done.get("suggestions"),
+            "crowds": len(done.get("crowds") or []),
+        }
+    )
+
+
+def end_to_end(rows: int, repeat: int) -> None:
+    files = {
+        "realistic": linkedin_csv(named_people(rows, names=None)),
+        "120 names": linkedin_csv(named_people(rows, names=120)),
+    }
+    print(f"end to end, {rows:,} LinkedIn rows; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{'run':>4} {'file':<11}{'floor s':>8}{'write s':>8}{'follow s':>9}{'total s':>8}"
+        f"{'x floor':>8}{'x real':>7}{'suggested':>10}{'crowds':>7}"
+    )
+    for run in range(1, repeat + 1):
+        totals: dict[str, float] = {}
+        for name, data in files.items():
+            low = min(floor(data) for _ in range(3))  # the least of three: a shared machine
+            with tempfile.TemporaryDirectory() as folder:
+                url = f"sqlite:///{folder}/bench.db"
+                from planner import migrate
+
+                migrate.upgrade(url)
+                ctx = mp.get_context("spawn")
+                queue = ctx.Queue()
+                process = ctx.Process(
+                    target=run_end_to_end, args=(url, folder, [("Connections.csv", data)], queue)
+                )
+                process.start()
+                result: dict[str, Any] = queue.get(timeout=1200)
+                process.join()
+            totals[name] = result["seconds"]
+            print(
+                f"{run:>4} {name:<11}{low:>8.3f}{result['write']:>8.2f}"
+                f"{result['followups']:>9.2f}{result['seconds']:>8.2f}"
+                f"{result['seconds'] / low:>8.1f}"
+                f"{result['seconds'] / totals['realistic']:>7.2f}"
+                f"{result['suggestions'] or 0:>10,}{result['crowds']:>7}"
+            )
+    print(
+        f"load average {os.getloadavg()[0]:.1f}; "
+        "targets: realistic <= 15x floor, 120 names <= 2x realistic"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument(
+        "--only", choices=["throughput", "end-to-end"], default=None, help="one part of the bench"
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="end-to-end runs, side by side")
     parser.add_argument(
         "--database-url",
         default=None,
         help="a PostgreSQL URL to measure there too (a throwaway database is created beside it)",
     )
     args = parser.parse_args()
+    if args.only != "throughput":
+        end_to_end(args.rows, args.repeat)
+        if args.only == "end-to-end":
+            return
     rows = people(args.rows)
     workloads = {
         "LinkedIn CSV": [("Connections.csv", linkedin_csv(rows))],
