@@ -276,23 +276,36 @@ class _Entry:
     city: str
 
 
-def _entry(person: Person) -> _Entry:
+def _entry(person: Person, folded: dict[tuple[int, str], Any] | None = None) -> _Entry:
+    """``folded`` remembers what was worked out for a name, organisation or city already:
+    in a large address book most of them repeat."""
+    folded = {} if folded is None else folded
     handles = {h.casefold() for h in person.handles}
     nameless = not (person.first_name or person.last_name) and (
         "@" in person.name
         or person.name.startswith(("http://", "https://"))
         or person.name.casefold() in handles
     )
-    tokens = [] if nameless else name_tokens(person.name)
-    return _Entry(
-        person,
-        tokens,
-        " ".join(sorted(tokens)),
-        nameless,
-        any(len(t) == 1 for t in tokens),
-        organisation_key(person.organization),
-        fold_text(person.city or ""),
-    )
+    if nameless:
+        tokens: list[str] = []
+        text, initials = "", False
+    else:
+        name = folded.get((0, person.name))
+        if name is None:
+            found = name_tokens(person.name)
+            name = folded[(0, person.name)] = (
+                found,
+                " ".join(sorted(found)),
+                any(len(t) == 1 for t in found),
+            )
+        tokens, text, initials = name
+    org = person.organization or ""
+    if (1, org) not in folded:
+        folded[(1, org)] = organisation_key(org)
+    city = person.city or ""
+    if (2, city) not in folded:
+        folded[(2, city)] = fold_text(city)
+    return _Entry(person, tokens, text, nameless, initials, folded[(1, org)], folded[(2, city)])
 
 
 def _is_person(entry: _Entry) -> bool:
@@ -386,7 +399,8 @@ def search(
 ) -> Search:
     """``find_candidates``, and the crowds (names too many contacts share) that hold a
     contact in ``focus``, largest first."""
-    entries = [_entry(p) for p in people]
+    folded: dict[tuple[int, str], Any] = {}
+    entries = [_entry(p, folded) for p in people]
     in_focus = [focus is None or e.person.id in focus for e in entries]
     found: dict[tuple[uuid.UUID, uuid.UUID], Candidate] = {}
 
@@ -424,8 +438,9 @@ def crowds_among(names: Iterable[tuple[Person, int]]) -> list[Crowd]:
     """The crowds among (person, how many contacts bear exactly that name) pairs, largest
     first: what ``search`` notes, counted from names alone (the duplicates page)."""
     texts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    folded: dict[tuple[int, str], Any] = {}
     for person, count in names:
-        entry = _entry(person)
+        entry = _entry(person, folded)
         if entry.tokens:
             texts[entry.text][person.name] += count
     crowds = [
