@@ -9,10 +9,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import bindparam, func, or_, tuple_, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
+from planner.cache import BoundedCache
 from planner.identifiers import Account, account_keys, fold_text, normalize_email, normalize_phone
 from planner.models import (
     Contact,
@@ -261,15 +262,94 @@ def contacts_changed(session: Session, *, owner_ids: Any) -> None:
     )
 
 
+_CONTACT = Contact.__table__  # type: ignore[attr-defined]
+_USERS = User.__table__  # type: ignore[attr-defined]
+
+# Core columns, not ORM attributes: the page query skips the ORM's statement compilation
+# and row processing, the larger part of its cost after the index walk.
 LIST_COLUMNS: tuple[Any, ...] = (
-    Contact.id,
-    Contact.display_name,
-    Contact.title,
-    Contact.organization,
-    Contact.city,
-    Contact.country,
-    Contact.stage,
+    _CONTACT.c.id,
+    _CONTACT.c.display_name,
+    _CONTACT.c.title,
+    _CONTACT.c.organization,
+    _CONTACT.c.city,
+    _CONTACT.c.country,
+    _CONTACT.c.stage,
 )
+_ORDER: tuple[Any, ...] = (_CONTACT.c.sort_key, _CONTACT.c.id)
+
+
+@dataclass(frozen=True)
+class ListIndex:
+    """Where each page of a user's whole list starts, and how many contacts it holds."""
+
+    total: int
+    starts: tuple[tuple[str, uuid.UUID], ...]  # (sort_key, id) of each page's first row
+
+
+# Per worker process, keyed by (owner, per page, contacts_version): nothing is invalidated,
+# a change makes a new version (planner.cache).
+_LIST_INDEXES: BoundedCache[tuple[Any, ...], ListIndex] = BoundedCache(256)
+
+# The statements of each whole-list request, built once (building costs more than the
+# compiled-statement cache saves).
+_OWNER = bindparam("owner_id", type_=_CONTACT.c.owner_id.type)
+_VERSION = select(
+    select(func.max(_CONTACT.c.updated_at)).where(_CONTACT.c.owner_id == _OWNER).scalar_subquery(),
+    select(_USERS.c.contacts_changed_at).where(_USERS.c.id == _OWNER).scalar_subquery(),
+)
+
+
+_PAGE_FROM = (  # one page of the whole list from its first row's key
+    select(*LIST_COLUMNS)
+    .where(
+        _CONTACT.c.owner_id == _OWNER,
+        tuple_(*_ORDER)
+        >= tuple_(
+            bindparam("sort_key", type_=_CONTACT.c.sort_key.type),
+            bindparam("start_id", type_=_CONTACT.c.id.type),
+        ),
+    )
+    .order_by(*_ORDER)
+    .limit(bindparam("per_page"))
+)
+
+
+def contacts_version(session: Session, *, owner: User) -> tuple[Any, ...]:
+    """The state of all the owner's contacts in one cheap statement (two index look-ups):
+    the newest ``updated_at`` (every write through ``contact_rows`` sets it) and
+    ``contacts_changed_at`` (stamped where a change leaves no ``updated_at``, e.g. a
+    deletion)."""
+    return tuple(session.connection().execute(_VERSION, {"owner_id": owner.id}).one())
+
+
+def _list_index(session: Session, *, owner: User, per_page: int) -> ListIndex:
+    """The whole list's page starts and total, read once per version of the contacts."""
+    key = (owner.id, per_page, *contacts_version(session, owner=owner))
+    found = _LIST_INDEXES.get(key)
+    if found is not None:
+        return found
+    numbered = (
+        select(
+            _CONTACT.c.sort_key,
+            _CONTACT.c.id,
+            func.row_number().over(order_by=_ORDER).label("n"),
+            func.count().over().label("total"),
+        )
+        .where(_CONTACT.c.owner_id == owner.id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(numbered.c.sort_key, numbered.c.id, numbered.c.total)
+        .where((numbered.c.n - 1) % per_page == 0)
+        .order_by(numbered.c.n)
+    ).all()
+    index = ListIndex(
+        total=rows[0].total if rows else 0,
+        starts=tuple((row.sort_key, row.id) for row in rows),
+    )
+    _LIST_INDEXES.put(key, index)
+    return index
 
 
 class FromImport(StrEnum):
@@ -295,7 +375,17 @@ def list_contacts(
 
     The items are plain rows of the columns a list shows (``LIST_COLUMNS``), not ORM
     objects: building 50 full contacts costs more than the query.
+
+    Decisions: the whole list (no search, no import) is the page everybody opens, and its
+    count and ``OFFSET`` walked every contact before the page (10,000 index entries at page
+    200, a count(*) on each request). It now takes one version statement and a page that
+    starts at its first row's key (``ListIndex``, cached per version of the contacts), so
+    the cost no longer grows with the list. A search or an import's list keeps count and
+    OFFSET: both are narrower, and a search's count is no dearer than its page.
     """
+    page = max(1, page)
+    if not query.split() and import_id is None:
+        return _whole_list_page(session, owner=owner, page=page, per_page=per_page)
     where: list[Any] = [Contact.owner_id == owner.id]
     if import_id is not None:
         where.append(_of_import(import_id, from_import))
@@ -305,15 +395,39 @@ def list_contacts(
             or_(*(col(Contact.search_text).contains(v, autoescape=True) for v in variants))
         )
     total = session.exec(select(func.count()).select_from(Contact).where(*where)).one()
-    page = max(1, page)
-    items = session.execute(
-        select(*LIST_COLUMNS)
-        .where(*where)
-        .order_by(col(Contact.sort_key), col(Contact.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
+    items = (
+        session.connection()
+        .execute(
+            select(*LIST_COLUMNS)
+            .where(*where)
+            .order_by(col(Contact.sort_key), col(Contact.id))
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        .all()
+    )
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _whole_list_page(session: Session, *, owner: User, page: int, per_page: int) -> Page:
+    index = _list_index(session, owner=owner, per_page=per_page)
+    if page > len(index.starts):  # past the end (the view redirects), or no contacts
+        return Page(items=[], page=page, per_page=per_page, total=index.total)
+    sort_key, start_id = index.starts[page - 1]
+    items = (
+        session.connection()
+        .execute(
+            _PAGE_FROM,
+            {
+                "owner_id": owner.id,
+                "sort_key": sort_key,
+                "start_id": start_id,
+                "per_page": per_page,
+            },
+        )
+        .all()
+    )
+    return Page(items=items, page=page, per_page=per_page, total=index.total)
 
 
 def _of_import(import_id: uuid.UUID, kind: FromImport) -> Any:
