@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_translations
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -59,3 +59,30 @@ def init_app(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=str(TRANSLATIONS_DIR),
     )
+    # As Flask-Babel installs them, with _translations() (the i18n extension adds the method).
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
+def _translations() -> Any:
+    """Flask-Babel's translations for the locale in force, kept beside that locale object.
+
+    Decisions: Flask-Babel finds them anew on each ``_()`` in a template (three ``g``
+    look-ups and the locale's name, ~15 µs), some 30 times per page. Keyed by the identity
+    of the request's locale object, ``force_locale`` (a new object, restored after) and
+    ``refresh()`` (none, until the next look-up) still switch the language."""
+    state = getattr(g, "_flask_babel", None) if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if state is None or locale is None:  # not chosen yet (the look-up chooses it)
+        return get_translations()
+    cached = getattr(state, "planner_translations", None)
+    if cached is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    state.planner_translations = (locale, translations)
+    return translations
