@@ -73,11 +73,16 @@ def _owner(engine: Engine, owner_id: uuid.UUID, work: Callable[[Session, User], 
 def _place(engine: Engine, owner_id: uuid.UUID, contact_ids: Sequence[uuid.UUID]) -> Any:
     """Places once they exist (`planner geo build`, run by `make run`); plus Nominatim when
     configured. One transaction per chunk; the counts added up."""
-    from planner.places.service import GeocodeCounts, gazetteer_ready, geocode_contacts
+    from planner.places.service import GeocodeCounts, gazetteer_ready, geocode_contacts, placeable
 
     if not gazetteer_ready():
         return None
     total: dict[str, int] = {}
+    with Session(engine) as session:  # reading only: no lock held
+        owner = session.get(User, owner_id)
+        if owner is None:
+            return total
+        contact_ids = placeable(session, owner=owner, contact_ids=contact_ids)
 
     def place(ids: Sequence[uuid.UUID], session: Session, owner: User) -> GeocodeCounts:
         return geocode_contacts(session, owner=owner, contact_ids=ids, online=True)

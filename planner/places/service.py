@@ -196,6 +196,17 @@ def _candidates_where(owner: User, force: bool) -> list[Any]:
     ]
 
 
+def placeable(
+    session: Session, *, owner: User, contact_ids: Sequence[uuid.UUID]
+) -> list[uuid.UUID]:
+    """Of ``contact_ids``, those ``geocode_contacts`` would place: one read of the owner's
+    unplaced contacts instead of a look-up per chunk (an export without locations, such
+    as LinkedIn's, has none, and its follow-up then opens no transaction at all)."""
+    wanted = set(contact_ids)
+    query = select(CONTACT.c.id).where(*_candidates_where(owner, False))
+    return [contact_id for contact_id in session.scalars(query) if contact_id in wanted]
+
+
 def geocode_contacts(
     session: Session,
     *,

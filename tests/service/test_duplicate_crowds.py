@@ -91,3 +91,23 @@ def test_an_import_that_swells_a_crowd_reports_it_and_pairs_none_of_it(
     ]
     other = _owner(db, make_user())
     assert service.name_crowds(db, owner=other) == []
+
+
+def test_an_import_without_locations_opens_no_placing_transaction(
+    app: Flask, db: Session, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from planner.places import service as places
+    from tests.places_fixtures import with_gazetteer
+
+    placing: list[Any] = []
+    geocode = places.geocode_contacts
+
+    def spy(session: Session, **options: Any) -> Any:
+        placing.append(options["contact_ids"])
+        return geocode(session, **options)
+
+    monkeypatch.setattr(places, "geocode_contacts", spy)
+    owner = _owner(db, make_user())
+    batch = _import(db, owner, "linkedin/Connections.csv")  # LinkedIn states no places
+    done = import_followups(with_gazetteer(app), str(batch.id), str(owner.id))
+    assert placing == [] and done["places"] == {}
