@@ -141,10 +141,17 @@ def interests_of(
         query = select(TOPIC.c.contact_id, TOPIC.c.name).where(TOPIC.c.contact_id.in_(chunk))
         for contact_id, name in session.execute(query):
             names[contact_id].append(name)
-    return {
-        cid: derive_interests(vocabulary, topics=names.get(cid, []), title=title, organization=org)
-        for cid, title, org in rows
-    }
+    # titles and employers repeat across an address book: each combination derived once
+    derived: dict[tuple[tuple[str, ...], str | None, str | None], frozenset[str]] = {}
+    found = {}
+    for cid, title, org in rows:
+        key = (tuple(names.get(cid, ())), title, org)
+        if key not in derived:
+            derived[key] = derive_interests(
+                vocabulary, topics=key[0], title=title, organization=org
+            )
+        found[cid] = derived[key]
+    return found
 
 
 def refresh_interests(
