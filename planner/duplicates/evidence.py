@@ -1,8 +1,8 @@
 """Weak evidence that two contacts are one person, pure: people in, scored pairs out.
 
-Names are compared with rapidfuzz, but never every name with every other: contacts are put
+Names are compared with rapidfuzz, but never every name with every other: names are put
 in blocks by the first three letters of each name word, and only members of a block are
-compared (in C, one ``process.extract`` per contact and block). A similar name alone is
+compared (in C, one ``process.cdist`` per block, see the last decision). A similar name alone is
 enough only when it is the same name after normalisation (titles, emoji and accents aside)
 or nearly so; a looser match needs a shared organisation or city as well.
 
@@ -63,10 +63,10 @@ SAME_ORGANISATION = "same_organisation"
 SAME_CITY = "same_city"
 _NAME_CODES = (SAME_NAME, SIMILAR_NAMES, INITIALS)
 
-CANDIDATE_CUTOFF = 75  # token sort ratio below which two names are not looked at again
 INITIALS_CUTOFF = 60  # "kirdorf m" / "kirdorf mathilda" is 72: lower where initials are
 NEARLY_SAME = 95  # enough on its own ("Lotte Brand" / "Lotte Brandt")
-SIMILAR = 85  # enough with a shared organisation or city
+SIMILAR = 85  # enough with a shared organisation or city; below it names are not judged
+_QUERIES = 1024  # names compared at once: the score matrix stays a few MB however large
 MAX_HANDLE_MATCHES = 3  # a handle that fits more names than this says nothing
 MAX_SHARED_KEY = 8  # contacts sharing one key beyond which it is not suggested pair by pair
 MAX_SAME_NAME = 10  # contacts sharing one name beyond which they are a crowd, not pairs
@@ -482,23 +482,28 @@ class _Names:
             queries = [t for t in block if focused[t]]
             if len(block) < 2 or not queries:
                 continue
-            cutoff = INITIALS_CUTOFF if any(reps[t].initials for t in block) else CANDIDATE_CUTOFF
-            scores = process.cdist(
-                [self.texts[t] for t in queries],
-                [self.texts[t] for t in block],
-                scorer=fuzz.ratio,
-                processor=None,
-                score_cutoff=cutoff,
-                dtype=numpy.uint8,
-            )
-            for row, column in zip(*numpy.nonzero(scores), strict=True):
-                t, u = queries[row], block[column]
-                pair = (min(t, u), max(t, u))
-                if t == u or pair in seen:
-                    continue
-                seen.add(pair)
-                # the exact ratio (cdist in uint8 rounds): the thresholds are compared with it
-                yield pair[0], pair[1], fuzz.ratio(self.texts[t], self.texts[u])
+            # below SIMILAR only initials can make a suggestion ("kirdorf m" / "kirdorf
+            # mathilda" is 72), so only a block with initials looks lower
+            cutoff = INITIALS_CUTOFF if any(reps[t].initials for t in block) else SIMILAR
+            choices = [self.texts[t] for t in block]
+            for start in range(0, len(queries), _QUERIES):
+                part = queries[start : start + _QUERIES]
+                scores = process.cdist(
+                    [self.texts[t] for t in part],
+                    choices,
+                    scorer=fuzz.ratio,
+                    processor=None,
+                    score_cutoff=cutoff,
+                    dtype=numpy.uint8,
+                )
+                for row, column in zip(*numpy.nonzero(scores), strict=True):
+                    t, u = part[row], block[column]
+                    pair = (min(t, u), max(t, u))
+                    if t == u or pair in seen:
+                        continue
+                    seen.add(pair)
+                    # the exact ratio (cdist in uint8 rounds): the thresholds compare with it
+                    yield pair[0], pair[1], fuzz.ratio(self.texts[t], self.texts[u])
 
     def pairs(self, t: int, u: int, ratio: float) -> Iterable[tuple[int, int]]:
         """The contacts of two similar names to judge: all of them when the names are
