@@ -145,6 +145,56 @@ def refresh_interests_task(owner_id: str, locale: str) -> int:
         return refresh_interests(session, owner=owner, locale=owner.locale or locale)
 
 
+def _read_calendar(source_id: str, *, upload: bool) -> int:
+    """Mark the calendar "reading" (committed, for its page), then read it: the uploaded
+    file, or the address fetched again. Parsing and fetching come before any write, so
+    the write lock is held only while its busy times are replaced."""
+    from planner.db import session_scope
+    from planner.feeds import service
+    from planner.models import CalendarKind, CalendarSource
+
+    app = task_app()
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        source = session.get(CalendarSource, uuid.UUID(source_id))
+        if source is None or (not upload and source.kind != CalendarKind.URL):
+            return 0
+        service.start_reading(session, source=source)
+        session.commit()
+        if upload:
+            return service.read_upload(session, source=source)
+        return service.refresh_source(session, source=source)
+
+
+@huey.task()
+def read_calendar_upload_task(source_id: str) -> int:
+    """Read an uploaded calendar's busy times (the upload only queued it)."""
+    return _read_calendar(source_id, upload=True)
+
+
+@huey.task()
+def refresh_calendar_task(source_id: str) -> int:
+    """Read one of a user's calendar addresses again (its busy times)."""
+    return _read_calendar(source_id, upload=False)
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def refresh_due_calendars() -> int:
+    """Every quarter hour: queue the calendar addresses not read within the refresh interval
+    (CALENDAR_REFRESH_MINUTES)."""
+    from datetime import timedelta
+
+    from planner.db import session_scope
+    from planner.feeds.service import due_sources
+    from planner.models.types import utcnow
+
+    app = task_app()
+    every = timedelta(minutes=int(app.config["CALENDAR_REFRESH_MINUTES"]))
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        due = due_sources(session, now=utcnow(), every=every)
+    for source_id in due:
+        refresh_calendar_task(str(source_id))
+    return len(due)
+
 
 @huey.task()
 def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
@@ -195,53 +245,3 @@ def expire_unconfirmed_uploads() -> int:
     ttl = timedelta(hours=float(app.config["IMPORT_UPLOAD_TTL_HOURS"]))
     with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
         return expire_uploads(session, now=utcnow(), ttl=ttl)
-
-def _read_calendar(source_id: str, *, upload: bool) -> int:
-    """Mark the calendar "reading" (committed, for its page), then read it: the uploaded
-    file, or the address fetched again. Parsing and fetching come before any write, so
-    the write lock is held only while its busy times are replaced."""
-    from planner.db import session_scope
-    from planner.feeds import service
-    from planner.models import CalendarKind, CalendarSource
-
-    app = task_app()
-    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
-        source = session.get(CalendarSource, uuid.UUID(source_id))
-        if source is None or (not upload and source.kind != CalendarKind.URL):
-            return 0
-        service.start_reading(session, source=source)
-        session.commit()
-        if upload:
-            return service.read_upload(session, source=source)
-        return service.refresh_source(session, source=source)
-
-
-@huey.task()
-def read_calendar_upload_task(source_id: str) -> int:
-    """Read an uploaded calendar's busy times (the upload only queued it)."""
-    return _read_calendar(source_id, upload=True)
-
-
-@huey.task()
-def refresh_calendar_task(source_id: str) -> int:
-    """Read one of a user's calendar addresses again (its busy times)."""
-    return _read_calendar(source_id, upload=False)
-
-
-@huey.periodic_task(crontab(minute="*/15"))
-def refresh_due_calendars() -> int:
-    """Every quarter hour: queue the calendar addresses not read within the refresh interval
-    (CALENDAR_REFRESH_MINUTES)."""
-    from datetime import timedelta
-
-    from planner.db import session_scope
-    from planner.feeds.service import due_sources
-    from planner.models.types import utcnow
-
-    app = task_app()
-    every = timedelta(minutes=int(app.config["CALENDAR_REFRESH_MINUTES"]))
-    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
-        due = due_sources(session, now=utcnow(), every=every)
-    for source_id in due:
-        refresh_calendar_task(str(source_id))
-    return len(due)
