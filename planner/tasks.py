@@ -102,7 +102,7 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
                 if stored.current_attempt(session, batch) != mine:  # resumed meanwhile
                     session.rollback()
                     return {"status": "superseded"}
-                return {"status": batch.status}
+                written = batch.status
         except Exception as error:
             log.exception("import %s failed", batch_id)
             with session_scope(engine) as session:
@@ -114,6 +114,11 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
             return {"status": ImportStatus.FAILED.value}
         finally:
             huey.get(key)  # drop the progress entry
+    # committed: places, possible duplicates and topics follow as a task of their own, as
+    # after an import written in the request (big web imports had none of them)
+    if written == ImportStatus.DONE.value:
+        after_import(batch_id, owner_id)
+    return {"status": written}
 
 
 def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]:
