@@ -41,7 +41,8 @@ def test_import_a_linkedin_archive_then_undo_it(live_server: str, page: Any) -> 
 
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("15 contacts imported, 0 merged")).to_be_visible()
-    page.get_by_role("button", name="Go to your contacts").click()
+    page.get_by_role("button", name="Show the 15 new contacts").click()
+    expect(page.get_by_text("New contacts from the import of")).to_be_visible()
     expect(page.get_by_text("15 contacts")).to_be_visible()
     expect(page.get_by_role("link", name="Tilman Voß")).to_be_visible()
     expect(page.get_by_role("link", name="Mareike Brandstätter")).to_have_count(0)
@@ -49,6 +50,8 @@ def test_import_a_linkedin_archive_then_undo_it(live_server: str, page: Any) -> 
     page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_role("link", name="Open").first.click()
     page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_role("heading", name="Removed: 15")).to_be_visible()  # asks first
+    page.get_by_role("button", name="Undo the import").click()
     expect(page.get_by_text("15 contacts removed")).to_be_visible()
     page.get_by_role("link", name="Contacts", exact=True).click()
     expect(page.get_by_role("heading", name="No contacts yet")).to_be_visible()
