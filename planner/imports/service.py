@@ -27,7 +27,7 @@ from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
 from planner.importers.generic_csv import FORMAT as GENERIC_CSV
-from planner.importers.generic_csv import IDENTITY_FIELDS, map_columns
+from planner.importers.generic_csv import IDENTITY_FIELDS, MULTI_FIELDS, map_columns
 from planner.importers.records import ContactRecord, ParsedFile
 from planner.imports.bulk import insert_rows
 from planner.imports.plan import (
@@ -266,8 +266,14 @@ def set_column_mapping(
     chosen = {h: f for h, f in mapping.items() if f}
     if any(h not in headers or f not in MAPPABLE_FIELDS for h, f in chosen.items()):
         return str(_l("Choose fields from the list only."))
-    if len(set(chosen.values())) < len(chosen):
-        return str(_l("Each field can be chosen for one column only."))
+    single = [f for f in chosen.values() if f not in MULTI_FIELDS]
+    if len(set(single)) < len(single):
+        return str(
+            _l(
+                "Each field can be chosen for one column only "
+                "(e-mail, phone and topics for several)."
+            )
+        )
     if not set(chosen.values()) & IDENTITY_FIELDS:
         return str(
             _l("Choose at least one column with a name, organisation, e-mail address or profile.")

@@ -222,6 +222,7 @@ FIELD_LABELS: dict[str, Any] = {
     "xing": _l("XING profile"),
     "x": _l("X handle"),
     "mastodon": _l("Mastodon handle"),
+    "connected_on": _l("Connected since"),
 }
 
 

@@ -65,3 +65,32 @@ def test_a_mapping_without_a_name_or_an_invented_column_is_refused(
         },
     )
     assert response.status_code == 404
+
+
+def test_several_address_columns_and_a_connection_date_can_be_assigned(
+    app: Flask, make_user: Any, login: Any, tmp_path: Any
+) -> None:
+    listing = tmp_path / "liste.csv"
+    listing.write_text(
+        "Wer;Adresse A;Adresse B;Seit\nAnna Berg;anna@elbwerk.example;anna@berg.example;07.09.2021\n",
+        encoding="utf-8",
+    )
+    web = login(make_user())
+    url = staged(web, listing)
+    page = web.get(url).get_data(as_text=True)
+    assert 'value="connected_on"' in page  # "Connected since" is offered
+    response = web.submit(
+        f"{url}/mapping",
+        {
+            "file": "liste.csv",
+            "header": ["Wer", "Adresse A", "Adresse B", "Seit"],
+            "field": ["name", "email", "email", "connected_on"],
+        },
+        form_url=url,
+        follow_redirects=True,
+    )
+    assert "one column only" not in response.get_data(as_text=True)
+    web.submit(f"{url}/confirm", form_url=url)
+    assert count_rows(app, "contact") == 1 and count_rows(app, "contact_email") == 2
+    export = web.get("/contacts/export.json").get_json()
+    assert export[0]["sources"][0]["connected_on"] == "2021-09-07"
