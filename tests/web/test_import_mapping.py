@@ -72,7 +72,8 @@ def test_several_address_columns_and_a_connection_date_can_be_assigned(
 ) -> None:
     listing = tmp_path / "liste.csv"
     listing.write_text(
-        "Wer;Adresse A;Adresse B;Seit\nAnna Berg;anna@elbwerk.example;anna@berg.example;07.09.2021\n",
+        "Wer;Adresse A;Adresse B;Seit\n"
+        "Anna Berg;anna@elbwerk.example;anna@berg.example;07.09.2021\n",
         encoding="utf-8",
     )
     web = login(make_user())
