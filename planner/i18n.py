@@ -5,12 +5,13 @@ Importable without a Flask app: nothing here needs one until a lazy value is sho
 """
 
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
 
 from planner.paths import ROOT, TRANSLATIONS_DIR
@@ -72,3 +73,42 @@ def lazy_number(value: float) -> LazyString:
 
 def _format_decimal(value: float) -> str:
     return format_decimal(value, locale=get_locale() or "en")  # English outside a request
+
+
+# -- messages kept for later: shown in the reader's language, not the writer's -----------
+
+Stored = dict[str, Any] | str
+
+
+def to_stored(message: object) -> Stored:
+    """A message to keep (an import's notes, a calendar's error): a lazy translation as its
+    msgid and parameters (numbers as numbers), so it can be shown again in whatever language
+    the reader has then; anything else as its text."""
+    if isinstance(message, LazyString):
+        args, kwargs = message._args, message._kwargs  # what flask_babel keeps: msgid, params
+        if message._func is _format_decimal and len(args) == 1:
+            return {"number": args[0]}
+        if message._func is gettext and len(args) == 1 and isinstance(args[0], str):
+            return {"msgid": args[0], "params": {k: _param(v) for k, v in kwargs.items()}}
+    return str(message)
+
+
+def _param(value: object) -> Any:
+    if isinstance(value, LazyString):
+        return to_stored(value)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def from_stored(stored: object) -> str:
+    """A kept message in the current language (its text, for anything kept as text)."""
+    if isinstance(stored, dict) and "number" in stored:
+        return _format_decimal(stored["number"])
+    if isinstance(stored, dict) and isinstance(stored.get("msgid"), str):
+        params = {
+            k: from_stored(v) if isinstance(v, dict) else v
+            for k, v in (stored.get("params") or {}).items()
+        }
+        return gettext(stored["msgid"], **params)
+    return "" if stored is None else str(stored)

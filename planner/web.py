@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from planner import countries, datetimes
 from planner.access_log import mask_secrets_in
 from planner.extensions import login_manager
+from planner.i18n import from_stored
 from planner.imports.forms import format_label
 
 
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
     datetimes.init_app(app)
     countries.init_app(app)
     app.add_template_global(format_label)  # a source's format as the user knows the export
+    app.add_template_filter(from_stored, "stored_text")  # kept messages, in today's language
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)

@@ -94,15 +94,18 @@ def parse_file(
     """
     try:
         if format is not None and format not in FORMATS:
-            return [rejected(filename, _("unknown format %(name)s") % {"name": format})]
+            return [rejected(filename, _("unknown format %(name)s", name=format))]
         if not data:
-            return [rejected(filename, str(_("empty file (0 bytes)")))]
+            return [rejected(filename, _("empty file (0 bytes)"))]
         if len(data) > limits.max_bytes:
             return [
                 rejected(
                     filename,
-                    _("file is %(mb).1f MB, more than the limit of %(limit).0f MB")
-                    % {"mb": len(data) / 2**20, "limit": limits.max_bytes / 2**20},
+                    _(
+                        "file is %(mb).1f MB, more than the limit of %(limit).0f MB",
+                        mb=len(data) / 2**20,
+                        limit=limits.max_bytes / 2**20,
+                    ),
                 )
             ]
         if is_zip(data):
@@ -113,7 +116,7 @@ def parse_file(
         return [
             rejected(
                 filename,
-                _("the file could not be read (%(reason)s)") % {"reason": type(exc).__name__},
+                _("the file could not be read (%(reason)s)", reason=type(exc).__name__),
             )
         ]
 
@@ -131,36 +134,33 @@ def _parse_one(
     mapping: dict[str, str] | None,
 ) -> ParsedFile:
     if not data:
-        return rejected(filename, str(_("empty file (0 bytes)")))
+        return rejected(filename, _("empty file (0 bytes)"))
     try:
         decoded = decode_bytes(data)
     except BinaryData as exc:
         if exc.kind is None:
-            return rejected(
-                filename, _("binary data, not a %(kind)s file") % {"kind": _kind(filename)}
-            )
+            return rejected(filename, _("binary data, not a %(kind)s file", kind=_kind(filename)))
         return rejected(
             filename,
-            _("binary data (%(what)s), not a %(kind)s file")
-            % {"what": exc.kind, "kind": _kind(filename)},
+            _("binary data (%(what)s), not a %(kind)s file", what=exc.kind, kind=_kind(filename)),
         )
     if not decoded.text.strip():
         return rejected(
             filename,
-            _("empty file (%(n)d bytes, no text)") % {"n": len(data)},
+            _("empty file (%(n)d bytes, no text)", n=len(data)),
             encoding=decoded.encoding,
         )
     fmt = format or detect_format(filename, decoded.text)
     if fmt is None:
         return rejected(
             filename,
-            str(_("unknown format: not a contact export this importer knows")),
+            _("unknown format: not a contact export this importer knows"),
             encoding=decoded.encoding,
         )
     if fmt == ICALENDAR:
         return rejected(
             filename,
-            str(_("a calendar file, not contacts: import it as events")),
+            _("a calendar file, not contacts: import it as events"),
             format=None,
             encoding=decoded.encoding,
         )
@@ -185,8 +185,11 @@ def _nothing_taken(result: ParsedFile) -> ParsedFile:
     if result.error is None and not result.records and broken:
         first = broken[0]
         result.error = _(
-            "nothing could be read: %(n)d broken records (the first, row %(row)s: %(message)s)"
-        ) % {"n": len(broken), "row": first.row, "message": first.message}
+            "nothing could be read: %(n)d broken records (the first, row %(row)s: %(message)s)",
+            n=len(broken),
+            row=first.row,
+            message=first.message,
+        )
     return result
 
 
@@ -230,7 +233,7 @@ def _parse_zip(
         return [
             rejected(
                 filename,
-                _("the archive holds no contact file (%(members)s)") % {"members": members},
+                _("the archive holds no contact file (%(members)s)", members=members),
             )
         ]
     return contact_files

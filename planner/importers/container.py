@@ -48,11 +48,11 @@ def list_members(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, list[zip
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ArchiveRejected(str(_("damaged or unreadable zip archive"))) from exc
+        raise ArchiveRejected(_("damaged or unreadable zip archive")) from exc
     infos = archive.infolist()
     if len(infos) > limits.max_zip_members:
         raise ArchiveRejected(
-            _("archive has %(n)d entries, more than the importer accepts") % {"n": len(infos)}
+            _("archive has %(n)d entries, more than the importer accepts", n=len(infos))
         )
     files = [i for i in infos if not i.is_dir()]
     total = sum(i.file_size for i in files)
@@ -63,13 +63,13 @@ def list_members(data: bytes, limits: Limits) -> tuple[zipfile.ZipFile, list[zip
         raise ArchiveRejected(_overall_ratio_message(total, compressed, limits))
     for info in files:
         if info.flag_bits & 0x1:
-            raise ArchiveRejected(
-                _("archive entry %(name)s is encrypted") % {"name": info.filename}
-            )
+            raise ArchiveRejected(_("archive entry %(name)s is encrypted", name=info.filename))
         if _ratio_too_high(info.file_size, info.compress_size, limits):
             raise ArchiveRejected(
-                _("archive entry %(name)s is compressed suspiciously well (zip bomb?)")
-                % {"name": info.filename}
+                _(
+                    "archive entry %(name)s is compressed suspiciously well (zip bomb?)",
+                    name=info.filename,
+                )
             )
     return archive, files
 
@@ -83,21 +83,22 @@ def _overall_ratio_message(size: int, compressed: int, limits: Limits) -> str:
     return str(
         _(
             "archive unpacks to %(mb).0f MB from %(packed).1f MB (%(ratio)d times), more than "
-            "the importer accepts (at most %(limit)d times; zip bomb?)"
+            "the importer accepts (at most %(limit)d times; zip bomb?)",
+            mb=size / 2**20,
+            packed=compressed / 2**20,
+            ratio=size // max(compressed, 1),
+            limit=limits.max_ratio,
         )
-        % {
-            "mb": size / 2**20,
-            "packed": compressed / 2**20,
-            "ratio": size // max(compressed, 1),
-            "limit": limits.max_ratio,
-        }
     )
 
 
 def _total_size_message(size: int, limits: Limits) -> str:
     return str(
-        _("archive unpacks to %(mb)d MB, more than the importer accepts (%(limit)d MB)")
-        % {"mb": size // 2**20, "limit": limits.max_unzipped_bytes // 2**20}
+        _(
+            "archive unpacks to %(mb)d MB, more than the importer accepts (%(limit)d MB)",
+            mb=size // 2**20,
+            limit=limits.max_unzipped_bytes // 2**20,
+        )
     )
 
 
@@ -136,8 +137,7 @@ def read_member(
     cap = min(info.file_size, limits.max_bytes)
     if info.file_size > limits.max_bytes:
         raise ArchiveRejected(
-            _("archive entry %(name)s is larger than the importer accepts")
-            % {"name": info.filename}
+            _("archive entry %(name)s is larger than the importer accepts", name=info.filename)
         )
     chunks: list[bytes] = []
     size = 0
@@ -147,14 +147,16 @@ def read_member(
                 size += len(chunk)
                 if size > cap or size > limits.max_ratio * max(info.compress_size, 1) + 2**20:
                     raise ArchiveRejected(
-                        _("archive entry %(name)s unpacks to more than it declares (zip bomb?)")
-                        % {"name": info.filename}
+                        _(
+                            "archive entry %(name)s unpacks to more than it declares (zip bomb?)",
+                            name=info.filename,
+                        )
                     )
                 if budget is not None:
                     budget.take(len(chunk))
                 chunks.append(chunk)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise ArchiveRejected(
-            _("archive entry %(name)s cannot be read") % {"name": info.filename}
+            _("archive entry %(name)s cannot be read", name=info.filename)
         ) from exc
     return b"".join(chunks)

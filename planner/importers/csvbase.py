@@ -41,7 +41,7 @@ def load_table(
         return ParsedFile(
             file=file,
             format=format,
-            error=_("not a readable CSV file: %(reason)s") % {"reason": str(exc)},
+            error=_("not a readable CSV file: %(reason)s", reason=str(exc)),
             encoding=decoded.encoding,
         )
 
@@ -90,7 +90,7 @@ def build_records(
             continue
         if len(result.records) >= limits.max_records:
             result.records = []
-            result.error = _("more than %(n)d records: split the file") % {"n": limits.max_records}
+            result.error = _("more than %(n)d records: split the file", n=limits.max_records)
             return result
         result.records.append(record)
     return result

@@ -156,7 +156,7 @@ def decode_charset(data: bytes, charset: str | None) -> str:
 def encoding_notice(decoded: Decoded) -> str | None:
     """A user-facing notice when the encoding had to be assumed."""
     if decoded.fallback:
-        return str(_("the file is not UTF-8; it was read as Windows-1252 (Western European)"))
+        return _("the file is not UTF-8; it was read as Windows-1252 (Western European)")
     if decoded.mixed_lines:
         shown = decoded.mixed_lines[:_LINES_NAMED]
         more = len(decoded.mixed_lines) - len(shown)
@@ -164,8 +164,8 @@ def encoding_notice(decoded: Decoded) -> str | None:
         return str(
             _(
                 "some characters are not UTF-8 and were read as Windows-1252 (Western "
-                "European): line %(lines)s"
+                "European): line %(lines)s",
+                lines=lines,
             )
-            % {"lines": lines}
         )
     return None

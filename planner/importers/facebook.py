@@ -33,23 +33,19 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
     try:
         data = json.loads(decoded.text)
     except ValueError as exc:
-        return rejected(
-            file, _("not readable JSON: %(reason)s") % {"reason": str(exc)}, format=FORMAT
-        )
+        return rejected(file, _("not readable JSON: %(reason)s", reason=str(exc)), format=FORMAT)
     friends = None
     if isinstance(data, dict):
         friends = data.get("friends_v2", data.get("friends"))
     if not isinstance(friends, list):
-        return rejected(file, str(_("no friends list in this Facebook file")), format=FORMAT)
+        return rejected(file, _("no friends list in this Facebook file"), format=FORMAT)
     result = ParsedFile(file=file, format=FORMAT, encoding=decoded.encoding)
     for number, entry in enumerate(friends, start=1):
         name = entry.get("name") if isinstance(entry, dict) else None
         # repaired before stripping: a last byte 0xA0 or 0x85 reads as a space until then
         name = repair_mojibake(name).strip() if isinstance(name, str) else None
         if not name:
-            result.problems.append(
-                Problem(row=number, message=str(_("friend entry without a name")))
-            )
+            result.problems.append(Problem(row=number, message=_("friend entry without a name")))
             continue
         connected = None
         timestamp = entry.get("timestamp")
@@ -63,5 +59,5 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
             )
         )
         if len(result.records) > limits.max_records:
-            return rejected(file, str(_("too many records")), format=FORMAT)
+            return rejected(file, _("too many records"), format=FORMAT)
     return result

@@ -170,14 +170,15 @@ def parse(
         result.needs_mapping = True
         shown = ", ".join(table.header)
         if not columns:
-            result.error = _("no known column (%(columns)s): choose a column mapping") % {
-                "columns": shown
-            }
+            result.error = _(
+                "no known column (%(columns)s): choose a column mapping", columns=shown
+            )
         else:
             result.error = _(
                 "no name, organisation, e-mail or account column (%(columns)s): "
-                "choose a column mapping"
-            ) % {"columns": shown}
+                "choose a column mapping",
+                columns=shown,
+            )
         return result
     build_records(
         result, table, format=FORMAT, file=file, build=_builder(table, columns), limits=limits
@@ -188,7 +189,7 @@ def parse(
             Problem(
                 row=None,
                 skipped=False,
-                message=_("columns not imported: %(columns)s") % {"columns": ", ".join(left_out)},
+                message=_("columns not imported: %(columns)s", columns=", ".join(left_out)),
             )
         )
     return result

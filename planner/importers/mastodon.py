@@ -46,9 +46,7 @@ def parse_following(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFil
     column = 0 if headerless else index_of(table.header, "Account address")
     for number, row in enumerate(table.rows, start=1):
         if is_blank(row):
-            result.problems.append(
-                Problem(row=row.line, record=number, message=str(_("empty row")))
-            )
+            result.problems.append(Problem(row=row.line, record=number, message=_("empty row")))
             continue
         account = _account(cell(row, column))
         if account is None or account.handle is None:
@@ -56,7 +54,7 @@ def parse_following(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFil
                 Problem(
                     row=row.line,
                     record=number,
-                    message=_("not a Mastodon address: %(value)s") % {"value": cell(row, column)},
+                    message=_("not a Mastodon address: %(value)s", value=cell(row, column)),
                     malformed=True,
                 )
             )
@@ -70,7 +68,7 @@ def parse_following(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFil
         )
     if not result.records and not result.problems:
         result.problems.append(
-            Problem(row=None, message=str(_("you follow nobody in this export")), skipped=False)
+            Problem(row=None, message=_("you follow nobody in this export"), skipped=False)
         )
     return result
 
@@ -94,9 +92,7 @@ def parse_lists(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
     by_handle: dict[str, ContactRecord] = {}
     for number, row in enumerate(rows, start=1):
         if is_blank(row):
-            result.problems.append(
-                Problem(row=row.line, record=number, message=str(_("empty row")))
-            )
+            result.problems.append(Problem(row=row.line, record=number, message=_("empty row")))
             continue
         title, address = cell(row, 0), cell(row, 1)
         account = _account(address)
@@ -105,7 +101,7 @@ def parse_lists(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
                 Problem(
                     row=row.line,
                     record=number,
-                    message=_("not a Mastodon address: %(value)s") % {"value": address},
+                    message=_("not a Mastodon address: %(value)s", value=address),
                     malformed=True,
                 )
             )

@@ -211,15 +211,13 @@ def read_table(
         raise FieldTooLarge(
             _(
                 "field too large: record %(record)d (line %(line)d), column %(column)s, "
-                "%(chars)d characters (the limit is %(limit)s)"
+                "%(chars)d characters (the limit is %(limit)s)",
+                record=record,
+                line=exc.line,
+                column=column,
+                chars=exc.length,
+                limit=lazy_number(max_field_chars),
             )
-            % {
-                "record": record,
-                "line": exc.line,
-                "column": column,
-                "chars": exc.length,
-                "limit": lazy_number(max_field_chars),
-            }
         ) from exc
     if headerless:
         return Table(delim, [], 0, rows)

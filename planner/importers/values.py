@@ -159,15 +159,15 @@ def skip_reason(record: ContactRecord, filled: Iterable[str] = ()) -> str:
     the columns that had a value: a notice names fields, it never quotes a row's personal
     data (the phone number alone is shown, so the user can find the person)."""
     if record.phones:
-        return _("only a phone number (%(phone)s)") % {"phone": record.phones[0]}
+        return _("only a phone number (%(phone)s)", phone=record.phones[0])
     if columns := ", ".join(filled):
-        return _("no name, organisation, e-mail or account (filled only: %(columns)s)") % {
-            "columns": columns
-        }
-    return str(_("empty record: no name, organisation, e-mail or account"))
+        return _(
+            "no name, organisation, e-mail or account (filled only: %(columns)s)", columns=columns
+        )
+    return _("empty record: no name, organisation, e-mail or account")
 
 
 def empty_row_reason(raw: str | None = None) -> str:
     if raw:
-        return _("empty row (%(raw)s)") % {"raw": raw}
-    return str(_("empty row"))
+        return _("empty row (%(raw)s)", raw=raw)
+    return _("empty row")

@@ -359,7 +359,7 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
     cards = read_cards(decoded.text)
     card = next(cards, None)
     if card is None:
-        result.error = str(_("no vCard in the file (no BEGIN:VCARD … END:VCARD)"))
+        result.error = _("no vCard in the file (no BEGIN:VCARD … END:VCARD)")
         return result
     while card is not None:
         following = next(cards, None)  # a card not closed is cut off by this one, or the end
@@ -367,24 +367,26 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
         if not card.closed and following is not None:
             message = _(
                 "card not closed: the next card begins before its END:VCARD; %(name)s was "
-                "not imported"
-            ) % {"name": record.label or "?"}
+                "not imported",
+                name=record.label or "?",
+            )
             result.problems.append(Problem(row=card.number, message=message, malformed=True))
         elif not card.closed:
-            message = str(_("card not closed: the file ends inside it (no END:VCARD)"))
+            message = _("card not closed: the file ends inside it (no END:VCARD)")
             if record.label:
                 message = _(
                     "card not closed: the file ends inside it (no END:VCARD); "
-                    "%(name)s was not imported"
-                ) % {"name": record.label}
+                    "%(name)s was not imported",
+                    name=record.label,
+                )
             result.problems.append(Problem(row=card.number, message=message, malformed=True))
         elif not record.is_contact():
             result.problems.append(Problem(row=card.number, message=skip_reason(record)))
         else:
             result.records.append(record)
             if len(result.records) > limits.max_records:
-                return ParsedFile(file=file, format=FORMAT, error=str(_("too many cards")))
+                return ParsedFile(file=file, format=FORMAT, error=_("too many cards"))
         card = following
     if not result.records and any(p.malformed for p in result.problems):
-        result.error = str(_("no complete vCard in the file"))
+        result.error = _("no complete vCard in the file")
     return result

@@ -41,17 +41,17 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
     except ValueError:
         return rejected(
             file,
-            str(_("not a readable X archive file (expected window.YTD… = [ … ])")),
+            _("not a readable X archive file (expected window.YTD… = [ … ])"),
             format=FORMAT,
         )
     if not isinstance(entries, list):
-        return rejected(file, str(_("not a readable X archive file (no list)")), format=FORMAT)
+        return rejected(file, _("not a readable X archive file (no list)"), format=FORMAT)
     result = ParsedFile(file=file, format=FORMAT, encoding=decoded.encoding)
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or len(entry) != 1:
             result.problems.append(
-                Problem(row=number, message=str(_("not an X archive entry")), malformed=True)
+                Problem(row=number, message=_("not an X archive entry"), malformed=True)
             )
             continue
         ((kind, body),) = entry.items()
@@ -69,7 +69,7 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
             result.problems.append(
                 Problem(
                     row=number,
-                    message=str(_("X archive entry without an account id")),
+                    message=_("X archive entry without an account id"),
                     malformed=True,
                 )
             )
@@ -89,11 +89,13 @@ def parse(decoded: Decoded, *, file: str, limits: Limits) -> ParsedFile:
         result.problems.append(
             Problem(
                 row=None,
-                message=_("this file describes the archive owner (@%(user)s), not contacts")
-                % {"user": result.owner.get("username") or ""},
+                message=_(
+                    "this file describes the archive owner (@%(user)s), not contacts",
+                    user=result.owner.get("username") or "",
+                ),
                 skipped=False,
             )
         )
     if result.records and len(result.records) > limits.max_records:
-        return rejected(file, str(_("too many records")), format=FORMAT)
+        return rejected(file, _("too many records"), format=FORMAT)
     return result

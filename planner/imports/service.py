@@ -23,6 +23,7 @@ from planner.contacts.service import (
     contacts_changed,
 )
 from planner.db import IN_CHUNK, in_chunks
+from planner.i18n import Stored, to_stored
 from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
 from planner.importers.generic_csv import FIELDS as MAPPABLE_FIELDS
@@ -93,6 +94,9 @@ class FileOutcome:
     skipped: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    # error and problem messages as kept (planner.i18n.to_stored): shown again in the
+    # reader's language, not in the one of the upload ("text" beside each "message")
+    error_text: Stored | None = None
     sample: list[dict[str, Any]] = field(default_factory=list)
     # A CSV whose columns are not recognised: its headers and the mapping proposed so far.
     needs_mapping: bool = False
@@ -106,10 +110,16 @@ class FileOutcome:
     apart: int = 0  # how many pairs were held apart
     unlisted_merges: int = 0  # merges beyond the first MAX_LISTED
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, kept: bool = False) -> dict[str, Any]:
+        """The CLI contract's shape; ``kept``: with the messages as kept (``error_text``,
+        each problem's ``text``), for the import's stored summary."""
         doc = dataclasses.asdict(self)
         for preview_only in ("sample", "needs_mapping", "headers", "mapping"):
             doc.pop(preview_only)
+        if not kept:
+            doc.pop("error_text")
+            for problem in doc["problems"]:
+                problem.pop("text", None)
         return doc
 
 
@@ -142,8 +152,12 @@ def _outcomes(parsed: Sequence[ParsedFile]) -> list[FileOutcome]:
             status=p.status,
             contacts=p.contacts,
             skipped=p.skipped,
-            error=p.error,
-            problems=[{"row": x.row, "message": str(x.message)} for x in p.problems],
+            error=None if p.error is None else str(p.error),
+            error_text=None if p.error is None else to_stored(p.error),
+            problems=[
+                {"row": x.row, "message": str(x.message), "text": to_stored(x.message)}
+                for x in p.problems
+            ],
             sample=[_sample(r) for r in p.records[:5]],
             needs_mapping=p.needs_mapping,
             headers=list(p.headers or []),
@@ -435,7 +449,7 @@ def _write_import(
         ],
     )
     batch.status, batch.progress = ImportStatus.DONE.value, total
-    batch.summary = {"files": [o.to_json() for o in outcomes]}
+    batch.summary = {"files": [o.to_json(kept=True) for o in outcomes]}
     batch.finished_at = utcnow()
     for upload in batch.files:
         upload.data = None  # the user's file is not kept once it is imported
