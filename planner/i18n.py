@@ -84,6 +84,8 @@ def to_stored(message: object) -> Stored:
     """A message to keep (an import's notes, a calendar's error): a lazy translation as its
     msgid and parameters (numbers as numbers), so it can be shown again in whatever language
     the reader has then; anything else as its text."""
+    if isinstance(message, BaseException) and message.args:
+        message = message.args[0]
     if isinstance(message, LazyString):
         args, kwargs = message._args, message._kwargs  # what flask_babel keeps: msgid, params
         if message._func is _format_decimal and len(args) == 1:
@@ -94,6 +96,8 @@ def to_stored(message: object) -> Stored:
 
 
 def _param(value: object) -> Any:
+    if isinstance(value, BaseException) and value.args:  # an error carrying its message
+        value = value.args[0]
     if isinstance(value, LazyString):
         return to_stored(value)
     if value is None or isinstance(value, bool | int | float | str):

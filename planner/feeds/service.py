@@ -38,6 +38,7 @@ from planner.cache import BoundedCache
 from planner.calendar.busy import CalendarReadError, busy_times
 from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
 from planner.calendar.ics import feed_ics
+from planner.i18n import to_stored
 from planner.meetings.invites import build_invite
 from planner.meetings.service import attendees_by_meeting, default_timezone
 from planner.models import (
@@ -228,7 +229,9 @@ def _store_busy(
     except CalendarReadError as error:
         # lazy: the message (and the problem in it) speaks the language of whoever reads it
         raise CalendarError(
-            lazy_gettext("%(name)s: %(problem)s", name=source.name, problem=error)
+            lazy_gettext(
+                "%(name)s: %(problem)s", name=source.name or lazy_gettext("Calendar"), problem=error
+            )
         ) from None
     session.execute(delete(BusyTime).where(col(BusyTime.source_id) == source.id))
     if found:
@@ -247,7 +250,7 @@ def _store_busy(
         )
     source.busy_count = len(found)
     source.fetched_at = now
-    source.error = None
+    source.error = source.error_text = None
     source.status = CalendarStatus.DONE
     session.add(source)
     session.flush()
@@ -321,6 +324,7 @@ def _record_problem(
 ) -> None:
     with _language_of(owner):  # a background task has no request: the owner's language
         source.error = str(error)[:1000]
+    source.error_text = to_stored(error)  # and shown again in whoever reads it's language
     source.status = CalendarStatus.ERROR
     source.fetched_at = now
     session.add(source)
@@ -336,7 +340,7 @@ def add_url(session: Session, *, owner: User, name: str, url: str) -> CalendarSo
         raise CalendarError(*error.args) from None  # the lazy message, still untranslated
     source = CalendarSource(
         owner_id=owner.id,
-        name=(name.strip() or _("Calendar"))[:200],
+        name=name.strip()[:200],  # none given: the page says "Calendar" in its language
         kind=CalendarKind.URL,
         url=clean,
         status=CalendarStatus.QUEUED,  # the caller queues the first reading
@@ -367,7 +371,7 @@ def refresh_source(session: Session, *, source: CalendarSource, now: datetime | 
         )
         if fetched.data is None:  # not modified
             source.fetched_at = now
-            source.error = None
+            source.error = source.error_text = None
             source.status = CalendarStatus.DONE
             session.add(source)
             session.flush()

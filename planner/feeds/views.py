@@ -143,7 +143,7 @@ def upload() -> ResponseReturnValue:
     from planner.tasks import read_calendar_upload_task
 
     read_calendar_upload_task(str(source.id))  # the worker reads it; the page shows how far
-    flash(_("%(name)s is read in the background.", name=source.name), "info")
+    flash(_("%(name)s is read in the background.", name=source.name or _("Calendar")), "info")
     return redirect(url_for(".settings") + "#own-calendars")
 
 
@@ -184,7 +184,7 @@ def refresh(source_id: str) -> ResponseReturnValue:
     from planner.tasks import refresh_calendar_task
 
     refresh_calendar_task(str(source.id))  # a fetch may take its whole time-out: the worker's
-    flash(_("%(name)s is read again in the background.", name=source.name), "info")
+    flash(_("%(name)s is read again in the background.", name=source.name or _("Calendar")), "info")
     return redirect(url_for(".settings") + "#own-calendars")
 
 

@@ -4,8 +4,9 @@ import secrets
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Column, ForeignKey, Index, Text, UniqueConstraint, Uuid
 from sqlmodel import Field, Relationship, SQLModel
 
 from planner.models.types import UTCDateTime, contact_fk, owner_fk, utcnow
@@ -111,6 +112,8 @@ class CalendarSource(SQLModel, table=True):
     last_modified: str | None = Field(default=None, max_length=100)
     fetched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     error: str | None = Field(default=None, sa_type=Text)  # the last refresh's problem
+    # The same problem as kept (planner.i18n.to_stored), shown in the reader's language
+    error_text: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: str = Field(  # CalendarStatus
         default=CalendarStatus.DONE.value,
         max_length=10,

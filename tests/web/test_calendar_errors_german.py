@@ -168,3 +168,27 @@ def test_the_background_refresh_stores_the_error_in_the_owners_language(
             assert refresh_source(session, source=source) == 0
             session.commit()
         assert stored_error(app, sources[locale]) == expected
+
+
+def test_a_stored_error_and_the_default_name_speak_the_readers_language_today(
+    calendars_app: Flask, make_user: Any, login: Any, garbage_url: str
+) -> None:
+    from planner.feeds.service import add_url
+    from planner.tasks import refresh_calendar_task
+
+    app = calendars_app
+    user = make_user(locale="de")
+    with app.app_context(), Session(app.extensions["planner.engine"]) as session:
+        owner = session.get(User, user.id)
+        assert owner is not None
+        source_id = str(add_url(session, owner=owner, name="", url=garbage_url).id)
+        session.commit()
+    with app.app_context():
+        refresh_calendar_task.call_local(source_id)  # refused: a loopback address
+    web = login(user)
+    german_page = text_of(web.get("/settings/calendars"))
+    assert "ist eine Loopback-Adresse" in german_page and ">Kalender<" in german_page
+    assert web.submit("/settings/", {"locale": "en", "home_city": "", "topics": ""})
+    english_page = text_of(web.get("/settings/calendars"))
+    assert "address 127.0.0.1 is a loopback address" in english_page
+    assert "Loopback-Adresse" not in english_page and ">Calendar<" in english_page
