@@ -1016,8 +1016,8 @@ def print_table(results: list[LoadResult]) -> None:
 def verdict(page: LoadResult, hello: LoadResult, b: Breakdown, generator: str, pages: int) -> None:
     met = page.rps >= TARGET_RPS and page.p99_ms < TARGET_P99_MS and page.errors == 0
     print(
-        f"\nratio list/hello req/s: {page.rps / hello.rps:.3f} "
-        f"(hello serves {hello.rps / page.rps:.1f}x as many)"
+        f"\nratio list/{hello.label} req/s: {page.rps / hello.rps:.3f} "
+        f"({hello.label} serves {hello.rps / page.rps:.1f}x as many, last round)"
     )
     print(
         f"target >= {TARGET_RPS:.0f} req/s and p99 < {TARGET_P99_MS:.0f} ms: "
