@@ -79,6 +79,10 @@ def build_records(
             continue
         record = build(row, SourceRecord(format=format, file=file))
         record.row = row.line
+        for message in record.unread:
+            result.problems.append(
+                Problem(row=row.line, record=number, message=message, skipped=False)
+            )
         if not record.is_contact():
             filled = [
                 table.header[i]

@@ -25,6 +25,7 @@ from planner.importers.values import (
     none_if_blank,
     split_list,
     unique,
+    unreadable_date,
 )
 
 FORMAT = "generic_csv"
@@ -231,6 +232,10 @@ def _builder(table: Table, columns: dict[str, str]) -> RowBuilder:
             notes=none_if_blank(get(row, "notes")),
         )
         source.connected_on = connection_date(get(row, "connected_on"))
+        for field, read in (("connected_on", source.connected_on), ("birthday", record.birthday)):
+            if (written := get(row, field)) and read is None:
+                column = table.header[index[field][0]]
+                record.unread.append(unreadable_date(column, written))
         for network in ("linkedin", "xing", "x", "mastodon", "website"):
             value = get(row, network)
             if value:

@@ -8,7 +8,7 @@ from planner.importers.decode import Decoded
 from planner.importers.detect import is_linkedin_header
 from planner.importers.records import ContactRecord, Limits, ParsedFile, SourceRecord
 from planner.importers.tabular import Row, Table, cell, index_of
-from planner.importers.values import connection_date
+from planner.importers.values import connection_date, unreadable_date
 
 FORMAT = "linkedin_connections_csv"
 
@@ -40,8 +40,9 @@ def _builder(table: Table) -> RowBuilder:
         accounts: list[Account] = []
         if profile:
             accounts.append(parse_account(profile, "linkedin") or Account("linkedin", url=profile))
-        source.connected_on = connection_date(cell(row, connected))
-        return ContactRecord(
+        written = cell(row, connected)
+        source.connected_on = connection_date(written)
+        record = ContactRecord(
             row=row.line,
             source=source,
             first_name=cell(row, first) or None,  # cells come trimmed
@@ -51,5 +52,8 @@ def _builder(table: Table) -> RowBuilder:
             emails=[e for e in [cell(row, email)] if e],
             accounts=accounts,
         )
+        if written and source.connected_on is None:
+            record.unread.append(unreadable_date("Connected On", written))
+        return record
 
     return build

@@ -61,6 +61,8 @@ class ContactRecord:
     mutual: bool = False
     lat: float | None = None  # only when the source states coordinates (vCard GEO)
     lon: float | None = None
+    # Values the source has that could not be read: each becomes a notice, never dropped
+    unread: list[Any] = field(default_factory=list)
 
     def person_name(self) -> str | None:
         """Given (+ middle) and family name as the source has them."""

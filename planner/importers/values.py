@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from flask_babel import lazy_gettext as _
 
@@ -102,6 +103,11 @@ def connection_date(text: str | None) -> date | None:
         return date(year, month, day) if month else None
     except ValueError:
         return None
+
+
+def unreadable_date(column: str, value: str) -> Any:
+    """The notice for a date that cannot be read (the value is kept in it, never dropped)."""
+    return _("column %(column)s: '%(value)s' is not a date we can read", column=column, value=value)
 
 
 def birthday(text: str | None, *, omit_year: bool = False) -> str | None:

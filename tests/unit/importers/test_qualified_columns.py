@@ -127,3 +127,19 @@ def test_linkedin_connected_on_in_older_and_resaved_forms_is_kept() -> None:
         date(2026, 1, 5),
         date(2021, 9, 7),
     ]
+
+
+def test_a_date_that_cannot_be_read_is_reported_not_dropped() -> None:
+    data = (
+        b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        b"Anna,Berg,https://www.linkedin.com/in/annaberg,,Elbwerk,CEO,sometime in 2019\n"
+    )
+    (parsed,) = parse_file("Connections.csv", data)
+    (note,) = [p for p in parsed.problems if not p.skipped]
+    assert note.row == 2 and "Connected On" in note.message and "sometime in 2019" in note.message
+    assert parsed.status == "imported" and parsed.contacts == 1
+    generic = b"Name;Geburtstag;Kontakt seit\nLotte Nord;im Mai;irgendwann\n"
+    (listing,) = parse_file("liste.csv", generic)
+    notes = [str(p.message) for p in listing.problems if not p.skipped]
+    assert any("Kontakt seit" in n and "irgendwann" in n for n in notes), notes
+    assert any("Geburtstag" in n and "im Mai" in n for n in notes), notes
