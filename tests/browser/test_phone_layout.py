@@ -2,13 +2,15 @@
 
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
+T = TypeVar("T")
 PHONE = {"width": 390, "height": 844}
 # Downloads and feeds are files, not pages; sign-out would end the crawl.
 _NOT_PAGES = re.compile(r"(\.ics|\.json|/export|/feed/|/logout|/static/)")
@@ -48,28 +50,33 @@ def _links(page: Any, live_server: str) -> list[str]:
     return found
 
 
-def _crawl(page: Any, live_server: str) -> dict[str, int]:
-    """Visit every page reachable from the overview (one per path and query); return the
-    pages wider than the viewport with their excess in pixels."""
-    seen: set[str] = set()
-    shapes: set[str] = set()  # one page per template: ids and page numbers left out
-    queue = [f"{live_server}/dashboard"]
-    wide: dict[str, int] = {}
-    while queue and len(seen) < _MAX_PAGES:
+def crawl(
+    page: Any,
+    live_server: str,
+    judge: Callable[[Any], T | None],
+    *,
+    start: Sequence[str] = ("/dashboard",),
+    most: int = _MAX_PAGES,
+) -> dict[str, T]:
+    """Visit the pages reachable from ``start``, one per template (ids and page numbers left
+    out), and judge each: path -> what ``judge`` found wrong there (None: nothing)."""
+    shapes: set[str] = set()
+    queue = [f"{live_server}{path}" for path in start]
+    found: dict[str, T] = {}
+    while queue and len(shapes) < most:
         url = queue.pop(0)
         shape = re.sub(r"page=\d+", "page=N", _ID.sub("ID", url))
-        if url in seen or shape in shapes:
+        if shape in shapes:
             continue
-        seen.add(url)
         shapes.add(shape)
         response = page.goto(url)
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
-        if excess := _too_wide(page):
-            wide[url.removeprefix(live_server)] = excess
-        queue.extend(u for u in _links(page, live_server) if u not in seen)
-    assert len(seen) > 15, f"the crawl reached only {sorted(seen)}"
-    return wide
+        if (wrong := judge(page)) is not None:
+            found[url.removeprefix(live_server)] = wrong
+        queue.extend(_links(page, live_server))
+    assert len(shapes) > 15, f"the crawl reached only {sorted(shapes)}"
+    return found
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
@@ -79,7 +86,7 @@ def test_every_page_fits_a_phone(live_server: str, browser: Any, locale: str) ->
     page.set_default_timeout(15_000)
     try:
         _register_with_demo_data(page, live_server)
-        wide = _crawl(page, live_server)
+        wide = crawl(page, live_server, lambda p: _too_wide(p) or None)
     finally:
         context.close()
     assert not wide, f"pages wider than {PHONE['width']} px (excess in px): {wide}"
