@@ -1,6 +1,6 @@
 """Accounts: create, authenticate, change password, delete with all data."""
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from planner.auth.passwords import (
@@ -96,6 +96,3 @@ def delete_user(session: Session, *, user: User) -> None:
     session.execute(delete(User).where(col(User.id) == user.id))
     session.flush()
 
-
-def count_users(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(User)).one()

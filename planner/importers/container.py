@@ -16,7 +16,6 @@ Decisions:
 from __future__ import annotations
 
 import io
-import posixpath
 import zipfile
 from dataclasses import dataclass
 
@@ -33,10 +32,6 @@ class ArchiveRejected(ValueError):
 class Member:
     name: str  # path inside the archive
     data: bytes
-
-    @property
-    def basename(self) -> str:
-        return posixpath.basename(self.name)
 
 
 def is_zip(data: bytes) -> bool:

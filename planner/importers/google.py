@@ -14,7 +14,6 @@ from planner.importers.tabular import Row, Table, cell, header_key, index_of
 from planner.importers.values import birthday, country_code, none_if_blank, unique
 
 FORMAT = "google_contacts_csv"
-MULTI = " ::: "
 
 
 def _multi(value: str) -> list[str]:
