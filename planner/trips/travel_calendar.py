@@ -205,7 +205,7 @@ def legs_from_calendar(
     place_of: Callable[[str], Place | None],
     home: tuple[float, float] | None,
     min_distance_km: float = 50.0,
-    max_bytes: int = 5_000_000,
+    max_bytes: int = 5 * 1024 * 1024,  # the app passes CALENDAR_MAX_BYTES
 ) -> tuple[list[ProposedLeg], list[LazyString]]:
     """Legs sorted by arrival, plus per-event notices (lazy translations naming the event
     SUMMARY and why it was skipped)."""

@@ -362,7 +362,6 @@ def restore(contact_id: str) -> ResponseReturnValue:
     return redirect(url_for(".around", _anchor="dismissed"))
 
 
-MAX_CALENDAR_BYTES = 5_000_000
 LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
@@ -376,14 +375,15 @@ def import_calendar() -> ResponseReturnValue:
         status = 400 if request.method == "POST" else 200
         return render_template("trips/import_calendar.html", form=form), status
     upload = form.file.data
-    data = upload.read(MAX_CALENDAR_BYTES + 1)
+    limit = int(current_app.config["CALENDAR_MAX_BYTES"])  # one limit for every calendar
+    data = upload.read(limit + 1)
     home = service.home_place(current_user)
     try:
         legs, notices = legs_from_calendar(
             data,
             place_of=place_text,
             home=home[:2] if home else None,
-            max_bytes=MAX_CALENDAR_BYTES,
+            max_bytes=limit,
         )
     except TravelCalendarError as error:
         form.file.errors.append(
