@@ -82,6 +82,13 @@ def _close_session(_exc: BaseException | None) -> None:
         db.close()
 
 
+def table_of(model: Any) -> Table:
+    """A table model's Core table, typed (SQLModel does not declare ``__table__``): for bulk
+    work through SQLAlchemy Core instead of the ORM."""
+    table: Table = model.__table__
+    return table
+
+
 def get_owned(db: Session, model: type[T], key: uuid.UUID | str, *, owner: Any) -> T:
     """The row of ``model`` with this id if ``owner`` owns it, else 404 (never 403: no leak)."""
     try:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, Table, select
 from sqlmodel import Session
 
-from planner.db import in_chunks
+from planner.db import in_chunks, table_of
 from planner.models import ContactSource, MeetingAttendee
 
 
@@ -28,14 +28,9 @@ class Hold(StrEnum):
     MEETING = "meeting"  # invited to a meeting
 
 
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
-SOURCE = _table(ContactSource)
+SOURCE = table_of(ContactSource)
 # Tables whose rows hold the contact they point at, with the column that points.
-_HOLDING: tuple[tuple[Hold, Table], ...] = ((Hold.MEETING, _table(MeetingAttendee)),)
+_HOLDING: tuple[tuple[Hold, Table], ...] = ((Hold.MEETING, table_of(MeetingAttendee)),)
 
 
 def contact_holds(

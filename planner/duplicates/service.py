@@ -7,12 +7,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, col
 
 from planner.contacts.service import ContactInput, Page, contact_rows, contacts_changed
+from planner.db import table_of
 from planner.duplicates.evidence import Crowd, Person, crowds_among, search
 from planner.identifiers import Account, account_key_tuple
 from planner.imports.plan import merge_inputs
@@ -33,22 +34,16 @@ from planner.models import (
 )
 from planner.models.types import utcnow
 
-
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
 CONTACT, EMAIL, PHONE, ACCOUNT, SUGGESTION = map(
-    _table, (Contact, ContactEmail, ContactPhone, ContactAccount, MergeSuggestion)
+    table_of, (Contact, ContactEmail, ContactPhone, ContactAccount, MergeSuggestion)
 )
 # What a snapshot holds beside the contact row, in the order the rows are put back.
 _SNAPSHOT_CHILDREN = {
-    "emails": _table(ContactEmail),
-    "phones": _table(ContactPhone),
-    "accounts": _table(ContactAccount),
-    "topics": _table(ContactTopic),
-    "sources": _table(ContactSource),
+    "emails": table_of(ContactEmail),
+    "phones": table_of(ContactPhone),
+    "accounts": table_of(ContactAccount),
+    "topics": table_of(ContactTopic),
+    "sources": table_of(ContactSource),
 }
 _STAGES = [stage.value for stage in Stage]
 
@@ -393,7 +388,7 @@ def accept(session: Session, *, owner: User, suggestion: MergeSuggestion) -> uui
     # the merged contact as written: what the user changes after it, revert keeps
     suggestion.before["after"] = to_json(merged)
     replace_contacts(session, [(kept, contact_rows(owner.id, kept, merged))])
-    sources = _table(ContactSource)
+    sources = table_of(ContactSource)
     session.execute(update(sources).where(sources.c.contact_id == removed).values(contact_id=kept))
     # meetings with the removed contact are the merged contact's now (revert gives them back)
     move_attendance(session, owner=owner, removed=removed, kept=kept)
@@ -430,7 +425,7 @@ def revert(session: Session, *, owner: User, suggestion: MergeSuggestion) -> Non
     kept = ids[0] if ids else None
     edited = load_inputs(session, [kept]) if merged_then and kept in existing else {}
     source_ids = [row["id"] for s in snapshots for row in s["sources"]]
-    sources = _table(ContactSource)
+    sources = table_of(ContactSource)
     session.execute(delete(sources).where(sources.c.id.in_(source_ids)))
     for snapshot, contact_id in zip(snapshots, ids, strict=True):
         # the derived topics (contact_interest rows, bits) are not in the snapshot: stale

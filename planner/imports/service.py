@@ -22,7 +22,7 @@ from planner.contacts.service import (
     contact_rows,
     contacts_changed,
 )
-from planner.db import IN_CHUNK, in_chunks
+from planner.db import IN_CHUNK, in_chunks, table_of
 from planner.i18n import Stored, to_stored
 from planner.identifiers import Account, account_key_tuple
 from planner.importers import link_x_archive, parse_file
@@ -61,14 +61,9 @@ _WRITE_CHUNK = 5_000  # new contacts built before they are written
 _CHILDREN = (ContactEmail, ContactPhone, ContactAccount, ContactTopic)
 
 
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
 # Bulk work goes through the tables (SQLAlchemy Core), not the ORM.
 CONTACT, EMAIL, PHONE, ACCOUNT, TOPIC, SOURCE, CHANGE = map(
-    _table,
+    table_of,
     (
         Contact,
         ContactEmail,
@@ -462,16 +457,16 @@ def claim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:
     """Move a previewed batch to running, once: a second click (or tab, or task delivery)
     that arrives meanwhile finds it no longer in preview and writes nothing."""
     claimed = session.execute(
-        update(_table(ImportBatch))
+        update(table_of(ImportBatch))
         .where(
-            _table(ImportBatch).c.id == batch.id,
-            _table(ImportBatch).c.owner_id == owner.id,
-            _table(ImportBatch).c.status == ImportStatus.PREVIEW.value,
+            table_of(ImportBatch).c.id == batch.id,
+            table_of(ImportBatch).c.owner_id == owner.id,
+            table_of(ImportBatch).c.status == ImportStatus.PREVIEW.value,
         )
         .values(
             status=ImportStatus.RUNNING.value,
             claimed_at=utcnow(),  # the lease starts: see planner.imports.stored
-            attempt=_table(ImportBatch).c.attempt + 1,
+            attempt=table_of(ImportBatch).c.attempt + 1,
         )
     )
     session.refresh(batch)
@@ -612,7 +607,7 @@ def bulk_insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
         columns = tuple(rows[0])
         pick = itemgetter(*columns)
         values = [pick(r) for r in rows] if len(columns) > 1 else [(pick(r),) for r in rows]
-        insert_rows(session, _table(model), columns, values)
+        insert_rows(session, table_of(model), columns, values)
 
 
 def insert_contacts(session: Session, rows: Sequence[ContactRows], now: datetime) -> None:
@@ -646,7 +641,7 @@ def replace_contacts(session: Session, updates: Sequence[tuple[uuid.UUID, Contac
     ids = [contact_id for contact_id, _rows in updates]
     for chunk in in_chunks(ids):
         for model in _CHILDREN:
-            session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
+            session.execute(delete(table_of(model)).where(table_of(model).c.contact_id.in_(chunk)))
     _insert_children(session, [r for _id, r in updates])
 
 
@@ -656,7 +651,7 @@ def delete_contacts(session: Session, ids: Sequence[uuid.UUID]) -> None:
             session, owner_ids=select(CONTACT.c.owner_id).where(CONTACT.c.id.in_(chunk))
         )
         for model in (*_CHILDREN, ContactSource):
-            session.execute(delete(_table(model)).where(_table(model).c.contact_id.in_(chunk)))
+            session.execute(delete(table_of(model)).where(table_of(model).c.contact_id.in_(chunk)))
         session.execute(delete(CONTACT).where(CONTACT.c.id.in_(chunk)))
 
 

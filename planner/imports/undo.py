@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from planner.contacts.holds import Hold, contact_holds
 from planner.contacts.service import ContactInput, contact_rows, contacts_changed
-from planner.db import in_chunks
+from planner.db import in_chunks, table_of
 from planner.identifiers import (
     Account,
     account_key_tuple,
@@ -54,13 +54,7 @@ from planner.models import (
 )
 from planner.models.types import utcnow
 
-
-def _table(model: Any) -> Table:
-    table: Table = model.__table__
-    return table
-
-
-CONTACT, SOURCE, CHANGE, BATCH = map(_table, (Contact, ContactSource, ImportChange, ImportBatch))
+CONTACT, SOURCE, CHANGE, BATCH = map(table_of, (Contact, ContactSource, ImportChange, ImportBatch))
 
 EDITED = "edited"  # a reason beside the holds: the user changed the contact since
 IMPORTS = "imports"  # other imports brought the same values
