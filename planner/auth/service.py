@@ -95,4 +95,3 @@ def delete_user(session: Session, *, user: User) -> None:
     session.execute(delete(UserSession).where(col(UserSession.user_id) == user.id))
     session.execute(delete(User).where(col(User.id) == user.id))
     session.flush()
-
