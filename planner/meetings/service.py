@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -102,12 +102,26 @@ def default_timezone(owner: User, leg: TripLeg | None) -> str:
     if leg is not None:
         return leg.timezone
     if owner.home_city:
-        from planner.places.service import city_of
+        from planner.places.service import gazetteer_path, gazetteer_ready
 
-        place = city_of(owner.home_city)
-        if place is not None and place.timezone and is_zone(place.timezone):
-            return place.timezone
+        # every signed-in request asks (the reader's clock): parse a home city once per
+        # process, and never build the gazetteer inside a request
+        if gazetteer_ready():
+            zone = _home_zone(str(gazetteer_path()), owner.home_city)
+            if zone is not None:
+                return zone
     return DEFAULT_TIMEZONE
+
+
+@lru_cache(maxsize=4096)
+def _home_zone(gazetteer_file: str, home_city: str) -> str | None:
+    """The zone of the city ``home_city`` names in that gazetteer (None: no city or zone)."""
+    from planner.places.service import city_of
+
+    place = city_of(home_city)
+    if place is not None and place.timezone and is_zone(place.timezone):
+        return place.timezone
+    return None
 
 
 def _times(data: MeetingInput, tz_name: str) -> tuple[datetime | None, datetime | None]:
