@@ -6,38 +6,14 @@ Exit codes: 0 success, 1 user error (message on stderr), 2 usage error (click's)
 import json
 import secrets
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 
 from planner import create_app, db
-
-
-def emit(document: Any, as_json: bool, human: str | None = None) -> None:
-    """One JSON document on stdout with --json; otherwise a human line on stdout."""
-    if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=None))
-    elif human is not None:
-        click.echo(human)
-
-
-def fail(message: str) -> NoReturn:
-    raise click.ClickException(message)
-
-
-def json_option(f: Any) -> Any:
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(f)
-
-
-def find_user_or_fail(email: str) -> Any:
-    from planner.auth.service import find_user
-
-    user = find_user(db.session(), email)
-    if user is None:
-        fail(f"no user with the e-mail address {email!r}")
-    return user
+from planner.cli_options import emit, fail, find_user_or_fail, json_option
 
 
 @click.group(

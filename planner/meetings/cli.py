@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from planner import db
-from planner.cli import emit, fail, find_user_or_fail, json_option
+from planner.cli_options import emit, fail, find_user_or_fail, json_option
 from planner.db import get_owned
 
 meetings_group = AppGroup("meetings", help="Coffee meetings: create, change, cancel.")

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
 from planner import db
-from planner.cli import emit, fail, find_user_or_fail, json_option
+from planner.cli_options import emit, fail, find_user_or_fail, json_option
 from planner.db import get_owned
 from planner.matching import Weights, explain
 

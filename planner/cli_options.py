@@ -1,0 +1,43 @@
+"""What every `planner` command shares: one JSON document or a human line, user errors,
+the --json flag and the --user look-up. Feature commands (``planner/<feature>/cli.py``)
+import these from here, never from ``planner.cli``, so the top-level command can import
+the features without an import circle.
+
+Exit codes: 0 success, 1 user error (message on stderr), 2 usage error (click's).
+"""
+
+import json
+from typing import Any, NoReturn
+
+import click
+
+from planner import db
+
+
+def emit(document: Any, as_json: bool, human: str | None = None) -> None:
+    """One JSON document on stdout with --json; otherwise a human line on stdout."""
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=None))
+    elif human is not None:
+        click.echo(human)
+
+
+def fail(message: str) -> NoReturn:
+    raise click.ClickException(message)
+
+
+def json_option(f: Any) -> Any:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(f)
+
+
+def user_option(f: Any) -> Any:
+    return click.option("--user", "email", required=True, help="The account's e-mail address.")(f)
+
+
+def find_user_or_fail(email: str) -> Any:
+    from planner.auth.service import find_user
+
+    user = find_user(db.session(), email)
+    if user is None:
+        fail(f"no user with the e-mail address {email!r}")
+    return user
