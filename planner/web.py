@@ -41,6 +41,10 @@ def content_security_policy(tile_url: str | None = None) -> str:
 
 CONTENT_SECURITY_POLICY = content_security_policy()
 
+# A submitted form with errors is shown again with this status, in every feature: the
+# request was well-formed, what it said could not be used (RFC 9110 §15.5.21).
+FORM_ERROR_STATUS = 422
+
 
 def page_base_url() -> str:
     """Where the reader reached this app, for addresses shown on a page (the feed address):

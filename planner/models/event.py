@@ -1,0 +1,1 @@
+"""Event feeds (barcamps, conferences, meetups) and their occurrences: issue 20."""
