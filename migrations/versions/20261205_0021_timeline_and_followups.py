@@ -7,8 +7,11 @@ Create Date: 2026-12-05 04:00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import planner.models.types
 
 revision: str = "0021"
 down_revision: str | None = "0020"
@@ -17,8 +20,79 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column(
+        "users", sa.Column("followup_days", sa.Integer(), nullable=False, server_default="7")
+    )
+    op.create_table(
+        "timeline_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("contact_id", sa.Uuid(), nullable=False),
+        sa.Column("at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=True),
+        sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(
+        op.f("ix_timeline_entry_contact_id"), "timeline_entry", ["contact_id"], unique=False
+    )
+    op.create_index(
+        "ix_timeline_entry_contact_at",
+        "timeline_entry",
+        ["owner_id", "contact_id", "at"],
+        unique=False,
+    )
+    op.create_table(
+        "follow_up",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("contact_id", sa.Uuid(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("due", sa.Date(), nullable=False),
+        sa.Column("first_due", sa.Date(), nullable=False),
+        sa.Column("meeting_id", sa.Uuid(), nullable=True),
+        sa.Column("gathering_id", sa.Uuid(), nullable=True),
+        sa.Column("about", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("done_at", planner.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_follow_up_contact_id"), "follow_up", ["contact_id"], unique=False)
+    op.create_index(op.f("ix_follow_up_meeting_id"), "follow_up", ["meeting_id"], unique=False)
+    op.create_index(
+        "ix_follow_up_owner_status_due", "follow_up", ["owner_id", "status", "due"], unique=False
+    )
+    op.create_table(
+        "keep_in_touch",
+        sa.Column("contact_id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("every_weeks", sa.Integer(), nullable=False),
+        sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("contact_id"),
+    )
+    op.create_index(op.f("ix_keep_in_touch_owner_id"), "keep_in_touch", ["owner_id"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index(op.f("ix_keep_in_touch_owner_id"), table_name="keep_in_touch")
+    op.drop_table("keep_in_touch")
+    op.drop_index("ix_follow_up_owner_status_due", table_name="follow_up")
+    op.drop_index(op.f("ix_follow_up_meeting_id"), table_name="follow_up")
+    op.drop_index(op.f("ix_follow_up_contact_id"), table_name="follow_up")
+    op.drop_table("follow_up")
+    op.drop_index("ix_timeline_entry_contact_at", table_name="timeline_entry")
+    op.drop_index(op.f("ix_timeline_entry_contact_id"), table_name="timeline_entry")
+    op.drop_table("timeline_entry")
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("followup_days")

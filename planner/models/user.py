@@ -33,6 +33,8 @@ class User(SQLModel, table=True):
     meeting_weekdays: str = Field(
         default="12345", max_length=7, sa_column_kwargs={"server_default": "12345"}
     )
+    # A follow-up falls due this many days after a meeting or get-together took place.
+    followup_days: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
     meeting_alarm_minutes: int | None = Field(
         default=30, sa_column_kwargs={"server_default": "30"}
     )  # None: invites carry no reminder
