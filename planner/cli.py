@@ -32,39 +32,20 @@ def db_group() -> None:
 def db_upgrade(revision: str, as_json: bool) -> None:
     """Create or migrate the database to the newest schema."""
     from planner import migrate
+    from planner.tasks import refresh_interests_task
+    from planner.trips.interests import owners_with_stale_interests
 
     migrate.upgrade(current_app.config["DATABASE_URL"], revision)
-    queued = _queue_stale_interests()
+    # a migration may leave interests to derive: refreshed in the background, user by user
+    stale = owners_with_stale_interests(db.session())
+    for user_id, locale in stale:
+        refresh_interests_task(str(user_id), locale or "en")
+    queued = len(stale)
     emit(
         {"revision": revision, "status": "ok", "interests_queued": queued},
         as_json,
         f"database at {revision}",
     )
-
-
-def _queue_stale_interests() -> int:
-    """A migration may leave derived columns to be filled (0008: every contact's topics):
-    queue the refresh for each user with stale contacts, so the first trip page after an
-    upgrade does not derive 100k contacts on the spot. Returns how many users were queued."""
-    from sqlalchemy import exists, select
-    from sqlmodel import col
-
-    from planner.models import Contact, User
-    from planner.tasks import refresh_interests_task
-    from planner.trips.interests import stale_condition
-
-    session = db.session()
-    users = session.execute(
-        select(col(User.id), col(User.locale)).where(
-            exists().where(
-                Contact.owner_id == User.id,  # type: ignore[arg-type]
-                stale_condition(None),  # type: ignore[arg-type]
-            )
-        )
-    ).all()
-    for user_id, locale in users:
-        refresh_interests_task(str(user_id), locale or "en")
-    return len(users)
 
 
 @db_group.command("downgrade")

@@ -125,6 +125,15 @@ def stale_condition(vocabulary_changed: datetime | None) -> object:
     return stale
 
 
+def owners_with_stale_interests(session: Session) -> list[tuple[uuid.UUID, str | None]]:
+    """``(user_id, locale)`` of every user with a contact whose interests are stale: a
+    migration may leave them to be derived (0008: every contact's topics), and ``planner db
+    upgrade`` queues their refresh so no trip page derives 100k contacts on the spot."""
+    stale_owner = select(CONTACT.c.owner_id).where(stale_condition(None))  # type: ignore[arg-type]
+    query = select(col(User.id), col(User.locale)).where(col(User.id).in_(stale_owner))
+    return [(user_id, locale) for user_id, locale in session.execute(query)]
+
+
 def interests_of(
     session: Session,
     *,
