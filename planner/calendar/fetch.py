@@ -58,6 +58,7 @@ import ssl
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
@@ -277,8 +278,7 @@ def _connect(addresses: list[str], port: int, timeout: float | None) -> socket.s
             return socket.create_connection((address, port), timeout)
         except OSError as error:
             last = error
-    assert last is not None
-    raise last
+    raise last if last is not None else ConnectionError("no address to connect to")
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -462,7 +462,8 @@ def _request(
     allow_private: bool,
     user_agent: str,
 ) -> Fetched | str:
-    """One GET: the result, or the Location of a redirect."""
+    """One GET: the result, or the Location of a redirect. Send, check the status and
+    headers, read the body; any failure on the way is translated for the user."""
 
     def remaining() -> float:
         left = deadline - time.monotonic()
@@ -471,13 +472,44 @@ def _request(
         return left
 
     addresses = _resolve(target, allow_private, remaining(), timeout)
-    connection: http.client.HTTPConnection
+    connection = _connection(target, addresses, remaining())
+    headers = _headers(
+        target,
+        authorization,
+        etag=etag,
+        last_modified=last_modified,
+        user_agent=user_agent,
+    )
+    try:
+        response, sock = _send(connection, target.target, headers, remaining)
+        early = _check(response, etag=etag, last_modified=last_modified, max_bytes=max_bytes)
+        if early is not None:
+            return early
+        data = _read(response, sock, max_bytes=max_bytes, remaining=remaining)
+        return Fetched(data, _header(response, "ETag"), _header(response, "Last-Modified"), "")
+    except (OSError, http.client.HTTPException) as error:  # FetchError passes unchanged
+        raise _translate(error, where=target.where, timeout=timeout) from None
+    finally:
+        connection.close()
+
+
+def _connection(
+    target: _Target, addresses: list[str], timeout: float
+) -> http.client.HTTPConnection:
+    """A connection to the checked ``addresses`` (not opened yet)."""
     if target.scheme == "https":
-        connection = _PinnedHTTPSConnection(
-            target.host, target.port, addresses, remaining(), _tls_context()
-        )
-    else:
-        connection = _PinnedHTTPConnection(target.host, target.port, addresses, remaining())
+        return _PinnedHTTPSConnection(target.host, target.port, addresses, timeout, _tls_context())
+    return _PinnedHTTPConnection(target.host, target.port, addresses, timeout)
+
+
+def _headers(
+    target: _Target,
+    authorization: str | None,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    user_agent: str,
+) -> dict[str, str]:
     headers = {
         "Host": target.host_header,
         "User-Agent": user_agent,
@@ -491,105 +523,144 @@ def _request(
         headers["If-Modified-Since"] = last_modified
     if authorization:
         headers["Authorization"] = authorization
-    where = target.where
-    try:
-        connection.request("GET", target.target, headers=headers)
-        sock = connection.sock  # kept: getresponse() forgets it when the server will close
-        assert sock is not None
-        sock.settimeout(remaining())
-        response = connection.getresponse()
-        status = response.status
-        if status in _REDIRECT_STATUSES:
-            location = _header(response, "Location")
-            if location is None:
-                raise FetchError(_("server answered %(status)s without a Location", status=status))
-            return location
-        if status == 304:
-            if not (etag or last_modified):
-                raise FetchError(_("server answered 304 to a request that was not conditional"))
-            return Fetched(
-                None,
-                _header(response, "ETag") or etag,
-                _header(response, "Last-Modified") or last_modified,
-                "",
-            )
-        if status != 200:
-            if response.reason:
-                raise FetchError(
-                    _(
-                        "server answered %(status)s %(reason)s",
-                        status=status,
-                        reason=response.reason[:60],
-                    )
+    return headers
+
+
+def _send(
+    connection: http.client.HTTPConnection,
+    request_target: str,
+    headers: dict[str, str],
+    remaining: Callable[[], float],
+) -> tuple[http.client.HTTPResponse, socket.socket]:
+    """Send the GET and wait (at most ``remaining()``) for the status line and headers.
+    The socket is returned beside the response: ``getresponse()`` forgets it when the
+    server will close, and reading the body sets its timeout block by block."""
+    connection.request("GET", request_target, headers=headers)
+    sock = connection.sock
+    if sock is None:  # request() opens the connection; closed under us otherwise
+        raise ConnectionError("connection closed before the answer")
+    sock.settimeout(remaining())
+    return connection.getresponse(), sock
+
+
+def _check(
+    response: http.client.HTTPResponse,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    max_bytes: int,
+) -> Fetched | str | None:
+    """Judge status and headers before any of the body is read: the Location of a
+    redirect, the result of a 304, ``FetchError`` for an answer that cannot be a calendar
+    we read, or None to go on reading."""
+    status = response.status
+    if status in _REDIRECT_STATUSES:
+        location = _header(response, "Location")
+        if location is None:
+            raise FetchError(_("server answered %(status)s without a Location", status=status))
+        return location
+    if status == 304:
+        if not (etag or last_modified):
+            raise FetchError(_("server answered 304 to a request that was not conditional"))
+        return Fetched(
+            None,
+            _header(response, "ETag") or etag,
+            _header(response, "Last-Modified") or last_modified,
+            "",
+        )
+    if status != 200:
+        if response.reason:
+            raise FetchError(
+                _(
+                    "server answered %(status)s %(reason)s",
+                    status=status,
+                    reason=response.reason[:60],
                 )
-            raise FetchError(_("server answered %(status)s", status=status))
-        content_type = response.headers.get_content_type()
-        if content_type in _NOT_CALENDAR_TYPES:
-            raise FetchError(_("not a calendar (%(type)s)", type=content_type))
-        encoding = (_header(response, "Content-Encoding") or "identity").lower()
-        if encoding not in ("identity", "gzip", "x-gzip"):
-            raise FetchError(_("unsupported content encoding %(encoding)s", encoding=encoding))
-        length = _header(response, "Content-Length")
-        if length is not None and length.isdigit() and int(length) > max_bytes:
+            )
+        raise FetchError(_("server answered %(status)s", status=status))
+    content_type = response.headers.get_content_type()
+    if content_type in _NOT_CALENDAR_TYPES:
+        raise FetchError(_("not a calendar (%(type)s)", type=content_type))
+    encoding = _encoding(response)
+    if encoding not in ("identity", "gzip", "x-gzip"):
+        raise FetchError(_("unsupported content encoding %(encoding)s", encoding=encoding))
+    length = _header(response, "Content-Length")
+    if length is not None and length.isdigit() and int(length) > max_bytes:
+        raise _too_large(max_bytes)
+    return None
+
+
+def _encoding(response: http.client.HTTPResponse) -> str:
+    return (_header(response, "Content-Encoding") or "identity").lower()
+
+
+def _read(
+    response: http.client.HTTPResponse,
+    sock: socket.socket,
+    *,
+    max_bytes: int,
+    remaining: Callable[[], float],
+) -> bytes:
+    """The body of a checked 200 answer: at most ``max_bytes`` off the network and after
+    gunzipping, every block waited for at most ``remaining()``; it must be a calendar."""
+    body = _Body(gzip=_encoding(response) != "identity", limit=max_bytes)
+    received = 0
+    while True:
+        sock.settimeout(remaining())
+        block = response.read1(_CHUNK)
+        if not block:
+            break
+        received += len(block)
+        if received > max_bytes:
             raise _too_large(max_bytes)
-        body = _Body(gzip=encoding != "identity", limit=max_bytes)
-        received = 0
-        while True:
-            sock.settimeout(remaining())
-            block = response.read1(_CHUNK)
-            if not block:
-                break
-            received += len(block)
-            if received > max_bytes:
-                raise _too_large(max_bytes)
-            body.feed(block)
-        data = body.finish()
-        if not data.strip():
-            raise FetchError(_("not a calendar (the answer is empty)"))
-        if not _looks_like_calendar(data):
-            raise FetchError(_("not a calendar (%(type)s, no BEGIN:VCALENDAR)", type=content_type))
-        return Fetched(data, _header(response, "ETag"), _header(response, "Last-Modified"), "")
-    except FetchError:
-        raise
-    except TimeoutError:
-        raise _timed_out(timeout) from None
-    except ssl.SSLCertVerificationError as error:
-        raise FetchError(
+        body.feed(block)
+    data = body.finish()
+    if not data.strip():
+        raise FetchError(_("not a calendar (the answer is empty)"))
+    if not _looks_like_calendar(data):
+        content_type = response.headers.get_content_type()
+        raise FetchError(_("not a calendar (%(type)s, no BEGIN:VCALENDAR)", type=content_type))
+    return data
+
+
+def _translate(
+    error: OSError | http.client.HTTPException, *, where: str, timeout: float
+) -> FetchError:
+    """A network, TLS or HTTP failure as a message for the user, naming host and port only."""
+    if isinstance(error, TimeoutError):
+        return _timed_out(timeout)
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return FetchError(
             _(
                 "TLS certificate of %(where)s not accepted (%(reason)s)",
                 where=where,
                 reason=error.verify_message,
             )
-        ) from None
-    except ssl.SSLError as error:
-        raise FetchError(
+        )
+    if isinstance(error, ssl.SSLError):
+        return FetchError(
             _(
                 "TLS with %(where)s failed (%(reason)s)",
                 where=where,
                 reason=str(error.reason or error),
             )
-        ) from None
-    except ConnectionRefusedError:
-        raise FetchError(
-            _("could not connect to %(where)s (connection refused)", where=where)
-        ) from None
-    except http.client.IncompleteRead:
-        raise FetchError(_("the answer from %(where)s was cut off", where=where)) from None
-    except http.client.HTTPException as error:
-        raise FetchError(
+        )
+    if isinstance(error, ConnectionRefusedError):
+        return FetchError(_("could not connect to %(where)s (connection refused)", where=where))
+    if isinstance(error, http.client.IncompleteRead):
+        return FetchError(_("the answer from %(where)s was cut off", where=where))
+    if isinstance(error, http.client.HTTPException):
+        return FetchError(
             _(
                 "invalid HTTP answer from %(where)s (%(error)s)",
                 where=where,
                 error=type(error).__name__,
             )
-        ) from None
-    except OSError as error:
-        raise FetchError(
-            _(
-                "network error with %(where)s (%(error)s)",
-                where=where,
-                error=str(error.strerror or error),
-            )
-        ) from None
-    finally:
-        connection.close()
+        )
+    return FetchError(
+        _(
+            "network error with %(where)s (%(error)s)",
+            where=where,
+            error=str(error.strerror or error),
+        )
+    )

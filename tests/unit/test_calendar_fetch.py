@@ -419,6 +419,26 @@ def test_connection_refused_names_host_and_port() -> None:
         get(f"http://127.0.0.1:{port}/cal.ics")
 
 
+def test_a_connection_without_a_socket_is_a_network_error_even_under_python_o(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once an ``assert`` (gone under ``python -O``, leaving a None socket to fail later)."""
+
+    class Unopened(fetch_module._PinnedHTTPConnection):
+        def request(self, *args: Any, **kwargs: Any) -> None:
+            pass  # never connects: no socket
+
+    monkeypatch.setattr(
+        fetch_module,
+        "_connection",
+        lambda target, addresses, timeout: Unopened(target.host, target.port, addresses, 1),
+    )
+    with pytest.raises(
+        FetchError, match=r"network error with 127\.0\.0\.1:\d+ \(connection closed"
+    ):
+        get(server.url("/cal.ics"))
+
+
 def test_unknown_host() -> None:
     with pytest.raises(FetchError, match=r"host name nowhere\.invalid not found"):
         get("https://nowhere.invalid/cal.ics")
