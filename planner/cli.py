@@ -138,6 +138,7 @@ def _feature_commands() -> None:
     from planner.imports.cli import import_group
     from planner.meetings.cli import calendar_group, meetings_group
     from planner.places.cli import geo_group, geocode
+    from planner.relationships.cli import contacts_keep_in_touch, contacts_timeline, followups_group
     from planner.trips.cli import trips_group
 
     main.add_command(users_group)
@@ -149,6 +150,9 @@ def _feature_commands() -> None:
     main.add_command(trips_group)
     main.add_command(meetings_group)
     main.add_command(calendar_group)
+    main.add_command(followups_group)
+    contacts_group.add_command(contacts_timeline)
+    contacts_group.add_command(contacts_keep_in_touch)
 
 
 _feature_commands()

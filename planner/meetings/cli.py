@@ -207,6 +207,31 @@ def meetings_cancel(meeting_id: str, email: str, as_json: bool) -> None:
     _done(session, meeting, as_json, "cancelled")
 
 
+@meetings_group.command("done")
+@click.argument("meeting_id")
+@click.option("--user", "email", required=True, help="The account's e-mail address.")
+@json_option
+def meetings_done(meeting_id: str, email: str, as_json: bool) -> None:
+    """The meeting took place (refused before it began): its contacts become "met" with that
+    day as last met, and a follow-up falls due a week later (the user's default)."""
+    from planner.meetings import service
+    from planner.relationships.service import open_followups
+
+    user, session, meeting = _meeting_or_fail(meeting_id, email)
+    with _failing_in_language_of(user):
+        service.mark_done(session, meeting=meeting)
+    session.commit()
+    contacts = service.attendee_contacts(session, meeting=meeting)
+    document = meeting_json(meeting, contacts)
+    document["followups"] = [
+        item.to_json()
+        for item in open_followups(session, owner=user)
+        if item.follow_up.meeting_id == meeting.id
+    ]
+    click.echo(f"meeting {meeting.id} done", err=True)
+    emit(document, as_json, str(meeting.id))
+
+
 @calendar_group.command("export")
 @click.argument("meeting_id")
 @click.option("--user", "email", required=True, help="The account's e-mail address.")

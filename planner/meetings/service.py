@@ -315,7 +315,9 @@ def mark_done(session: Session, *, meeting: Meeting) -> None:
     meeting.status = MeetingStatus.DONE.value
     _touch(meeting, significant=False)
     session.add(meeting)
+    moved = []
     for contact in attendee_contacts(session, meeting=meeting):
+        moved.append((contact, contact.stage))
         if contact.stage in (Stage.ONLINE.value, Stage.CONTACTED.value):
             contact.stage = Stage.MET.value
         if contact.last_met is None or contact.last_met < met_on:
@@ -323,6 +325,21 @@ def mark_done(session: Session, *, meeting: Meeting) -> None:
         contact.updated_at = utcnow()
         session.add(contact)
     session.flush()
+    # the timeline remembers the stage change; a follow-up falls due a week later
+    from planner.relationships.service import after_meeting
+
+    owner = session.get(User, meeting.owner_id)
+    if owner is not None and moved:
+        names = ", ".join(contact.display_name for contact, _stage in moved)
+        after_meeting(
+            session,
+            owner=owner,
+            meeting_id=meeting.id,
+            met_on=met_on,
+            at=meeting.starts_at,
+            contacts=moved,
+            about=meeting.title or _("Coffee: %(names)s", names=names),
+        )
 
 
 def cancel(session: Session, *, meeting: Meeting) -> None:
