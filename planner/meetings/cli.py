@@ -239,9 +239,15 @@ def meetings_done(meeting_id: str, email: str, as_json: bool) -> None:
 def calendar_export(meeting_id: str, email: str, cancel: bool) -> None:
     """Write the meeting's invite (.ics, METHOD:REQUEST) to stdout; with --cancel the
     cancellation (METHOD:CANCEL), which needs the meeting cancelled first."""
+    from planner.gatherings.cli import export_gathering
     from planner.meetings import invites
     from planner.models import MeetingStatus
 
+    gathering_file = export_gathering(meeting_id, email, cancel)  # a get-together's id?
+    if gathering_file is not None:
+        sys.stdout.buffer.write(gathering_file)
+        sys.stdout.buffer.flush()
+        return
     user, session, meeting = _meeting_or_fail(meeting_id, email)
     if not cancel and meeting.status == MeetingStatus.CANCELLED.value:
         fail(f"meeting {meeting_id} is cancelled: export it with --cancel")

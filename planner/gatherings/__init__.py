@@ -1,0 +1,1 @@
+"""Regional get-togethers: issue 21."""

@@ -1,0 +1,86 @@
+"""What a fixed get-together's invitees receive: the final invite (iTIP REQUEST) or the
+cancellation (CANCEL), built with ``planner.calendar.ics``.
+
+Decisions:
+- One ATTENDEE per invitee with an e-mail address who did not answer "no" to the chosen
+  date and whose link was not revoked; who answered yes is ACCEPTED, if need be TENTATIVE,
+  no answer NEEDS-ACTION. A CANCEL goes to the same people (those the REQUEST went to).
+- The UID is the get-together's own, stable for its life; SEQUENCE is the stored one (raised
+  by every later change, see ``service``).
+"""
+
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
+from planner.gatherings import service
+from planner.gatherings.suggest import matrix
+from planner.meetings.invites import first_emails, organiser
+from planner.models import User
+from planner.models.gathering import AnswerValue, Gathering, GatheringStatus
+from planner.models.types import utcnow
+
+PARTSTAT = {AnswerValue.YES.value: "ACCEPTED", AnswerValue.MAYBE.value: "TENTATIVE"}
+
+
+def build_invite(session: Session, *, owner: User, gathering: Gathering) -> MeetingInvite:
+    option = service.chosen_option(session, gathering=gathering)
+    if option is None:
+        raise service.GatheringError(_("Fix the date first: an invite needs one."))
+    table = matrix(session, gathering=gathering)
+    going = [
+        row
+        for row in table.rows
+        if not row.invitee.revoked and row.answers.get(option.id) != AnswerValue.NO.value
+    ]
+    emails = first_emails(session, (row.contact.id for row in going))
+    people = tuple(
+        Person(
+            name=row.contact.display_name,
+            email=emails[row.contact.id],
+            language=row.invitee.language,
+            partstat=PARTSTAT.get(row.answers.get(option.id, ""), "NEEDS-ACTION"),
+        )
+        for row in going
+        if row.contact.id in emails
+    )
+    geo = (
+        (gathering.venue_lat, gathering.venue_lon)
+        if gathering.venue_lat is not None and gathering.venue_lon is not None
+        else None
+    )
+    return MeetingInvite(
+        uid=gathering.uid,
+        sequence=gathering.sequence,
+        summary=gathering.title,
+        starts_at=option.starts_at,
+        ends_at=option.ends_at,
+        timezone=gathering.timezone,
+        organizer=organiser(owner),
+        attendees=people,
+        location=gathering.venue,
+        geo=geo,
+        description=gathering.message,
+        status="CANCELLED" if gathering.status == GatheringStatus.CANCELLED.value else "CONFIRMED",
+        created=gathering.created_at,
+        last_modified=gathering.updated_at,
+    )
+
+
+def invite_file(
+    session: Session, *, owner: User, gathering: Gathering, cancel: bool = False
+) -> bytes:
+    """REQUEST for a fixed get-together; CANCEL (``cancel``) once it is cancelled."""
+    cancelled = gathering.status == GatheringStatus.CANCELLED.value
+    if cancel and not cancelled:
+        raise service.GatheringError(
+            _("Cancel the get-together first; then send the cancellation.")
+        )
+    if not cancel and cancelled:
+        raise service.GatheringError(_("This get-together is cancelled: export the cancellation."))
+    with force_locale(str(get_locale() or owner.locale or "en")):
+        invite = build_invite(session, owner=owner, gathering=gathering)
+    if cancelled:
+        return cancel_ics(invite, dtstamp=utcnow())
+    return invite_ics(invite, dtstamp=utcnow())
