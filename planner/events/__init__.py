@@ -1,0 +1,1 @@
+"""Event feeds: barcamps, conferences and meetups read from iCalendar feeds (issue 20)."""
