@@ -33,7 +33,7 @@ from planner.models import (
     User,
 )
 from planner.models.types import utcnow
-from planner.trips.service import to_utc
+from planner.trips.place_time import exists_at, to_utc
 
 MAX_ATTENDEES = 20
 DEFAULT_TIMEZONE = "Europe/Berlin"  # most users are in Germany; a home city overrides it
@@ -85,8 +85,7 @@ def _zones() -> set[str]:
 def local_instant(local: datetime, tz: ZoneInfo) -> datetime:
     """A wall-clock time at the place as a UTC instant; a time that does not exist (the
     spring gap) is refused rather than silently moved."""
-    instant = to_utc(local, tz)
-    if local.tzinfo is None and instant.astimezone(tz).replace(tzinfo=None) != local:
+    if not exists_at(local, tz):
         raise MeetingError(
             _(
                 "%(time)s does not exist in %(zone)s (the clocks go forward).",
@@ -94,7 +93,7 @@ def local_instant(local: datetime, tz: ZoneInfo) -> datetime:
                 zone=tz.key,
             )
         )
-    return instant
+    return to_utc(local, tz)
 
 
 def default_timezone(owner: User, leg: TripLeg | None) -> str:

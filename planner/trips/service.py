@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from heapq import nlargest
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import String, and_, case, cast, func, or_, select, true, type_coerce
 from sqlalchemy.orm import selectinload
@@ -32,6 +31,7 @@ from planner.matching import (
     topic_rarity,
     total_points,
 )
+from planner.meetings.service import MeetingInput, create_meeting
 from planner.models import (
     Contact,
     Decision,
@@ -57,6 +57,7 @@ from planner.trips.interests import (
     user_topics,
     vocabulary_of,
 )
+from planner.trips.place_time import to_utc, zone_of
 from planner.trips.travel_calendar import without_facility
 
 DECISION = SuggestionDecision.__table__  # type: ignore[attr-defined]
@@ -89,29 +90,6 @@ def leg_place(text: str) -> Place | None:
     """The city a leg's text names; a station or airport names its city ("Zürich HB",
     "München Hbf", "Flughafen Wien")."""
     return city_of(text) or city_of(without_facility(text))
-
-
-def zone_of(place: Place) -> ZoneInfo:
-    try:
-        return ZoneInfo(place.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def to_utc(local: datetime, zone: ZoneInfo) -> datetime:
-    """A wall-clock time at a place as a UTC instant. In the autumn hour that happens twice
-    the earlier one is meant (fold=0); a time skipped in spring moves forward by the gap."""
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    aware = local.replace(tzinfo=zone, fold=0)
-    # a time in the spring gap does not round-trip: take the instant it would have been
-    return aware.astimezone(UTC)
-
-
-def local_times(leg: TripLeg) -> tuple[datetime, datetime]:
-    """Arrival and departure as wall-clock times at the leg's place (aware)."""
-    zone = ZoneInfo(leg.timezone)
-    return leg.arrives_at.astimezone(zone), leg.departs_at.astimezone(zone)
 
 
 def _leg_values(owner: User, data: LegInput, gettext: Any) -> dict[str, Any]:
@@ -845,8 +823,6 @@ def _decided(
 def accept(session: Session, *, owner: User, contact: Contact, leg: TripLeg | None) -> Meeting:
     """Turn a suggestion into a proposed coffee meeting on the leg (time and venue come on
     the meeting's page); a contact known only online is now "contacted"."""
-    from planner.meetings.service import MeetingInput, create_meeting
-
     return create_meeting(session, owner=owner, contacts=[contact], leg=leg, data=MeetingInput())
 
 

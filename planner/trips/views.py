@@ -23,6 +23,7 @@ from planner.places.service import place_text
 from planner.trips import service
 from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
 from planner.trips.interests import refresh_interests
+from planner.trips.place_time import local_times
 from planner.trips.travel_calendar import (
     TravelCalendarError,
     legs_from_calendar,
@@ -65,7 +66,7 @@ def _leg_input(form: LegForm) -> service.LegInput | None:
 @login_required
 def index() -> ResponseReturnValue:
     trips = service.list_trips(db.session(), owner=current_user)
-    return render_template("trips/index.html", trips=trips, local_times=service.local_times)
+    return render_template("trips/index.html", trips=trips, local_times=local_times)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -173,7 +174,7 @@ def edit_leg(trip_id: str, leg_id: str) -> ResponseReturnValue:
     trip = get_owned(session, Trip, trip_id, owner=current_user)
     leg = _owned_leg(trip, leg_id)
     if request.method == "GET":
-        arrives, departs = service.local_times(leg)
+        arrives, departs = local_times(leg)
         form = LegForm(
             formdata=None,
             data={

@@ -15,6 +15,7 @@ from planner.models import Contact, ContactInterest, Decision, Meeting, Stage, U
 from planner.models.types import utcnow
 from planner.trips import service
 from planner.trips.interests import refresh_interests, set_user_topics
+from planner.trips.place_time import local_times
 from planner.trips.wording import wording
 from tests.trips_fixtures import Network, build_network, other_user_contact_in_munich
 
@@ -77,7 +78,7 @@ def test_a_leg_keeps_the_places_zone_and_utc_instants(db: Session, owner: User) 
     # the clocks change in between: +01:00 on arrival, +02:00 on departure
     assert stored.arrives_at.isoformat() == "2026-03-28T09:00:00+00:00"
     assert stored.departs_at.isoformat() == "2026-03-30T08:00:00+00:00"
-    arrives, departs = service.local_times(stored)
+    arrives, departs = local_times(stored)
     assert (arrives.hour, departs.hour) == (10, 10)
 
 
