@@ -71,6 +71,7 @@ def init_app(app: Flask) -> None:
     from planner.imports.views import bp as imports_bp
     from planner.meetings.views import bp as meetings_bp
     from planner.places.views import bp as places_bp
+    from planner.relationships.views import bp as relationships_bp
     from planner.settings.sending_views import bp as sending_bp
     from planner.settings.views import bp as settings_bp
     from planner.trips.views import bp as trips_bp
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
         duplicates_bp,
         trips_bp,
         meetings_bp,
+        relationships_bp,
         feeds_bp,
         demo_bp,
     ):

@@ -10,6 +10,7 @@ from planner.contacts import service as contacts
 from planner.meetings import service as meetings
 from planner.models import MeetingStatus
 from planner.models.types import utcnow
+from planner.relationships import service as relationships
 from planner.trips import service as trips
 
 COMING_UP = 5
@@ -49,6 +50,13 @@ def dashboard() -> ResponseReturnValue:
             session, owner=current_user, meeting_ids=[m.id for m in upcoming]
         ),
         trips=ahead,
+        followups=relationships.open_followups(
+            session,
+            owner=current_user,
+            due_by=relationships.today_of(current_user, now),
+            limit=COMING_UP,
+        ),
+        followups_due=relationships.count_due(session, owner=current_user, now=now),
     )
 
 

@@ -89,6 +89,10 @@ INFORMAL_ALLOWED_EMAIL = {
     "Where: %(venue)s",
     "The invitation for your calendar is attached. Does the time suit you?",
     "Best regards",
+    # the prepared follow-up text (planner/relationships/messages.py), same voice
+    "Hello %(name)s,",
+    "it has been a while. How are you? Shall we meet for a coffee again soon?",
+    "thank you again for our meeting. I enjoyed it, let us stay in touch.",
 }
 # Menu paths of other services, quoted word for word as their German UI labels them (X
 # and Facebook say "du"); written formally they would name menu items that do not exist.
