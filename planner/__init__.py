@@ -1,14 +1,17 @@
 """Treffpunkt: turn online relationships into offline ones."""
 
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from planner.paths import INSTANCE_DIR, ROOT
 
+if TYPE_CHECKING:  # Flask is imported by create_app: the pure packages load without it
+    from flask import Flask
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
+
+def create_app(config: dict[str, Any] | None = None) -> "Flask":
     """Build the app: defaults < instance/config.py < environment < ``config``."""
+    from flask import Flask
+
     from planner import config as settings
     from planner import db, extensions, web
 

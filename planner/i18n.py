@@ -5,15 +5,15 @@ Importable without a Flask app: nothing here needs one until a lazy value is sho
 """
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
-from flask_babel import get_locale, gettext
-from flask_babel.speaklater import LazyString
 
+from planner import lazy_text
+from planner.lazy_text import LazyString
 from planner.paths import ROOT, TRANSLATIONS_DIR
 
 KEYWORDS = {
@@ -72,6 +72,8 @@ def lazy_number(value: float) -> LazyString:
 
 
 def _format_decimal(value: float) -> str:
+    from flask_babel import get_locale  # when shown: the module stays importable without Flask
+
     return format_decimal(value, locale=get_locale() or "en")  # English outside a request
 
 
@@ -84,21 +86,31 @@ def to_stored(message: object) -> Stored:
     """A message to keep (an import's notes, a calendar's error): a lazy translation as its
     msgid and parameters (numbers as numbers), so it can be shown again in whatever language
     the reader has then; anything else as its text."""
+    from flask_babel import gettext
+
     if isinstance(message, BaseException) and message.args:
         message = message.args[0]
-    if isinstance(message, LazyString):
+    if _is_lazy(message):
         args, kwargs = message._args, message._kwargs  # what flask_babel keeps: msgid, params
         if message._func is _format_decimal and len(args) == 1:
             return {"number": args[0]}
-        if message._func is gettext and len(args) == 1 and isinstance(args[0], str):
+        gettexts = (gettext, lazy_text.gettext)  # flask_babel's, or the pure packages' one
+        if message._func in gettexts and len(args) == 1 and isinstance(args[0], str):
             return {"msgid": args[0], "params": {k: _param(v) for k, v in kwargs.items()}}
     return str(message)
+
+
+def _is_lazy(value: object) -> TypeGuard[LazyString]:
+    """A lazy translation: the pure packages' (``planner.lazy_text``) or flask_babel's."""
+    from flask_babel.speaklater import LazyString as BabelLazyString
+
+    return isinstance(value, LazyString | BabelLazyString)
 
 
 def _param(value: object) -> Any:
     if isinstance(value, BaseException) and value.args:  # an error carrying its message
         value = value.args[0]
-    if isinstance(value, LazyString):
+    if _is_lazy(value):
         return to_stored(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
@@ -114,5 +126,5 @@ def from_stored(stored: object) -> str:
             k: from_stored(v) if isinstance(v, dict) else v
             for k, v in (stored.get("params") or {}).items()
         }
-        return gettext(stored["msgid"], **params)
+        return lazy_text.gettext(stored["msgid"], **params)
     return "" if stored is None else str(stored)

@@ -63,10 +63,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-from flask_babel import lazy_gettext as _
-from flask_babel.speaklater import LazyString
-
 from planner.i18n import lazy_number
+from planner.lazy_text import LazyString
+from planner.lazy_text import lazy_gettext as _
 
 __all__ = ["MAX_REDIRECTS", "FetchError", "Fetched", "fetch_calendar", "normalise_calendar_url"]
 

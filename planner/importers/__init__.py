@@ -11,8 +11,6 @@ import posixpath
 import re
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _
-
 from planner.importers import (
     facebook,
     generic_csv,
@@ -42,6 +40,7 @@ from planner.importers.records import (
     SourceRecord,
     rejected,
 )
+from planner.lazy_text import lazy_gettext as _
 
 __all__ = [
     "FORMATS",

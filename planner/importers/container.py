@@ -19,9 +19,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _
-
 from planner.importers.records import Limits
+from planner.lazy_text import lazy_gettext as _
 
 
 class ArchiveRejected(ValueError):

@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _
-
 from planner.importers.decode import Decoded, encoding_notice
 from planner.importers.records import ContactRecord, Limits, ParsedFile, Problem, SourceRecord
 from planner.importers.tabular import FieldTooLarge, Row, Table, is_blank, read_table
 from planner.importers.values import empty_row_reason, skip_reason
+from planner.lazy_text import lazy_gettext as _
 
 RowBuilder = Callable[[Row, SourceRecord], ContactRecord]
 

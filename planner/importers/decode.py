@@ -7,8 +7,8 @@ import re
 import threading
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _
-from flask_babel.speaklater import LazyString
+from planner.lazy_text import LazyString
+from planner.lazy_text import lazy_gettext as _
 
 # Signatures of the binary files people upload by mistake, for a message that says what it is.
 _SIGNATURES: tuple[tuple[bytes, LazyString], ...] = (

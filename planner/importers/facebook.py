@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from flask_babel import lazy_gettext as _
-
 from planner.importers.decode import Decoded
 from planner.importers.records import (
     ContactRecord,
@@ -16,6 +14,7 @@ from planner.importers.records import (
     SourceRecord,
     rejected,
 )
+from planner.lazy_text import lazy_gettext as _
 
 FORMAT = "facebook_friends_json"
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _
-
 from planner.identifiers import (
     Account,
     fold_text,
@@ -27,6 +25,7 @@ from planner.importers.values import (
     unique,
     unreadable_date,
 )
+from planner.lazy_text import lazy_gettext as _
 
 FORMAT = "generic_csv"
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _
-
 from planner.identifiers import Account
 from planner.importers.csvbase import load_table, new_result
 from planner.importers.decode import Decoded
 from planner.importers.detect import is_mastodon_following_header
 from planner.importers.records import ContactRecord, Limits, ParsedFile, Problem, SourceRecord
 from planner.importers.tabular import cell, index_of, is_blank
+from planner.lazy_text import lazy_gettext as _
 
 FOLLOWING = "mastodon_following_csv"
 LISTS = "mastodon_lists_csv"

@@ -18,10 +18,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _
-
 from planner.i18n import lazy_number
 from planner.identifiers import fold_text
+from planner.lazy_text import lazy_gettext as _
 
 DELIMITERS = (",", ";", "\t")
 HEAD_CHARS = 256 * 1024  # of the text that detection looks at; a header line is far shorter

@@ -8,10 +8,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import lazy_gettext as _
-
 from planner.identifiers import fold_text
 from planner.importers.records import ContactRecord
+from planner.lazy_text import lazy_gettext as _
 
 # Country names as address books write them (de, en, native), folded -> ISO 3166-1 alpha-2.
 _COUNTRIES = {

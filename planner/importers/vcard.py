@@ -15,12 +15,11 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from flask_babel import lazy_gettext as _
-
 from planner.identifiers import Account, parse_account
 from planner.importers.decode import Decoded, decode_charset, encoding_notice
 from planner.importers.records import ContactRecord, Limits, ParsedFile, Problem, SourceRecord
 from planner.importers.values import birthday, country_code, none_if_blank, skip_reason, unique
+from planner.lazy_text import lazy_gettext as _
 
 FORMAT = "vcard"
 _PHONE_LIKE = re.compile(r"^[\d\s+()/.\-]+$")

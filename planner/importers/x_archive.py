@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import lazy_gettext as _
-
 from planner.identifiers import Account
 from planner.importers.decode import Decoded
 from planner.importers.records import (
@@ -20,6 +18,7 @@ from planner.importers.records import (
     SourceRecord,
     rejected,
 )
+from planner.lazy_text import lazy_gettext as _
 
 FORMAT = "x_archive_js"
 _LISTS = ("following", "follower")
