@@ -242,7 +242,13 @@ def create_contact(
 
 
 def update_contact(session: Session, *, contact: Contact, data: ContactInput) -> Contact:
+    """The user's edit; a stage or "last met" changed by hand shows on the timeline."""
+    from planner.relationships.service import record_last_met, record_stage
+
+    stage, last_met = contact.stage, contact.last_met
     _apply(session, contact, data)
+    record_stage(session, contact=contact, before=stage, at=utcnow(), by="hand")
+    record_last_met(session, contact=contact, before=last_met)
     session.flush()
     return contact
 

@@ -138,3 +138,26 @@ def test_the_follow_ups_page_in_german(
     text = web.get("/followups").get_data(as_text=True)
     assert "Nachfass" in text or "Nachfassen" in text
     assert "überfällig" in text
+
+
+def test_a_stage_and_last_met_changed_by_hand_show_on_the_timeline(
+    app: Flask, make_user: Any, make_contact: Any, login: Any
+) -> None:
+    from planner.relationships.timeline import timeline
+
+    user = make_user()
+    anna = make_contact(user, first_name="Anna", last_name="Berg")
+    web = login(user)
+    edit = f"/contacts/{anna.id}/edit"
+    form = {"first_name": "Anna", "last_name": "Berg", "stage": "regular"}
+    form |= {"last_met": "2026-05-04", "address_form": "sie"}
+    assert web.submit(edit, form).status_code == 302
+    with app.app_context(), Session(app.extensions["planner.engine"]) as session:
+        from planner.models import Contact, User
+
+        owner = session.get(User, user.id)
+        contact = session.get(Contact, anna.id)
+        assert owner is not None and contact is not None
+        kinds = [item.kind for item in timeline(session, owner=owner, contact=contact)]
+    assert "stage" in kinds
+    assert kinds.count("meeting") == 1  # the hand-typed "last met"
