@@ -571,7 +571,7 @@ def _names(values: Mapping[str, Any], wording: EventWording) -> tuple[str, int]:
 def describe(reason: Reason, wording: EventWording) -> str | None:
     """A match's reason in words, or None for one not worth saying."""
     _ = wording.gettext
-    n_ = wording.ngettext
+    ngettext = wording.ngettext
     v = reason.values
     if reason.code == "during":
         if v["km"] < 5:
@@ -586,7 +586,7 @@ def describe(reason: Reason, wording: EventWording) -> str | None:
                 place=v["place"],
                 summary=v["summary"],
             )
-        return n_(
+        return ngettext(
             "the day after you leave %(place)s: stay a day longer for %(summary)s",
             "%(num)d days after you leave %(place)s: stay %(num)d days longer for %(summary)s",
             v["days"],
@@ -600,7 +600,7 @@ def describe(reason: Reason, wording: EventWording) -> str | None:
                 place=v["place"],
                 summary=v["summary"],
             )
-        return n_(
+        return ngettext(
             "the day before you arrive in %(place)s: come a day earlier for %(summary)s",
             "%(num)d days before you arrive in %(place)s: "
             "come %(num)d days earlier for %(summary)s",
@@ -617,7 +617,7 @@ def describe(reason: Reason, wording: EventWording) -> str | None:
         return _("about %(topics)s, your topics", topics=wording.join(labels))
     if reason.code == "organizer":
         names, n = _names(v, wording)
-        return n_(
+        return ngettext(
             "organised by your contact %(names)s",
             "organised by your contacts %(names)s",
             n,
@@ -625,19 +625,19 @@ def describe(reason: Reason, wording: EventWording) -> str | None:
         )
     if reason.code == "attendee":
         names, n = _names(v, wording)
-        return n_(
+        return ngettext(
             "your contact %(names)s takes part", "your contacts %(names)s take part", n, names=names
         )
     if reason.code == "programme":
         names, n = _names(v, wording)
-        return n_(
+        return ngettext(
             "your contact %(names)s is on the programme",
             "your contacts %(names)s are on the programme",
             n,
             names=names,
         )
     if reason.code == "nearby":
-        return n_(
+        return ngettext(
             "%(num)d of your contacts near %(place)s shares %(topic)s",
             "%(num)d of your contacts near %(place)s share %(topic)s",
             v["n"],

@@ -1,0 +1,484 @@
+"""Events worth going to on a trip (or at home), read from the database and matched by
+``planner.events.matching``.
+
+A trip's candidates come in one statement: the owner's occurrences overlapping the legs'
+dates widened by ``matching.DAYS_AROUND`` (and a day for zones), inside the bounding box of
+a leg's circle (an occurrence placed only by its city's name is read too). Only the few
+that fit a leg in place and time go on: the contacts they may name are looked up by index
+(folded display names, e-mail addresses, account keys), never by reading every contact,
+and the contacts near each leg that share the events' topics are counted in one statement
+per leg. The user's "Not interested" hides an event; "Going" marks it.
+
+Decisions: "near the venue" is within the leg's radius of the venue (the distance the user
+said they would go there); interests are counted as stored (a contact edited a moment ago
+counts with its former topics until its interests are refreshed).
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlmodel import Session
+
+from planner.db import in_chunks, table_of
+from planner.events import matching
+from planner.events.matching import (
+    ContactIndex,
+    EventMatch,
+    EventOccurrence,
+    EventPerson,
+    KnownContact,
+    Stay,
+)
+from planner.geo.distance import bounding_box, longitude_ranges, points_within
+from planner.identifiers import Account, account_key_tuple
+from planner.models import (
+    Contact,
+    ContactAccount,
+    ContactEmail,
+    ContactInterest,
+    Trip,
+    TripLeg,
+    User,
+)
+from planner.models.event import EventDecision, EventFeed
+from planner.models.event import EventOccurrence as OccurrenceRow
+from planner.places.service import box_conditions
+from planner.topics import Vocabulary
+from planner.trips.interests import user_topics, vocabulary_of
+
+OCCURRENCE = table_of(OccurrenceRow)
+FEED = table_of(EventFeed)
+DECISION = table_of(EventDecision)
+CONTACT = table_of(Contact)
+EMAIL = table_of(ContactEmail)
+ACCOUNT = table_of(ContactAccount)
+INTEREST = table_of(ContactInterest)
+
+EVENTS_PER_TRIP = 20
+# Around the legs' dates: the days matching allows, and one for zones and all-day dates.
+_WINDOW = timedelta(days=matching.DAYS_AROUND + 1)
+# At home: events of the coming weeks.
+HOME_AHEAD = timedelta(days=60)
+
+GOING = "going"
+NOT_INTERESTED = "not_interested"
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What the user said about events: going to these (uid, recurrence id), not
+    interested in these uids (every occurrence)."""
+
+    going: frozenset[tuple[str, str]]
+    hidden: frozenset[str]
+
+
+def decisions_of(session: Session, *, owner: User) -> Decisions:
+    rows = session.execute(
+        select(DECISION.c.uid, DECISION.c.recurrence_id, DECISION.c.decision).where(
+            DECISION.c.owner_id == owner.id
+        )
+    )
+    going: set[tuple[str, str]] = set()
+    hidden: set[str] = set()
+    for uid, recurrence_id, decision in rows:
+        if decision == GOING:
+            going.add((uid, recurrence_id))
+        elif decision == NOT_INTERESTED:
+            hidden.add(uid)
+    return Decisions(frozenset(going), frozenset(hidden))
+
+
+def version(session: Session, *, owner: User) -> tuple[Any, ...]:
+    """What a user's event matches depend on besides contacts and topics: the feeds (how
+    many, their newest good copy) and the decisions (how many, the newest). Read by
+    indexes; a part of the trip page's key."""
+    feeds = FEED.c.owner_id == owner.id
+    decided = DECISION.c.owner_id == owner.id
+    row = session.execute(
+        select(
+            select(func.count()).select_from(FEED).where(feeds).scalar_subquery(),
+            select(func.max(FEED.c.refreshed_at)).where(feeds).scalar_subquery(),
+            select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
+            select(func.max(DECISION.c.updated_at)).where(decided).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+# --- reading occurrences ---------------------------------------------------------------------
+
+_COLUMNS = (
+    OCCURRENCE.c.id,
+    OCCURRENCE.c.uid,
+    OCCURRENCE.c.recurrence_id,
+    OCCURRENCE.c.summary,
+    OCCURRENCE.c.starts_at,
+    OCCURRENCE.c.ends_at,
+    OCCURRENCE.c.all_day,
+    OCCURRENCE.c.start_day,
+    OCCURRENCE.c.end_day,
+    OCCURRENCE.c.timezone,
+    OCCURRENCE.c.status,
+    OCCURRENCE.c.online,
+    OCCURRENCE.c.lat,
+    OCCURRENCE.c.lon,
+    OCCURRENCE.c.city,
+    OCCURRENCE.c.location,
+    OCCURRENCE.c.description,
+    OCCURRENCE.c.categories,
+    OCCURRENCE.c.organizer,
+    OCCURRENCE.c.attendees,
+    OCCURRENCE.c.url,
+)
+
+
+def _person(value: Any) -> EventPerson | None:
+    if not isinstance(value, Mapping):
+        return None
+    return EventPerson(value.get("name") or None, value.get("email") or None)
+
+
+def as_occurrence(row: Any) -> EventOccurrence:
+    """A stored occurrence as matching reads it (its key: the row's id)."""
+    people = [_person(p) for p in (row.attendees or [])]
+    return EventOccurrence(
+        key=row.id,
+        uid=row.uid,
+        summary=row.summary,
+        start=row.start_day if row.all_day and row.start_day else row.starts_at,
+        end=row.end_day if row.all_day and row.start_day else row.ends_at,
+        timezone=row.timezone,
+        status=row.status,
+        online=bool(row.online),
+        lat=row.lat,
+        lon=row.lon,
+        city=row.city,
+        location=row.location or None,
+        description=row.description or "",
+        categories=tuple(row.categories or ()),
+        organizer=_person(row.organizer),
+        attendees=tuple(p for p in people if p is not None),
+        url=row.url,
+    )
+
+
+def _box(lat: float, lon: float, radius_km: float) -> Any:
+    box = bounding_box(lat, lon, radius_km)
+    return and_(
+        OCCURRENCE.c.lat.between(box[0], box[1]),
+        or_(*(OCCURRENCE.c.lon.between(lo, hi) for lo, hi in longitude_ranges(box))),
+    )
+
+
+def _placed_near(stay: Stay) -> Any:
+    """In the stay's circle's box, or placed only by a city's name (matching compares it)."""
+    return or_(
+        _box(stay.lat, stay.lon, stay.radius_km),
+        and_(OCCURRENCE.c.lat.is_(None), OCCURRENCE.c.city.is_not(None)),
+    )
+
+
+def _read(session: Session, *, owner: User, where: Any, hidden: frozenset[str]) -> list[Any]:
+    query = select(*_COLUMNS).where(
+        OCCURRENCE.c.owner_id == owner.id, OCCURRENCE.c.status != matching.CANCELLED, where
+    )
+    return [row for row in session.execute(query) if row.uid not in hidden]
+
+
+def stays_of(trip: Trip) -> list[Stay]:
+    return [stay_of_leg(leg) for leg in trip.legs]
+
+
+def stay_of_leg(leg: TripLeg) -> Stay:
+    return Stay(
+        key=leg.id,
+        place=leg.city or leg.place_text,
+        lat=leg.lat,
+        lon=leg.lon,
+        radius_km=leg.radius_km,
+        timezone=leg.timezone,
+        arrives=leg.arrives_at,
+        departs=leg.departs_at,
+    )
+
+
+def trip_candidates(
+    session: Session, *, owner: User, legs: Sequence[Stay], hidden: frozenset[str] = frozenset()
+) -> list[EventOccurrence]:
+    """The occurrences that fit a leg in place and time (not yet ranked)."""
+    if not legs:
+        return []
+    where = or_(
+        *(
+            and_(
+                OCCURRENCE.c.starts_at < leg.departs + _WINDOW,  # type: ignore[operator]
+                OCCURRENCE.c.ends_at > leg.arrives - _WINDOW,  # type: ignore[operator]
+                _placed_near(leg),
+            )
+            for leg in legs
+        )
+    )
+    found = []
+    for row in _read(session, owner=owner, where=where, hidden=hidden):
+        occurrence = as_occurrence(row)
+        if matching.is_proposable(occurrence) and any(_fits(occurrence, leg) for leg in legs):
+            found.append(occurrence)
+    return found
+
+
+def _fits(occurrence: EventOccurrence, stay: Stay) -> bool:
+    km = matching.distance_km(occurrence, stay)
+    if km is None or km > stay.radius_km:
+        return False
+    return stay.arrives is None or matching.when(occurrence, stay) is not None
+
+
+def home_candidates(
+    session: Session,
+    *,
+    owner: User,
+    home: Stay,
+    now: datetime,
+    hidden: frozenset[str] = frozenset(),
+) -> list[EventOccurrence]:
+    """Upcoming occurrences (from now to ``HOME_AHEAD``) within the home radius."""
+    where = and_(
+        OCCURRENCE.c.ends_at > now,
+        OCCURRENCE.c.starts_at < now + HOME_AHEAD,
+        _placed_near(home),
+    )
+    found = []
+    for row in _read(session, owner=owner, where=where, hidden=hidden):
+        occurrence = as_occurrence(row)
+        if matching.is_proposable(occurrence) and _fits(occurrence, home):
+            found.append(occurrence)
+    return found
+
+
+# --- the contacts an event may name ------------------------------------------------------------
+
+
+def named_contacts(
+    session: Session, *, owner: User, occurrences: Sequence[EventOccurrence]
+) -> ContactIndex:
+    """An index of the contacts these occurrences may name, looked up by index: folded
+    display names equal to a capitalised phrase of the event, its e-mail addresses and
+    account keys. Matching then decides precisely who is named."""
+    names: set[str] = set()
+    emails: set[str] = set()
+    keys: set[str] = set()
+    for occurrence in occurrences:
+        names |= matching.name_candidates(occurrence)
+        emails |= set(matching.addresses(occurrence))
+        keys |= matching.account_keys(occurrence)
+    ids: set[Any] = set()
+    for chunk in in_chunks(sorted(names)):
+        query = select(CONTACT.c.id).where(
+            CONTACT.c.owner_id == owner.id, CONTACT.c.sort_key.in_(chunk)
+        )
+        ids.update(session.execute(query).scalars())
+    for chunk in in_chunks(sorted(emails)):
+        query = select(EMAIL.c.contact_id).where(
+            EMAIL.c.owner_id == owner.id, EMAIL.c.normalized.in_(chunk)
+        )
+        ids.update(session.execute(query).scalars())
+    for chunk in in_chunks(sorted(keys)):
+        query = select(ACCOUNT.c.contact_id).where(
+            ACCOUNT.c.owner_id == owner.id, ACCOUNT.c.key.in_(chunk)
+        )
+        ids.update(session.execute(query).scalars())
+    return ContactIndex(_known(session, owner=owner, ids=sorted(ids, key=str)))
+
+
+def _known(session: Session, *, owner: User, ids: Sequence[Any]) -> list[KnownContact]:
+    if not ids:
+        return []
+    emails: dict[Any, list[str]] = defaultdict(list)
+    accounts: dict[Any, list[str]] = defaultdict(list)
+    people: list[tuple[Any, str, str | None, str | None]] = []
+    for chunk in in_chunks(list(ids)):
+        rows = session.execute(
+            select(
+                CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.first_name, CONTACT.c.last_name
+            ).where(CONTACT.c.id.in_(chunk), CONTACT.c.owner_id == owner.id)
+        )
+        people.extend((r[0], r[1], r[2], r[3]) for r in rows)
+        for contact_id, address in session.execute(
+            select(EMAIL.c.contact_id, EMAIL.c.normalized).where(EMAIL.c.contact_id.in_(chunk))
+        ):
+            emails[contact_id].append(address)
+        query = select(
+            ACCOUNT.c.contact_id,
+            ACCOUNT.c.network,
+            ACCOUNT.c.account_id,
+            ACCOUNT.c.handle,
+            ACCOUNT.c.url,
+            ACCOUNT.c.key,
+        ).where(ACCOUNT.c.contact_id.in_(chunk))
+        for contact_id, network, account_id, handle, url, key in session.execute(query):
+            account = Account(network, id=account_id, handle=handle, url=url)
+            accounts[contact_id].extend({key, *account_key_tuple(account)})
+    return [
+        KnownContact(
+            contact_id=cid,
+            display_name=name,
+            first_name=first,
+            last_name=last,
+            emails=tuple(emails.get(cid, ())),
+            accounts=tuple(accounts.get(cid, ())),
+        )
+        for cid, name, first, last in people
+    ]
+
+
+# --- contacts near a venue who share its topics ----------------------------------------------
+
+
+def nearby_counter(
+    session: Session,
+    *,
+    owner: User,
+    occurrences: Sequence[EventOccurrence],
+    stays: Sequence[Stay],
+    vocabulary: Vocabulary,
+) -> matching.NearbyCounts:
+    """Counts of contacts within a stay's radius of each venue sharing each of its topics:
+    one statement per stay reads the placed contacts of the needed topics around it."""
+    topics = {o.key: matching.event_topics(o, vocabulary) for o in occurrences}
+    wanted = frozenset().union(*topics.values()) if topics else frozenset()
+    points: dict[Any, list[tuple[tuple[Any, str], float, float]]] = {}
+    counts: dict[Any, dict[str, int]] = {}
+
+    def around(stay: Stay) -> list[tuple[tuple[Any, str], float, float]]:
+        if stay.key not in points:
+            rows = session.execute(
+                select(CONTACT.c.id, INTEREST.c.key, CONTACT.c.lat, CONTACT.c.lon)
+                .join(INTEREST, INTEREST.c.contact_id == CONTACT.c.id)
+                .where(
+                    *box_conditions(owner.id, stay.lat, stay.lon, 2 * stay.radius_km),
+                    INTEREST.c.key.in_(sorted(wanted)),
+                )
+            )
+            points[stay.key] = [((r[0], r[1]), r[2], r[3]) for r in rows]
+        return points[stay.key]
+
+    def count(occurrence: EventOccurrence, keys: frozenset[str]) -> Mapping[str, int]:
+        if occurrence.key in counts:
+            return counts[occurrence.key]
+        stay = _stay_for(occurrence, stays)
+        result: dict[str, int] = {}
+        if stay is not None and keys and wanted:
+            lat = occurrence.lat if occurrence.lat is not None else stay.lat
+            lon = occurrence.lon if occurrence.lon is not None else stay.lon
+            near = points_within(around(stay), lat, lon, stay.radius_km)
+            seen: set[tuple[Any, str]] = set()
+            for (contact_id, key), _km in near:
+                if key in keys and (contact_id, key) not in seen:
+                    seen.add((contact_id, key))
+                    result[key] = result.get(key, 0) + 1
+        counts[occurrence.key] = result
+        return result
+
+    return count
+
+
+def _stay_for(occurrence: EventOccurrence, stays: Iterable[Stay]) -> Stay | None:
+    """The stay an occurrence belongs to: the nearest one it fits."""
+    fitting = [
+        (km, stay)
+        for stay in stays
+        if (km := matching.distance_km(occurrence, stay)) is not None and km <= stay.radius_km
+    ]
+    return min(fitting, key=lambda pair: pair[0])[1] if fitting else None
+
+
+# --- the whole of it -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventContext:
+    """The user's synonym table and topics (keys), as the trip ranking reads them."""
+
+    vocabulary: Vocabulary
+    user_topics: frozenset[str]
+
+
+def event_context(session: Session, *, owner: User, locale: str) -> EventContext:
+    vocabulary, _changed = vocabulary_of(session, owner=owner, locale=locale)
+    names = user_topics(session, owner=owner)
+    return EventContext(vocabulary, vocabulary.topics_of(topics=names, texts=()))
+
+
+def suggest_for_trip(
+    session: Session,
+    *,
+    owner: User,
+    trip: Trip,
+    context: EventContext,
+    limit: int = EVENTS_PER_TRIP,
+    decisions: Decisions | None = None,
+) -> list[EventMatch]:
+    """The events worth going to on the trip, best first, each at the leg it fits best;
+    those the user is not interested in are left out."""
+    decisions = decisions or decisions_of(session, owner=owner)
+    legs = stays_of(trip)
+    occurrences = trip_candidates(session, owner=owner, legs=legs, hidden=decisions.hidden)
+    if not occurrences:
+        return []
+    return matching.match_trip(
+        occurrences,
+        legs,
+        vocabulary=context.vocabulary,
+        user_topics=context.user_topics,
+        contacts=named_contacts(session, owner=owner, occurrences=occurrences),
+        nearby=nearby_counter(
+            session,
+            owner=owner,
+            occurrences=occurrences,
+            stays=legs,
+            vocabulary=context.vocabulary,
+        ),
+        limit=limit,
+    )
+
+
+def suggest_at_home(
+    session: Session,
+    *,
+    owner: User,
+    home: Stay,
+    context: EventContext,
+    now: datetime,
+    limit: int = EVENTS_PER_TRIP,
+) -> list[EventMatch]:
+    """Upcoming events within the home radius, best first."""
+    decisions = decisions_of(session, owner=owner)
+    occurrences = home_candidates(session, owner=owner, home=home, now=now, hidden=decisions.hidden)
+    if not occurrences:
+        return []
+    return matching.match_home(
+        occurrences,
+        home,
+        vocabulary=context.vocabulary,
+        user_topics=context.user_topics,
+        contacts=named_contacts(session, owner=owner, occurrences=occurrences),
+        nearby=nearby_counter(
+            session,
+            owner=owner,
+            occurrences=occurrences,
+            stays=[home],
+            vocabulary=context.vocabulary,
+        ),
+        limit=limit,
+    )
+
+
+def occurrence_id(match: EventMatch) -> uuid.UUID:
+    key = match.occurrence.key
+    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
