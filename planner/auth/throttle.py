@@ -36,7 +36,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import Flask, Request, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -44,6 +44,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from werkzeug.wrappers import Response
 
+from planner.db import table_of
 from planner.models import SignInAttempt
 
 
@@ -147,7 +148,7 @@ class RedisStore:
 class DatabaseStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.table: Any = SignInAttempt.__table__  # type: ignore[attr-defined]
+        self.table = table_of(SignInAttempt)
 
     def reserve(self, key: str, limit: Limit, now: float) -> tuple[str | None, float]:
         table = self.table

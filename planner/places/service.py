@@ -20,7 +20,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session
 
-from planner.db import in_chunks
+from planner.db import in_chunks, table_of
 from planner.geo import (
     BuildStats,
     Gazetteer,
@@ -38,9 +38,9 @@ from planner.identifiers import fold_text
 from planner.models import Contact, ContactTopic, GeocodeCache, LocationSource, User
 from planner.models.types import utcnow
 
-CONTACT = Contact.__table__  # type: ignore[attr-defined]
-TOPIC = ContactTopic.__table__  # type: ignore[attr-defined]
-CACHE = GeocodeCache.__table__  # type: ignore[attr-defined]
+CONTACT = table_of(Contact)
+TOPIC = table_of(ContactTopic)
+CACHE = table_of(GeocodeCache)
 _DETAILS: tuple[Any, ...] = (
     Contact.emails,
     Contact.phones,
