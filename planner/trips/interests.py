@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, delete, func, insert, or_, select, true, updat
 from sqlmodel import Session, col
 
 from planner.contacts.service import contacts_changed
-from planner.db import in_chunks, owned_rows
+from planner.db import in_chunks, owned_rows, table_of
 from planner.models import (
     Contact,
     ContactAccount,
@@ -38,11 +38,11 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.topics import Vocabulary
 
-CONTACT = Contact.__table__  # type: ignore[attr-defined]
-TOPIC = ContactTopic.__table__  # type: ignore[attr-defined]
-INTEREST = ContactInterest.__table__  # type: ignore[attr-defined]
-ACCOUNT = ContactAccount.__table__  # type: ignore[attr-defined]
-SOURCE = ContactSource.__table__  # type: ignore[attr-defined]
+CONTACT = table_of(Contact)
+TOPIC = table_of(ContactTopic)
+INTEREST = table_of(ContactInterest)
+ACCOUNT = table_of(ContactAccount)
+SOURCE = table_of(ContactSource)
 MAX_USER_TOPICS = 50
 INTEREST_BITS = 63  # of a signed 64-bit integer: bits 0..62
 

@@ -24,12 +24,13 @@ from typing import Any
 from sqlalchemy import BigInteger, and_, literal, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from planner.db import table_of
 from planner.matching import Weights, topic_points
 from planner.models import Contact
 from planner.places.service import box_conditions
 from planner.trips.interests import interest_bits
 
-CONTACT = Contact.__table__  # type: ignore[attr-defined]
+CONTACT = table_of(Contact)
 
 # A score is the sum rounded to 0.1: it can exceed the exact sum by 0.05 (and a float sum
 # by a hair more). The bound keeps whatever is within this of the floor.

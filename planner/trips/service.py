@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col
 
 from planner.cache import BoundedCache
-from planner.db import owned_rows
+from planner.db import owned_rows, table_of
 from planner.geo import Place
 from planner.geo.distance import points_within
 from planner.matching import (
@@ -60,10 +60,10 @@ from planner.trips.interests import (
 from planner.trips.place_time import to_utc, zone_of
 from planner.trips.travel_calendar import without_facility
 
-DECISION = SuggestionDecision.__table__  # type: ignore[attr-defined]
-USERS = User.__table__  # type: ignore[attr-defined]
-MEETING = Meeting.__table__  # type: ignore[attr-defined]
-ATTENDEE = MeetingAttendee.__table__  # type: ignore[attr-defined]
+DECISION = table_of(SuggestionDecision)
+USERS = table_of(User)
+MEETING = table_of(Meeting)
+ATTENDEE = table_of(MeetingAttendee)
 
 DEFAULT_RADIUS_KM = 30.0
 AROUND_RADIUS_KM = 50.0
