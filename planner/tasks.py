@@ -52,7 +52,7 @@ def _progress_key(batch_id: str) -> str:
 def import_progress(batch_id: uuid.UUID | str) -> dict[str, Any] | None:
     """How far a running import is, and its heartbeat: {"done", "total", "at" (ISO time),
     "attempt"}. Kept in Huey's store: the import's own transaction is not visible to other
-    connections until it commits (planner.imports.stored says how a lease is judged)."""
+    connections until it commits (planner.imports.lease says how a lease is judged)."""
     value: dict[str, Any] | None = huey.get(_progress_key(str(batch_id)), peek=True)
     return value
 
@@ -70,7 +70,7 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
     the batch is marked failed. ``attempt`` is the claim this run writes for (a resumed
     batch is claimed again: a delivery of an older claim writes nothing)."""
     from planner.db import session_scope
-    from planner.imports import service, stored
+    from planner.imports import lease, service
     from planner.models import ImportBatch, ImportStatus, User
 
     app = task_app()
@@ -99,7 +99,7 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
                 service.write_import(
                     session, owner=owner, batch=batch, parsed=parsed, progress=progress
                 )
-                if stored.current_attempt(session, batch) != mine:  # resumed meanwhile
+                if lease.current_attempt(session, batch) != mine:  # resumed meanwhile
                     session.rollback()
                     return {"status": "superseded"}
                 written = batch.status
@@ -203,12 +203,12 @@ def refresh_due_calendars() -> int:
 
 @huey.task()
 def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
-    """Parse a big upload once and keep its preview on the batch (planner.imports.stored),
+    """Parse a big upload once and keep its preview on the batch (planner.imports.previews),
     in the owner's language; a failure leaves the batch failed with the reason."""
     from flask_babel import force_locale
 
     from planner.db import session_scope
-    from planner.imports import service, stored
+    from planner.imports import previews, service
     from planner.models import ImportBatch, ImportStatus, User
 
     app = task_app()
@@ -224,7 +224,7 @@ def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
                     return {"status": batch.status}
                 with force_locale(owner.locale or app.config["BABEL_DEFAULT_LOCALE"]):
                     parsed = service.parse_batch(batch)
-                    stored.store_preview(session, owner=owner, batch=batch, parsed=parsed)
+                    previews.store_preview(session, owner=owner, batch=batch, parsed=parsed)
                 return {"status": batch.status}
         except Exception as error:
             log.exception("preview of import %s failed", batch_id)
@@ -243,7 +243,7 @@ def expire_unconfirmed_uploads() -> int:
     from datetime import timedelta
 
     from planner.db import session_scope
-    from planner.imports.stored import expire_uploads
+    from planner.imports.uploads import expire_uploads
     from planner.models.types import utcnow
 
     app = task_app()

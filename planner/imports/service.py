@@ -465,7 +465,7 @@ def claim_batch(session: Session, *, owner: User, batch: ImportBatch) -> bool:
         )
         .values(
             status=ImportStatus.RUNNING.value,
-            claimed_at=utcnow(),  # the lease starts: see planner.imports.stored
+            claimed_at=utcnow(),  # the lease starts: see planner.imports.lease
             attempt=table_of(ImportBatch).c.attempt + 1,
         )
     )

@@ -2,7 +2,7 @@
 
 The preview is parsed once, when the files arrive or their columns are assigned (in the
 worker when they are big) and kept on the batch: page views never parse
-(planner.imports.stored says why).
+(planner.imports.previews says why).
 """
 
 import logging
@@ -29,7 +29,7 @@ from sqlmodel import col, select
 
 from planner import db, tasks
 from planner.contacts.holds import Hold
-from planner.imports import service, stored
+from planner.imports import lease, previews, service, uploads
 from planner.imports.forms import ImportForm, format_label
 from planner.imports.undo import EDITED, IMPORTS, apply_undo, plan_undo
 from planner.models import ImportBatch, ImportFile, ImportStatus
@@ -80,7 +80,7 @@ def _is_stuck(batch: ImportBatch) -> bool:
         return False
     running = batch.status == ImportStatus.RUNNING.value
     heartbeat = tasks.import_progress(batch.id) if running else None
-    return stored.is_stuck(batch, heartbeat, now=utcnow(), lease=_lease())
+    return lease.is_stuck(batch, heartbeat, now=utcnow(), lease=_lease())
 
 
 def _prepare_preview(batch: ImportBatch, work: int) -> None:
@@ -88,7 +88,7 @@ def _prepare_preview(batch: ImportBatch, work: int) -> None:
     session = db.session()
     if work < current_app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"]:
         parsed = service.parse_batch(batch)
-        stored.store_preview(session, owner=current_user, batch=batch, parsed=parsed)
+        previews.store_preview(session, owner=current_user, batch=batch, parsed=parsed)
         session.commit()
         return
     batch.status, batch.claimed_at = ImportStatus.PARSING.value, utcnow()  # its lease
@@ -133,19 +133,19 @@ def index() -> ResponseReturnValue:
     session = db.session()
     status = 200
     if form.validate_on_submit():
-        uploads = form.uploads()
-        problem = stored.quota_problem(
+        received = form.uploads()
+        problem = uploads.quota_problem(
             session,
             owner=current_user,
-            incoming=sum(len(data) for _name, data in uploads),
+            incoming=sum(len(data) for _name, data in received),
             quota=current_app.config["IMPORT_UPLOAD_QUOTA_BYTES"],
         )
         if problem is None:
             batch = service.stage_import(
-                session, owner=current_user, uploads=uploads, format=form.chosen_format()
+                session, owner=current_user, uploads=received, format=form.chosen_format()
             )
             session.commit()
-            _prepare_preview(batch, stored.work_bytes(uploads))
+            _prepare_preview(batch, previews.work_bytes(received))
             return redirect(url_for(".show", import_id=batch.id))
         form.files.errors = [*form.files.errors, problem]
         status = 422
@@ -185,9 +185,11 @@ def show(import_id: str) -> ResponseReturnValue:
     context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None, "stuck": False}
     if batch.status == ImportStatus.PREVIEW.value and batch.preview is None:
         # uploaded before previews were stored (migration 0013): computed once, then kept
-        _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
+        _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
     if batch.status == ImportStatus.PREVIEW.value:  # stored at upload: never parsed here
-        context.update(outcomes=stored.preview_files(batch), importable=stored.importable(batch))
+        context.update(
+            outcomes=previews.preview_files(batch), importable=previews.importable(batch)
+        )
     elif batch.status == ImportStatus.RUNNING.value:
         context["progress"] = tasks.import_progress(batch.id)
         context["stuck"] = _is_stuck(batch)
@@ -236,7 +238,7 @@ def mapping(import_id: str) -> ResponseReturnValue:
     if batch.status != ImportStatus.PREVIEW.value or file not in {f.name for f in batch.files}:
         abort(404)
     headers: list[str] = next(
-        (o["headers"] for o in stored.preview_files(batch) if o["file"] == file), []
+        (o["headers"] for o in previews.preview_files(batch) if o["file"] == file), []
     )
     chosen = dict(zip(request.form.getlist("header"), request.form.getlist("field"), strict=False))
     problem = service.set_column_mapping(
@@ -246,7 +248,7 @@ def mapping(import_id: str) -> ResponseReturnValue:
         flash(problem, "error")
         return back
     db.session().commit()
-    _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
+    _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
     flash(_("Columns assigned. Check the preview below."), "success")
     return back
 
@@ -260,7 +262,7 @@ def confirm(import_id: str) -> ResponseReturnValue:
     if batch.status != ImportStatus.PREVIEW.value:
         flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
         return back
-    records = stored.importable(batch)
+    records = previews.importable(batch)
     if records == 0:
         flash(_("There is nothing to import in these files."), "error")
         return back
@@ -340,10 +342,10 @@ def resume(import_id: str) -> ResponseReturnValue:
     session = db.session()
     back = redirect(url_for(".show", import_id=batch.id))
     if batch.status == ImportStatus.PARSING.value and _is_stuck(batch):
-        _prepare_preview(batch, stored.work_bytes([(f.name, f.data or b"") for f in batch.files]))
+        _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
         flash(_("The files are read again."), "info")
         return back
-    if not _is_stuck(batch) or not stored.reclaim_batch(session, owner=current_user, batch=batch):
+    if not _is_stuck(batch) or not lease.reclaim_batch(session, owner=current_user, batch=batch):
         session.rollback()
         flash(_("This import is not stopped, so there is nothing to resume."), "error")
         return back

@@ -17,7 +17,8 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from planner import tasks
-from planner.imports import service, stored
+from planner.imports import service
+from planner.imports.lease import is_stuck, reclaim_batch
 from planner.models import ImportBatch, ImportStatus, User
 from planner.models.types import utcnow
 from tests.conftest import count_rows
@@ -103,15 +104,15 @@ def test_a_killed_write_leaves_nothing_and_runs_again_once(
     lease = timedelta(seconds=app.config["IMPORT_LEASE_SECONDS"])
     assert batch.claimed_at is not None
     heartbeat = tasks.import_progress(batch.id)  # the child's beats died with it
-    assert not stored.is_stuck(batch, heartbeat, now=batch.claimed_at, lease=lease)
+    assert not is_stuck(batch, heartbeat, now=batch.claimed_at, lease=lease)
     later = batch.claimed_at + lease + timedelta(seconds=1)
-    assert stored.is_stuck(batch, heartbeat, now=later, lease=lease)
+    assert is_stuck(batch, heartbeat, now=later, lease=lease)
 
     first_attempt = batch.attempt
-    assert stored.reclaim_batch(db, owner=owner, batch=batch)
+    assert reclaim_batch(db, owner=owner, batch=batch)
     db.commit()
     assert batch.attempt == first_attempt + 1
-    assert not stored.is_stuck(batch, None, now=utcnow(), lease=lease)  # a fresh lease
+    assert not is_stuck(batch, None, now=utcnow(), lease=lease)  # a fresh lease
     result = tasks.run_import.call_local(str(batch.id), str(owner.id), batch.attempt)
     assert result == {"status": "done"}
     assert count_rows(app, "contact") == ROWS
@@ -128,11 +129,11 @@ def test_a_heartbeat_of_this_attempt_keeps_the_lease(app: Flask) -> None:
     )
     fresh = {"at": (now - timedelta(minutes=1)).isoformat(), "attempt": 2}
     older_attempt = {"at": (now - timedelta(minutes=1)).isoformat(), "attempt": 1}
-    assert not stored.is_stuck(batch, fresh, now=now, lease=lease)
-    assert stored.is_stuck(batch, older_attempt, now=now, lease=lease)
-    assert stored.is_stuck(batch, None, now=now, lease=lease)
+    assert not is_stuck(batch, fresh, now=now, lease=lease)
+    assert is_stuck(batch, older_attempt, now=now, lease=lease)
+    assert is_stuck(batch, None, now=now, lease=lease)
     batch.status = ImportStatus.DONE.value
-    assert not stored.is_stuck(batch, None, now=now, lease=lease)
+    assert not is_stuck(batch, None, now=now, lease=lease)
 
 
 def test_a_writer_whose_batch_was_taken_over_meanwhile_rolls_back(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from planner.imports import service, stored
+from planner.imports import service, uploads
 from planner.models import ImportBatch, ImportFile, ImportStatus, User
 from planner.models.types import utcnow
 
@@ -35,9 +35,9 @@ def test_the_quota_counts_only_the_owners_files_not_yet_written(
     _batch(db, bert, ImportStatus.PREVIEW, 50_000, 1)
     user = db.get(User, anna.id)
     assert user is not None
-    assert stored.stored_bytes(db, owner=user) == 5000
-    assert stored.quota_problem(db, owner=user, incoming=5000, quota=10_000) is None
-    problem = stored.quota_problem(db, owner=user, incoming=5001, quota=10_000)
+    assert uploads.stored_bytes(db, owner=user) == 5000
+    assert uploads.quota_problem(db, owner=user, incoming=5000, quota=10_000) is None
+    problem = uploads.quota_problem(db, owner=user, incoming=5001, quota=10_000)
     assert problem is not None and "confirm or discard one first" in problem
 
 
@@ -50,7 +50,7 @@ def test_expiry_deletes_the_files_of_unconfirmed_uploads_older_than_a_day(
     young = _batch(db, owner, ImportStatus.PREVIEW, 10, 23)
     running = _batch(db, owner, ImportStatus.RUNNING, 10, 48)
     done = _batch(db, owner, ImportStatus.DONE, 10, 48)
-    assert stored.expire_uploads(db, now=utcnow(), ttl=timedelta(hours=24)) == 2
+    assert uploads.expire_uploads(db, now=utcnow(), ttl=timedelta(hours=24)) == 2
     db.commit()
     db.expire_all()
     status = {b.id: b.status for b in db.exec(select(ImportBatch))}
