@@ -135,6 +135,7 @@ def _feature_commands() -> None:
     from planner.auth.cli import users_group
     from planner.contacts.cli import contacts_group
     from planner.demo.cli import demo_group
+    from planner.events.cli import events_group
     from planner.gatherings.cli import gatherings_group
     from planner.imports.cli import import_group
     from planner.meetings.cli import calendar_group, meetings_group
@@ -149,6 +150,7 @@ def _feature_commands() -> None:
     main.add_command(geo_group)
     main.add_command(geocode)
     main.add_command(trips_group)
+    main.add_command(events_group)
     main.add_command(meetings_group)
     main.add_command(calendar_group)
     main.add_command(gatherings_group)
