@@ -32,7 +32,9 @@ Decisions:
   ``treffpunkt.invalid`` -- never ``socket.getfqdn()``, which is slow on some hosts and leaks
   the machine name.
 * ``MailError`` messages name host and port and what failed; the password never appears
-  (smtplib does not echo it, and any server reply that would is scrubbed anyway).
+  (smtplib does not echo it, and any server reply that would is scrubbed anyway). They are
+  lazy translations (``planner.lazy_text``): ``str(error)`` speaks the language of the
+  request or of ``force_locale``, English elsewhere; server replies are quoted as sent.
 * A recipient refusal is a ``MailError`` naming the refused addresses even when the server
   accepted the others (``MailError.refused`` lists them); the caller decides whether to retry.
 """
@@ -51,6 +53,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid, parseaddr
 
 from planner.calendar.ics import LANGUAGE_TAG
+from planner.i18n import lazy_number
+from planner.lazy_text import lazy_gettext as _
 
 __all__ = [
     "Invitation",
@@ -109,9 +113,10 @@ class Notice:
 
 
 class MailError(RuntimeError):
-    """Sending failed; the message names host:port and what failed, never the password."""
+    """Sending failed; the message (a lazy translation) names host:port and what failed,
+    never the password."""
 
-    def __init__(self, message: str, *, refused: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: object, *, refused: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.refused = refused
 
@@ -258,6 +263,14 @@ def _refusals(refused: dict[str, tuple[int, bytes]]) -> str:
     )
 
 
+class _NoUtf8Login(smtplib.SMTPException):
+    """Non-ASCII credentials, and the server offers no AUTH PLAIN to send them in UTF-8."""
+
+
+# what was going on when sending failed, named in the message
+_STEPS = {"connected": _("connected"), "login": _("login"), "sending": _("sending")}
+
+
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     """``smtp.login``, plus AUTH PLAIN in UTF-8 (RFC 4616) for non-ASCII credentials.
 
@@ -275,9 +288,7 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     if not smtp.has_extn("auth"):
         raise smtplib.SMTPNotSupportedError("AUTH")
     if "PLAIN" not in smtp.esmtp_features["auth"].upper().split():
-        raise smtplib.SMTPException(
-            "non-ASCII user name or password needs AUTH PLAIN, which the server does not offer"
-        )
+        raise _NoUtf8Login("AUTH PLAIN")
     token = base64.b64encode(b"\0" + username.encode() + b"\0" + password.encode())
     code, reply = smtp.docmd("AUTH", "PLAIN " + token.decode("ascii"))
     if code not in (235, 503):  # 503: already authenticated
@@ -312,14 +323,25 @@ def _deliver(settings: SmtpSettings, message: EmailMessage, to_addrs: list[str])
     from_addr = _address(settings.sender, "sender")
     where = f"{settings.host}:{settings.port}"
     password = settings.password
+    seconds = lazy_number(settings.timeout)
 
-    def fail(what: str, *, refused: dict[str, tuple[int, bytes]] | None = None) -> MailError:
-        """``what`` failed; with ``refused``, the server refused those recipients (and
-        ``what`` adds a note in parentheses, if any)."""
+    def said(text: object) -> str:
+        """What the server or the library said, the password scrubbed."""
+        return _scrub(str(text), password)
+
+    def fail(problem: object, *, refused: dict[str, tuple[int, bytes]] | None = None) -> MailError:
+        """``problem`` happened; with ``refused``, the server refused those recipients (and
+        ``problem`` adds a note in parentheses, if any)."""
         if refused is not None:
-            what = f"recipient refused: {_refusals(refused)}" + (f" ({what})" if what else "")
+            refusals = said(_refusals(refused))
+            problem = (
+                _("recipient refused: %(refusals)s (%(note)s)", refusals=refusals, note=problem)
+                if problem
+                else _("recipient refused: %(refusals)s", refusals=refusals)
+            )
         return MailError(
-            _scrub(f"mail server {where}: {what}", password), refused=tuple(refused or ())
+            _("mail server %(where)s: %(problem)s", where=where, problem=problem),
+            refused=tuple(refused or ()),
         )
 
     context = ssl.create_default_context()
@@ -331,17 +353,21 @@ def _deliver(settings: SmtpSettings, message: EmailMessage, to_addrs: list[str])
         else:
             smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     except ConnectionRefusedError:
-        raise fail("connection refused") from None
+        raise fail(_("connection refused")) from None
     except TimeoutError:
-        raise fail(f"no connection within {settings.timeout:g} s") from None
+        raise fail(_("no connection within %(seconds)s s", seconds=seconds)) from None
     except socket.gaierror:
-        raise fail(f"host name {settings.host} not found") from None
+        raise fail(_("host name %(host)s not found", host=settings.host)) from None
     except ssl.SSLError as error:
-        raise fail(f"TLS handshake failed ({error.reason or error})") from None
+        raise fail(
+            _("TLS handshake failed (%(reason)s)", reason=said(error.reason or error))
+        ) from None
     except smtplib.SMTPConnectError as error:
-        raise fail(f"server refused the connection ({_reply(error)})") from None
+        raise fail(
+            _("server refused the connection (%(reply)s)", reply=said(_reply(error)))
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
-        raise fail(f"could not connect ({error})") from None
+        raise fail(_("could not connect (%(error)s)", error=said(error))) from None
 
     step = "connected"
     try:
@@ -355,30 +381,56 @@ def _deliver(settings: SmtpSettings, message: EmailMessage, to_addrs: list[str])
         refused = smtp.send_message(message, from_addr=from_addr, to_addrs=to_addrs)
     except smtplib.SMTPNotSupportedError:
         if step == "STARTTLS":
-            raise fail("server does not offer STARTTLS") from None
+            raise fail(_("server does not offer STARTTLS")) from None
         if step == "login":
-            raise fail("server does not offer AUTH (login)") from None
-        raise fail(f"server does not support a required extension while {step}") from None
+            raise fail(_("server does not offer AUTH (login)")) from None
+        raise fail(
+            _("server does not support a required extension while %(step)s", step=_step(step))
+        ) from None
+    except _NoUtf8Login:
+        raise fail(
+            _("non-ASCII user name or password needs AUTH PLAIN, which the server does not offer")
+        ) from None
     except smtplib.SMTPAuthenticationError as error:
         raise fail(
-            f"authentication failed for user {settings.username!r} ({_reply(error)})"
+            _(
+                "authentication failed for user %(user)s (%(reply)s)",
+                user=repr(settings.username),
+                reply=said(_reply(error)),
+            )
         ) from None
     except smtplib.SMTPRecipientsRefused as error:
         raise fail("", refused=error.recipients) from None
     except smtplib.SMTPSenderRefused as error:
-        raise fail(f"sender {from_addr} refused ({_reply(error)})") from None
+        raise fail(
+            _("sender %(sender)s refused (%(reply)s)", sender=from_addr, reply=said(_reply(error)))
+        ) from None
     except smtplib.SMTPDataError as error:
-        raise fail(f"message rejected ({_reply(error)})") from None
+        raise fail(_("message rejected (%(reply)s)", reply=said(_reply(error)))) from None
     except smtplib.SMTPServerDisconnected:
-        raise fail(f"server closed the connection ({step})") from None
+        raise fail(_("server closed the connection (%(step)s)", step=_step(step))) from None
     except smtplib.SMTPResponseException as error:
-        raise fail(f"unexpected reply during {step} ({_reply(error)})") from None
+        raise fail(
+            _(
+                "unexpected reply during %(step)s (%(reply)s)",
+                step=_step(step),
+                reply=said(_reply(error)),
+            )
+        ) from None
     except ssl.SSLError as error:
-        raise fail(f"TLS failed during {step} ({error.reason or error})") from None
+        raise fail(
+            _(
+                "TLS failed during %(step)s (%(reason)s)",
+                step=_step(step),
+                reason=said(error.reason or error),
+            )
+        ) from None
     except TimeoutError:
-        raise fail(f"timed out after {settings.timeout:g} s ({step})") from None
+        raise fail(
+            _("timed out after %(seconds)s s (%(step)s)", seconds=seconds, step=_step(step))
+        ) from None
     except (smtplib.SMTPException, OSError) as error:
-        raise fail(f"{step} failed ({error})") from None
+        raise fail(_("%(step)s failed (%(error)s)", step=_step(step), error=said(error))) from None
     finally:
         try:
             smtp.quit()
@@ -386,5 +438,10 @@ def _deliver(settings: SmtpSettings, message: EmailMessage, to_addrs: list[str])
             smtp.close()
 
     if refused:
-        raise fail("the message was accepted for the other recipients", refused=refused)
+        raise fail(_("the message was accepted for the other recipients"), refused=refused)
     return message_id
+
+
+def _step(step: str) -> object:
+    """A step of sending as the message names it (STARTTLS is STARTTLS in any language)."""
+    return _STEPS.get(step, step)

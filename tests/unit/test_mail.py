@@ -332,6 +332,22 @@ def test_connection_refused_names_host_and_port() -> None:
         send_invitation(_settings(port), _invitation())
 
 
+def test_a_mail_error_speaks_the_readers_language() -> None:
+    from flask import Flask
+    from flask_babel import Babel, force_locale
+
+    from planner.paths import TRANSLATIONS_DIR
+
+    app = Flask(__name__)
+    Babel(app, default_translation_directories=str(TRANSLATIONS_DIR))
+    port = _free_port()
+    with pytest.raises(MailError) as caught:
+        send_invitation(_settings(port), _invitation())
+    with app.test_request_context(), force_locale("de"):
+        assert str(caught.value) == f"Mailserver 127.0.0.1:{port}: Verbindung abgelehnt"
+    assert str(caught.value) == f"mail server 127.0.0.1:{port}: connection refused"
+
+
 def test_starttls_required_but_not_offered(smtp_server: Server) -> None:
     with pytest.raises(MailError, match="does not offer STARTTLS"):
         send_invitation(_settings(smtp_server.port, security="starttls"), _invitation())
