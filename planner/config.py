@@ -28,10 +28,10 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     CONTACTS_PER_PAGE = 50
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads: 20 MiB
-    # Imports (planner.imports.stored): uploads kept for a preview count against a quota per
-    # user and are deleted when not confirmed within a day; bigger uploads are previewed in
-    # the background worker; a write whose heartbeat is older than the lease was left by a
-    # worker that died, and can be resumed or discarded.
+    # Imports (planner.imports.uploads, .previews, .lease): uploads kept for a preview count
+    # against a quota per user and are deleted when not confirmed within a day; bigger
+    # uploads are previewed in the background worker; a write whose heartbeat is older than
+    # the lease was left by a worker that died, and can be resumed or discarded.
     IMPORT_UPLOAD_QUOTA_BYTES = 100 * 1024 * 1024
     IMPORT_UPLOAD_TTL_HOURS = 24
     IMPORT_PREVIEW_BACKGROUND_BYTES = 2 * 1024 * 1024  # of text to parse (a zip: unpacked)
