@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     from planner.demo.views import bp as demo_bp
     from planner.duplicates.views import bp as duplicates_bp
     from planner.feeds.views import bp as feeds_bp
+    from planner.gatherings.views import bp as gatherings_bp
     from planner.home.views import bp as home_bp
     from planner.imports.views import bp as imports_bp
     from planner.meetings.views import bp as meetings_bp
@@ -89,6 +90,7 @@ def init_app(app: Flask) -> None:
         meetings_bp,
         relationships_bp,
         feeds_bp,
+        gatherings_bp,
         demo_bp,
     ):
         app.register_blueprint(bp)

@@ -164,7 +164,7 @@ def gatherings_create(
     from werkzeug.exceptions import NotFound
 
     from planner.gatherings import service
-    from planner.gatherings.suggest import options_of, rank_region, topic_context
+    from planner.gatherings.suggest import options_of, rank_region, region_context
     from planner.matching import Weights, explain
     from planner.models import Contact
     from planner.trips import service as trips
@@ -199,9 +199,8 @@ def gatherings_create(
         chosen: list[Any] = []
         if best:
             weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
-            context = topic_context(
-                trips.match_context(session, owner=user, locale=locale, weights=weights),
-                topics,
+            context = region_context(
+                session, owner=user, locale=locale, weights=weights, topics=topics
             )
             ranked = rank_region(
                 session,

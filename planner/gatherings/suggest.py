@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from planner.matching import Suggestion, rank
+from planner.matching import Suggestion, Weights, rank
 from planner.models import Contact, User
 from planner.models.gathering import (
     AnswerValue,
@@ -28,8 +28,13 @@ from planner.models.gathering import (
     GatheringInvitee,
     GatheringOption,
 )
-from planner.trips import service as trips
-from planner.trips.service import MatchContext
+
+try:  # the trip ranking moves from trips.service to trips.suggest (another change, in flight)
+    from planner.trips import suggest as trips
+except ImportError:  # pragma: no cover
+    from planner.trips import service as trips  # type: ignore[no-redef]
+
+MatchContext = trips.MatchContext
 
 
 def topic_context(context: MatchContext, topics: Sequence[str]) -> MatchContext:
@@ -41,6 +46,14 @@ def topic_context(context: MatchContext, topics: Sequence[str]) -> MatchContext:
     keys = vocabulary.topics_of(topics=names, texts=())
     labels = {vocabulary.canonical(name): name for name in names}
     return replace(context, user_topics=keys, user_labels=labels, rarity=None)
+
+
+def region_context(
+    session: Session, *, owner: User, locale: str, weights: Weights, topics: Sequence[str]
+) -> MatchContext:
+    """What ranking the region needs: the trip's context with the get-together's topics."""
+    context = trips.match_context(session, owner=owner, locale=locale, weights=weights)
+    return topic_context(context, topics)
 
 
 def shares_a_topic(suggestion: Suggestion) -> bool:

@@ -13,11 +13,10 @@ from werkzeug.exceptions import NotFound
 
 from planner.db import get_owned
 from planner.gatherings import invites, service
-from planner.gatherings.suggest import matrix, rank_region, topic_context
+from planner.gatherings.suggest import matrix, rank_region, region_context
 from planner.matching import Weights, explain
 from planner.models import Contact, Stage, User
 from planner.models.gathering import Gathering, GatheringInvitee
-from planner.trips import service as trips
 from planner.trips.wording import wording
 from tests.gatherings_fixtures import (
     HAMBURG,
@@ -47,9 +46,12 @@ def circle(db: Session, owner: User) -> Circle:
 
 
 def ranked(db: Session, owner: User, limit: int, topics: list[str] | None = None) -> list[Any]:
-    context = topic_context(
-        trips.match_context(db, owner=owner, locale="en", weights=Weights()),
-        [TOPIC] if topics is None else topics,
+    context = region_context(
+        db,
+        owner=owner,
+        locale="en",
+        weights=Weights(),
+        topics=[TOPIC] if topics is None else topics,
     )
     return rank_region(
         db,
@@ -78,9 +80,7 @@ def test_the_best_five_share_the_topic_and_come_with_reasons(
     best = ranked(db, owner, 5)
     names = {db.get(Contact, s.contact_id).first_name for s in best}  # type: ignore[union-attr]
     assert len(best) == 5 and names <= SHARING_NEARBY
-    context = topic_context(
-        trips.match_context(db, owner=owner, locale="en", weights=Weights()), [TOPIC]
-    )
+    context = region_context(db, owner=owner, locale="en", weights=Weights(), topics=[TOPIC])
     with app.test_request_context(), force_locale("en"):
         # the topic is named as the get-together names it
         words = explain(best[0], wording(context.vocabulary, context.user_labels))
@@ -338,7 +338,13 @@ def test_another_users_get_together_and_contacts_stay_theirs(
             lon=HAMBURG.lon or 0,
             radius_km=30,
             place="Hamburg",
-            context=trips.match_context(db, owner=stranger, locale="en", weights=Weights()),  # type: ignore[arg-type]
+            context=region_context(
+                db,
+                owner=stranger,
+                locale="en",
+                weights=Weights(),
+                topics=[],  # type: ignore[arg-type]
+            ),
             limit=10,
         )
         == []
