@@ -132,6 +132,7 @@ def serve(host: str, port: int, workers: int, task_workers: int) -> None:
 
 def _feature_commands() -> None:
     """Feature packages bring their own command groups (planner/<feature>/cli.py)."""
+    from planner.account.cli import account_group
     from planner.auth.cli import users_group
     from planner.contacts.cli import contacts_group
     from planner.demo.cli import demo_group
@@ -155,6 +156,7 @@ def _feature_commands() -> None:
     main.add_command(calendar_group)
     main.add_command(gatherings_group)
     main.add_command(followups_group)
+    main.add_command(account_group)
     contacts_group.add_command(contacts_timeline)
     contacts_group.add_command(contacts_keep_in_touch)
 

@@ -62,6 +62,7 @@ def mail_base_url() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from planner.account.views import bp as account_bp
     from planner.auth.views import bp as auth_bp
     from planner.contacts.views import bp as contacts_bp
     from planner.demo.views import bp as demo_bp
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
         imports_bp,
         settings_bp,
         sending_bp,
+        account_bp,
         places_bp,
         duplicates_bp,
         trips_bp,

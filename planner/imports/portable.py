@@ -119,8 +119,17 @@ def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, An
     return data, sources
 
 
-def import_document(session: Session, *, owner: User, document: Any, name: str) -> ImportBatch:
-    """Create every contact of the document (all or nothing); undo like any import."""
+def import_document(
+    session: Session,
+    *,
+    owner: User,
+    document: Any,
+    name: str,
+    ids: list[uuid.UUID] | None = None,
+) -> ImportBatch:
+    """Create every contact of the document (all or nothing); undo like any import.
+    ``ids``: the new contacts' ids in document order (an account import maps the
+    document's references to them); default: new ones."""
     if not isinstance(document, list):
         raise DocumentError("not a Treffpunkt contacts export: expected a list of contacts")
     entries = [read_entry(entry, n) for n, entry in enumerate(document, start=1)]
@@ -137,8 +146,10 @@ def import_document(session: Session, *, owner: User, document: Any, name: str) 
     session.flush()
     with paused_gc():
         rows, sources, changes = [], [], []
-        for (data, entry_sources), address_form in zip(entries, address_forms, strict=True):
-            contact_id = uuid.uuid4()
+        new_ids = ids if ids is not None else [uuid.uuid4() for _ in entries]
+        for (data, entry_sources), address_form, contact_id in zip(
+            entries, address_forms, new_ids, strict=True
+        ):
             rows.append(contact_rows(owner.id, contact_id, data))
             rows[-1].contact["address_form"] = address_form
             changes.append(

@@ -1,0 +1,1 @@
+"""The whole account to take along: one JSON document out, the same into an empty account."""
