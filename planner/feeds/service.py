@@ -141,6 +141,12 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
             owner.home_city,  # an empty feed carries the home zone
         )
     )
+    from planner.gatherings.invites import feed_stamp as gatherings_stamp
+
+    fixed, fixed_newest = gatherings_stamp(session, owner=owner)  # fixed get-togethers
+    if fixed_newest is not None:
+        last = max(last, _aware(fixed_newest))
+    key = f"{key}|{fixed}|{fixed_newest}"
     return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=last)
 
 
@@ -183,6 +189,9 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         )
         for m in meetings
     ]
+    from planner.gatherings.invites import feed_entries as gatherings_entries
+
+    invites.extend(gatherings_entries(session, owner=owner))
     data = feed_ics(
         invites,
         name=_("Treffpunkt meetings"),

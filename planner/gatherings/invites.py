@@ -9,9 +9,13 @@ Decisions:
   by every later change, see ``service``).
 """
 
+from datetime import datetime
+from typing import Any
+
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlalchemy import and_, func, select
+from sqlmodel import Session, col
 
 from planner.calendar.ics import MeetingInvite, Person, cancel_ics, invite_ics
 from planner.gatherings import service
@@ -24,7 +28,10 @@ from planner.models.types import utcnow
 PARTSTAT = {AnswerValue.YES.value: "ACCEPTED", AnswerValue.MAYBE.value: "TENTATIVE"}
 
 
-def build_invite(session: Session, *, owner: User, gathering: Gathering) -> MeetingInvite:
+def build_invite(
+    session: Session, *, owner: User, gathering: Gathering, for_feed: bool = False
+) -> MeetingInvite:
+    """The calendar entry; ``for_feed``: everyone going by name only, without addresses."""
     option = service.chosen_option(session, gathering=gathering)
     if option is None:
         raise service.GatheringError(_("Fix the date first: an invite needs one."))
@@ -34,16 +41,16 @@ def build_invite(session: Session, *, owner: User, gathering: Gathering) -> Meet
         for row in table.rows
         if not row.invitee.revoked and row.answers.get(option.id) != AnswerValue.NO.value
     ]
-    emails = first_emails(session, (row.contact.id for row in going))
+    emails = {} if for_feed else first_emails(session, (row.contact.id for row in going))
     people = tuple(
         Person(
             name=row.contact.display_name,
-            email=emails[row.contact.id],
+            email=emails.get(row.contact.id),
             language=row.invitee.language,
             partstat=PARTSTAT.get(row.answers.get(option.id, ""), "NEEDS-ACTION"),
         )
         for row in going
-        if row.contact.id in emails
+        if for_feed or row.contact.id in emails
     )
     geo = (
         (gathering.venue_lat, gathering.venue_lon)
@@ -84,3 +91,30 @@ def invite_file(
     if cancelled:
         return cancel_ics(invite, dtstamp=utcnow())
     return invite_ics(invite, dtstamp=utcnow())
+
+
+# --- the user's private feed --------------------------------------------------------------
+
+
+def _fixed(owner: User) -> Any:
+    return and_(
+        col(Gathering.owner_id) == owner.id, col(Gathering.status) == GatheringStatus.FIXED.value
+    )
+
+
+def feed_stamp(session: Session, *, owner: User) -> tuple[int, datetime | None]:
+    """How many fixed get-togethers the user has and the newest change of any (every answer,
+    fix and revocation touches it): what the feed's version adds for them."""
+    count, newest = session.execute(
+        select(func.count(), func.max(col(Gathering.updated_at))).where(_fixed(owner))
+    ).one()
+    return int(count), newest
+
+
+def feed_entries(session: Session, *, owner: User) -> list[MeetingInvite]:
+    """The fixed get-togethers as feed entries: no addresses (the feed names people in its
+    description), only who did not decline."""
+    entries = []
+    for gathering in session.scalars(select(Gathering).where(_fixed(owner))):
+        entries.append(build_invite(session, owner=owner, gathering=gathering, for_feed=True))
+    return entries

@@ -349,3 +349,25 @@ def test_another_users_get_together_and_contacts_stay_theirs(
         )
         == []
     )
+
+
+def test_a_fixed_get_together_is_in_the_private_feed_without_addresses(
+    app: Flask, db: Session, owner: User, circle: Circle
+) -> None:
+    from planner.feeds import service as feeds
+
+    gathering, _ = poll(db, owner, circle, ["Anke", "Bernd"])
+    with app.test_request_context():
+        polling = feeds.feed_version(db, owner=owner)
+        assert b"Karriere-Stammtisch" not in feeds.feed_bytes(db, owner=owner, version=polling)
+        option = matrix(db, gathering=gathering).options[1].option
+        service.fix(db, gathering=gathering, option_id=str(option.id), venue="Café Paris")
+        db.commit()
+        fixed = feeds.feed_version(db, owner=owner)
+        assert fixed.etag != polling.etag
+        data = feeds.feed_bytes(db, owner=owner, version=fixed)
+    event = next(e for e in read_ics(data).vevent_list if e.uid.value == gathering.uid)
+    assert event.summary.value == "Karriere-Stammtisch"
+    assert event.dtstart.value == datetime(2027, 3, 11, 17, 30, tzinfo=UTC)
+    assert "Anke Albers" in event.description.value
+    assert b"@example.org" not in data.replace(owner.email.encode(), b"")
