@@ -18,11 +18,9 @@ from planner.auth.passwords import verify_password
 from planner.mail import MailError, Notice, SmtpSettings, send_notice
 from planner.meetings.invites import smtp_settings
 from planner.models import User
-from planner.web import mail_base_url
+from planner.web import FORM_ERROR_STATUS, mail_base_url
 
 bp = Blueprint("auth", __name__)
-
-FORM_ERROR = 422
 
 
 def safe_next(target: str | None) -> str:
@@ -65,7 +63,7 @@ def register() -> ResponseReturnValue:
     form = RegisterForm()
     if not form.validate_on_submit():
         return render_template("auth/register.html", form=form), (
-            FORM_ERROR if form.is_submitted() else 200
+            FORM_ERROR_STATUS if form.is_submitted() else 200
         )
     email = form.email.data or ""
     try:
@@ -85,7 +83,7 @@ def register() -> ResponseReturnValue:
         )
     except service.AccountError:
         form.email.errors.append(_("An account with this e-mail address exists already."))
-        return render_template("auth/register.html", form=form), FORM_ERROR
+        return render_template("auth/register.html", form=form), FORM_ERROR_STATUS
     _sign_in(user, remember=False)
     flash(_("Welcome to Treffpunkt! Start by adding the people you know online."), "success")
     return redirect(url_for("home.dashboard"))
@@ -147,7 +145,7 @@ def confirm_registration(token: str) -> ResponseReturnValue:
         return render_template("auth/confirm.html", form=None), 404
     form = ConfirmRegistrationForm()
     if not form.validate_on_submit():
-        status = FORM_ERROR if form.is_submitted() else 200
+        status = FORM_ERROR_STATUS if form.is_submitted() else 200
         return render_template("auth/confirm.html", form=form, email=found.email), status
     try:
         attempt = throttle.sign_in_attempt(request, found.email)
@@ -156,7 +154,7 @@ def confirm_registration(token: str) -> ResponseReturnValue:
         return _too_many("auth/confirm.html", form, refusal, reason, email=found.email)
     if not verify_password(found.password_hash, form.password.data or ""):
         form.password.errors.append(_("This is not the password you chose when registering."))
-        return render_template("auth/confirm.html", form=form, email=found.email), FORM_ERROR
+        return render_template("auth/confirm.html", form=form, email=found.email), FORM_ERROR_STATUS
     attempt.release()
     user = registration.complete_registration(db.session(), registration=found)
     if user is None:
@@ -191,7 +189,8 @@ def login() -> ResponseReturnValue:
             throttle.remember_device(request, response, email)
             return response
         flash(_("E-mail or password is wrong."), "error")
-    return render_template("auth/login.html", form=form)
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.post("/logout")

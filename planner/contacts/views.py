@@ -27,6 +27,7 @@ from planner.imports.service import get_batch
 from planner.models import Contact, ImportBatch
 from planner.paging import requested_page
 from planner.places import service as places
+from planner.web import FORM_ERROR_STATUS
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
@@ -82,7 +83,8 @@ def new() -> ResponseReturnValue:
         db.session().commit()
         flash(_("%(name)s added.", name=contact.display_name), "success")
         return redirect(url_for(".show", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=None)
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
+    return render_template("contacts/form.html", form=form, contact=None), status
 
 
 def _place(contact: Contact) -> None:
@@ -122,7 +124,8 @@ def edit(contact_id: str) -> ResponseReturnValue:
         db.session().commit()
         flash(_("Changes to %(name)s saved.", name=contact.display_name), "success")
         return redirect(url_for(".show", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=contact)
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
+    return render_template("contacts/form.html", form=form, contact=contact), status
 
 
 @bp.route("/<contact_id>/delete", methods=["GET", "POST"])
@@ -136,7 +139,8 @@ def delete(contact_id: str) -> ResponseReturnValue:
         db.session().commit()
         flash(_("%(name)s deleted.", name=name), "info")
         return redirect(url_for(".index"))
-    return render_template("contacts/delete.html", contact=contact, form=form)
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
+    return render_template("contacts/delete.html", contact=contact, form=form), status
 
 
 def _json_download(document: object, filename: str) -> ResponseReturnValue:

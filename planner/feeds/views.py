@@ -30,7 +30,7 @@ from planner.meetings.service import (
 )
 from planner.models import CalendarKind, CalendarSource, CalendarStatus
 from planner.trips.forms import ButtonForm
-from planner.web import page_base_url
+from planner.web import FORM_ERROR_STATUS, page_base_url
 
 bp = Blueprint("feeds", __name__)
 
@@ -87,7 +87,7 @@ def _page(*, new_token: str | None = None, **forms: object) -> tuple[str, int]:
         prefs.weekdays.data = sorted(weekdays_of(user))
         prefs.alarm.data = user.meeting_alarm_minutes
     address = feed_url(new_token) if new_token else None
-    status = 422 if any(getattr(f, "errors", None) for f in forms.values()) else 200
+    status = FORM_ERROR_STATUS if any(getattr(f, "errors", None) for f in forms.values()) else 200
     sources = service.list_sources(session, owner=current_user)
     return render_template(
         "feeds/settings.html",

@@ -14,6 +14,7 @@ from planner.geo import Place, place_to_json
 from planner.models import Contact, Stage
 from planner.places import service
 from planner.places.forms import DEFAULT_RADIUS_KM, RADII_KM, NearForm, PlaceForm
+from planner.web import FORM_ERROR_STATUS
 
 bp = Blueprint("places", __name__, url_prefix="/places")
 
@@ -153,7 +154,8 @@ def set_place(contact_id: str) -> ResponseReturnValue:
         form.place.errors = [*form.place.errors, error]
     elif request.method == "GET":
         form.place.data = contact.location_text or contact.city or ""
-    return render_template("places/set_place.html", form=form, contact=contact)
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
+    return render_template("places/set_place.html", form=form, contact=contact), status
 
 
 @bp.get("/unplaced")

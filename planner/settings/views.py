@@ -21,6 +21,7 @@ from planner.settings.forms import (
 )
 from planner.topics import VocabularyError
 from planner.trips import interests
+from planner.web import FORM_ERROR_STATUS
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -43,7 +44,7 @@ def index() -> ResponseReturnValue:
         form=form,
         password_form=ChangePasswordForm(),
         delete_form=DeleteAccountForm(),
-    )
+    ), (FORM_ERROR_STATUS if form.is_submitted() else 200)
 
 
 @bp.post("/password")
@@ -70,7 +71,7 @@ def change_password() -> ResponseReturnValue:
         form=_preferences_of(current_user),
         password_form=form,
         delete_form=DeleteAccountForm(),
-    ), 400
+    ), FORM_ERROR_STATUS
 
 
 @bp.post("/delete")
@@ -90,7 +91,7 @@ def delete_account() -> ResponseReturnValue:
         form=_preferences_of(current_user),
         password_form=ChangePasswordForm(),
         delete_form=form,
-    ), 400
+    ), FORM_ERROR_STATUS
 
 
 def _set_home(user: User, form: PreferencesForm) -> bool:
@@ -130,7 +131,7 @@ def topics() -> ResponseReturnValue:
             tasks.refresh_interests_task(str(current_user.id), str(get_locale() or "en"))
             flash(_("Topic synonyms saved."), "success")
             return redirect(url_for(".topics"))
-        return render_template("settings/topics.html", form=form), 400
+        return render_template("settings/topics.html", form=form), FORM_ERROR_STATUS
     vocabulary, changed = interests.vocabulary_of(
         session, owner=current_user, locale=str(get_locale() or "en")
     )

@@ -40,7 +40,7 @@ def test_register_explains_each_mistake(client: WebClient, make_user: Any) -> No
 def test_sign_in_wrong_password_and_sign_out(client: WebClient, make_user: Any) -> None:
     user = make_user()
     page = client.submit("/login", {"email": user.email, "password": "nope"})
-    assert page.status_code == 200 and "E-mail or password is wrong." in page.get_data(as_text=True)
+    assert page.status_code == 422 and "E-mail or password is wrong." in page.get_data(as_text=True)
     assert client.get("/contacts/").status_code == 302  # still signed out
     client.login(user.email)
     assert client.get("/contacts/").status_code == 200
@@ -100,7 +100,7 @@ def test_wrong_current_password_changes_nothing(make_user: Any, login: Any) -> N
         },
         form_url="/settings/",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "That is not your current password." in response.get_data(as_text=True)
     login(user)  # the old password still works
 
@@ -114,7 +114,7 @@ def test_delete_account_needs_the_password_and_removes_everything(
     web = login(user)
     assert (
         web.submit("/settings/delete", {"password": "wrong"}, form_url="/settings/").status_code
-        == 400
+        == 422
     )
     assert count_rows(app, "contact") == 2
     response = web.submit("/settings/delete", {"password": PASSWORD}, form_url="/settings/")
@@ -199,7 +199,7 @@ def test_unknown_and_known_addresses_cost_one_verification_each(
     known_calls, calls[:] = list(calls), []
     unknown = attempt(web, "nobody-else@example.org")
     assert known_calls == calls == ["verify"]
-    assert known.status_code == unknown.status_code == 200
+    assert known.status_code == unknown.status_code == 422
     assert _flashes(known) == _flashes(unknown) == ["E-mail or password is wrong."]
 
 
@@ -243,7 +243,7 @@ def test_a_new_password_is_checked_against_the_account_address(make_user: Any, l
         {"current": PASSWORD, "password": "jonas.weber1", "confirm": "jonas.weber1"},
         form_url="/settings/",
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "must not contain your e-mail address" in answer.get_data(as_text=True)
 
 

@@ -63,7 +63,7 @@ def test_form_errors_are_specific_and_nothing_is_saved(
         },
     )
     text = page.get_data(as_text=True)
-    assert page.status_code == 200
+    assert page.status_code == 422
     assert "Line 1: &#39;kein-email&#39; is not an e-mail address." in text
     assert "<b>" not in web.submit(
         "/contacts/new", {"emails": "<b>x</b>", "stage": "online"}

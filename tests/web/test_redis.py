@@ -32,7 +32,7 @@ def test_sign_in_limit_is_counted_in_redis(app: Flask, redis_url: str, make_user
             .status_code
             for i in range(limit + 1)
         ]
-        assert codes == [200] * limit + [429]
+        assert codes == [422] * limit + [429]
         assert server.keys("treffpunkt:throttle:*")
         assert count_rows(app, "sign_in_attempt") == 0  # nothing counted in the database
         third = create_app(config)  # a restarted worker
