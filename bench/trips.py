@@ -224,7 +224,7 @@ def time_ranking(
     from planner import db
     from planner.matching import Weights
     from planner.models import Trip, User
-    from planner.trips import service
+    from planner.trips import suggest
 
     times = []
     with app.test_request_context():
@@ -233,19 +233,19 @@ def time_ranking(
         trip = session.get(Trip, trip_id)
         for _ in range(rounds):
             if not cached:
-                service._PLANS.clear()
+                suggest._PLANS.clear()
             if first:
-                service._FLOORS.clear()
+                suggest._FLOORS.clear()
             if not rarity and not cached:
-                service._RARITY.clear()
+                suggest._RARITY.clear()
             started = time.perf_counter()
-            context = service.match_context(
+            context = suggest.match_context(
                 session,
                 owner=owner,  # type: ignore[arg-type]
                 locale="en",
                 weights=Weights(),
             )
-            plans = service.plan_trip(session, owner=owner, trip=trip, context=context, limit=20)  # type: ignore[arg-type]
+            plans = suggest.plan_trip(session, owner=owner, trip=trip, context=context, limit=20)  # type: ignore[arg-type]
             times.append((time.perf_counter() - started) * 1000)
             assert all(p.suggestions for p in plans)
     return times
@@ -255,15 +255,15 @@ def candidates_per_leg(app: Flask, owner_id: uuid.UUID, trip_id: uuid.UUID) -> l
     from planner import db
     from planner.matching import Weights
     from planner.models import Trip, User
-    from planner.trips import service
+    from planner.trips import suggest
 
     with app.test_request_context():
         session = db.session()
         owner, trip = session.get(User, owner_id), session.get(Trip, trip_id)
-        context = service.match_context(session, owner=owner, locale="en", weights=Weights())  # type: ignore[arg-type]
+        context = suggest.match_context(session, owner=owner, locale="en", weights=Weights())  # type: ignore[arg-type]
         return [
             len(
-                service.candidates_near(
+                suggest.candidates_near(
                     session,
                     owner=owner,  # type: ignore[arg-type]
                     lat=leg.lat,

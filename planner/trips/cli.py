@@ -93,7 +93,7 @@ def trips_suggest(trip_id: str, email: str, limit: int, as_json: bool) -> None:
     from werkzeug.exceptions import NotFound
 
     from planner.models import Trip
-    from planner.trips import service
+    from planner.trips import suggest
     from planner.trips.wording import wording
 
     user = find_user_or_fail(email)
@@ -104,8 +104,8 @@ def trips_suggest(trip_id: str, email: str, limit: int, as_json: bool) -> None:
         fail(f"no trip {trip_id!r} for {email}")
     locale = user.locale or "en"
     weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
-    context = service.match_context(session, owner=user, locale=locale, weights=weights)
-    pairs = service.suggest_trip(session, owner=user, trip=trip, context=context, limit=limit)
+    context = suggest.match_context(session, owner=user, locale=locale, weights=weights)
+    pairs = suggest.suggest_trip(session, owner=user, trip=trip, context=context, limit=limit)
     with force_locale(locale):
         words = wording(context.vocabulary, context.user_labels)
         meetings: list[dict[str, Any]] = [

@@ -20,7 +20,7 @@ from planner.db import get_owned
 from planner.matching import Weights, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import place_text
-from planner.trips import service
+from planner.trips import service, suggest
 from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
 from planner.trips.interests import refresh_interests
 from planner.trips.place_time import local_times
@@ -37,9 +37,9 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def _context() -> service.MatchContext:
+def _context() -> suggest.MatchContext:
     weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
-    return service.match_context(
+    return suggest.match_context(
         db.session(), owner=current_user, locale=_locale(), weights=weights
     )
 
@@ -110,12 +110,12 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
     untouched form belongs to the cached body)."""
     session = db.session()
     context = _context()
-    limit = service.SUGGESTIONS_PER_LEG
-    key = service.plan_key(session, owner=current_user, trip=trip, context=context, limit=limit)
+    limit = suggest.SUGGESTIONS_PER_LEG
+    key = suggest.plan_key(session, owner=current_user, trip=trip, context=context, limit=limit)
     page_key = (*key, viewer_zone())  # times at a leg name its city unless it is the reader's
     html = _PAGES.get(page_key) if leg_form is None else None
     if html is None:
-        plans = service.plan_trip(
+        plans = suggest.plan_trip(
             session, owner=current_user, trip=trip, context=context, limit=limit, key=key
         )
         words = wording(context.vocabulary, context.user_labels)
@@ -317,7 +317,7 @@ def around() -> ResponseReturnValue:
     """Who is in town: the trip ranking around the home city, for get-togethers."""
     session = db.session()
     context = _context()
-    suggestions = service.who_is_around(session, owner=current_user, context=context, limit=50)
+    suggestions = suggest.who_is_around(session, owner=current_user, context=context, limit=50)
     words = wording(context.vocabulary, context.user_labels)
     return render_template(
         "trips/around.html",
@@ -326,7 +326,7 @@ def around() -> ResponseReturnValue:
         dismissed=service.dismissed_contacts(session, owner=current_user),
         button=ButtonForm(),
         has_topics=bool(context.user_topics),
-        radius=int(service.AROUND_RADIUS_KM),
+        radius=int(suggest.AROUND_RADIUS_KM),
     )
 
 

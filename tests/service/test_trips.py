@@ -13,7 +13,7 @@ from planner.geo import Place
 from planner.matching import Weights, explain
 from planner.models import Contact, ContactInterest, Decision, Meeting, Stage, User
 from planner.models.types import utcnow
-from planner.trips import service
+from planner.trips import service, suggest
 from planner.trips.interests import refresh_interests, set_user_topics
 from planner.trips.place_time import local_times
 from planner.trips.wording import wording
@@ -49,8 +49,8 @@ def network(db: Session, owner: User) -> Network:
     return built
 
 
-def context(db: Session, owner: User) -> service.MatchContext:
-    return service.match_context(db, owner=owner, locale="en", weights=Weights())
+def context(db: Session, owner: User) -> suggest.MatchContext:
+    return suggest.match_context(db, owner=owner, locale="en", weights=Weights())
 
 
 def munich_trip(db: Session, owner: User) -> Any:
@@ -118,7 +118,7 @@ def test_suggestions_are_ranked_and_explained(
 ) -> None:
     trip = munich_trip(db, owner)
     ctx = context(db, owner)
-    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=ctx, limit=20)
+    [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=ctx, limit=20)
     assert plan.suggestions[0].contact_id == network.planted["mara"].id
     with app.test_request_context():
         reasons = explain(plan.suggestions[0], wording(ctx.vocabulary, ctx.user_labels))
@@ -138,7 +138,7 @@ def test_met_regularly_ranks_below_never_met_nearby(
     db: Session, owner: User, network: Network
 ) -> None:
     trip = munich_trip(db, owner)
-    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
     rank = {s.contact_id: i for i, s in enumerate(plan.suggestions)}
     assert rank[network.planted["max"].id] > len(rank) // 2
 
@@ -150,7 +150,7 @@ def test_other_users_contacts_are_never_suggested(
     stranger = other_user_contact_in_munich(db, other)  # type: ignore[arg-type]
     db.commit()
     trip = munich_trip(db, owner)
-    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
     assert stranger.id not in {s.contact_id for s in plan.suggestions}
     assert len(plan.suggestions) > 20
 
@@ -159,7 +159,7 @@ def test_stale_topics_are_derived_on_the_spot_and_stored_by_refresh(
     db: Session, owner: User, network: Network
 ) -> None:
     def topics_near_munich() -> dict[Any, frozenset[str]]:
-        found = service.candidates_near(
+        found = suggest.candidates_near(
             db,
             owner=owner,
             lat=MUNICH.lat,
@@ -193,7 +193,7 @@ def test_dismissed_is_gone_everywhere_not_now_only_on_this_trip(
     db.commit()
 
     def suggested(t: Any) -> set[Any]:
-        plans = service.plan_trip(db, owner=owner, trip=t, context=context(db, owner), limit=500)
+        plans = suggest.plan_trip(db, owner=owner, trip=t, context=context(db, owner), limit=500)
         return {s.contact_id for p in plans for s in p.suggestions}
 
     assert mara.id not in suggested(trip)
@@ -217,7 +217,7 @@ def test_accepting_proposes_a_meeting_and_moves_the_stage(
     db.commit()
     assert meeting.status == "proposed" and meeting.uid.endswith("@treffpunkt")
     assert db.get(Contact, mara.id).stage == Stage.CONTACTED.value  # type: ignore[union-attr]
-    [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
     assert mara.id not in {s.contact_id for s in plan.suggestions}
     assert [(m.id, people) for m, people in plan.meetings] == [
         (meeting.id, [(mara.id, mara.display_name)])
@@ -239,7 +239,7 @@ def test_a_multi_leg_trip_lists_each_contact_once_at_its_best_leg(
         gettext=gettext,
     )
     db.commit()
-    pairs = service.suggest_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
+    pairs = suggest.suggest_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=500)
     ids = [s.contact_id for _, s in pairs]
     assert len(ids) == len(set(ids))
     cities = {s.contact_id: leg.city for leg, s in pairs}
@@ -250,11 +250,11 @@ def test_a_multi_leg_trip_lists_each_contact_once_at_its_best_leg(
 def test_who_is_in_town_ranks_around_the_home_city(
     db: Session, owner: User, network: Network
 ) -> None:
-    assert service.who_is_around(db, owner=owner, context=context(db, owner), limit=5) is None
+    assert suggest.who_is_around(db, owner=owner, context=context(db, owner), limit=5) is None
     owner.home_city, owner.home_lat, owner.home_lon = "Berlin, DE", 52.5244, 13.4105
     db.add(owner)
     db.commit()
-    around = service.who_is_around(db, owner=owner, context=context(db, owner), limit=5)
+    around = suggest.who_is_around(db, owner=owner, context=context(db, owner), limit=5)
     assert around and around[0].contact_id == network.planted["bea"].id
 
 
@@ -264,7 +264,7 @@ def test_a_cached_plan_follows_every_change(db: Session, owner: User, network: N
     trip = munich_trip(db, owner)
 
     def first() -> Any:
-        [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
+        [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
         return plan.suggestions[0]
 
     mara = db.get(Contact, network.planted["mara"].id)
@@ -298,7 +298,7 @@ def test_a_cached_plan_follows_changes_no_updated_at_shows(
     trip = munich_trip(db, owner)
 
     def names() -> list[str]:
-        [plan] = service.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
+        [plan] = suggest.plan_trip(db, owner=owner, trip=trip, context=context(db, owner), limit=5)
         return [s.display_name for s in plan.suggestions]
 
     mara, max_ = network.planted["mara"], network.planted["max"]
@@ -323,7 +323,7 @@ def test_a_cached_plan_follows_changes_no_updated_at_shows(
     # A topic stored behind the contact's back (no updated_at), then its interests refreshed:
     # the rarity of "Open Data" among the user's contacts changes, and with it the cache key.
     def rarity() -> dict[str, float]:
-        return service._rarity(db, owner=owner, context=context(db, owner))
+        return suggest._rarity(db, owner=owner, context=context(db, owner))
 
     rare_before = rarity()
     others = db.exec(
@@ -337,7 +337,7 @@ def test_a_cached_plan_follows_changes_no_updated_at_shows(
     refresh_interests(db, owner=owner, locale="en", contact_ids=list(others))
     db.commit()
     rare_after = rarity()  # from the per-process cache, if its key had not changed
-    service._RARITY.clear()
+    suggest._RARITY.clear()
     assert rare_after == rarity() != rare_before
 
 
@@ -349,7 +349,7 @@ def test_completing_only_the_best_ranks_exactly_like_scoring_everyone(
     ctx = context(db, owner)
     for place, limit in ((MUNICH, 1), (MUNICH, 7), (BERLIN, 3), (BERLIN, 25)):
         args = {"lat": place.lat, "lon": place.lon, "radius_km": 30.0}
-        quick = service.suggest_near(
+        quick = suggest.suggest_near(
             db,
             owner=owner,
             place="x",
@@ -358,7 +358,7 @@ def test_completing_only_the_best_ranks_exactly_like_scoring_everyone(
             limit=limit,
             **args,  # type: ignore[arg-type]
         )
-        everyone = service.candidates_near(db, owner=owner, context=ctx, exclude=set(), **args)  # type: ignore[arg-type]
+        everyone = suggest.candidates_near(db, owner=owner, context=ctx, exclude=set(), **args)  # type: ignore[arg-type]
         full = rank(
             everyone,
             place="x",
@@ -425,17 +425,17 @@ def test_derived_ties_are_stored_by_refresh_and_stale_after_an_edit(
 def _same_ranking(db: Session, owner: User, weights: Weights, exclude: set[Any]) -> None:
     from planner.matching import rank
 
-    ctx = service.match_context(db, owner=owner, locale="en", weights=weights)
+    ctx = suggest.match_context(db, owner=owner, locale="en", weights=weights)
     for place in (MUNICH, BERLIN):
         for radius in (8.0, 30.0, 120.0):
             for limit in (1, 3, 7, 20):
                 for floor in (None, 0.0, 1000.0):
-                    service._FLOORS.clear()
+                    suggest._FLOORS.clear()
                     key = (owner.id, place.lat, place.lon, radius, limit, weights)
                     if floor is not None:
-                        service._FLOORS.put(key, floor)  # a remembered floor far too low or high
+                        suggest._FLOORS.put(key, floor)  # a remembered floor far too low or high
                     args: dict[str, Any] = {"lat": place.lat, "lon": place.lon}
-                    quick = service.suggest_near(
+                    quick = suggest.suggest_near(
                         db,
                         owner=owner,
                         place="x",
@@ -445,7 +445,7 @@ def _same_ranking(db: Session, owner: User, weights: Weights, exclude: set[Any])
                         limit=limit,
                         **args,
                     )
-                    everyone = service.candidates_near(
+                    everyone = suggest.candidates_near(
                         db, owner=owner, context=ctx, exclude=exclude, radius_km=radius, **args
                     )
                     full = rank(
