@@ -361,6 +361,10 @@ def gatherings_attended(
             for c in result.came
         ],
         "could_not_come": [str(i.contact_id) for i in result.missed],
+        "followups": [
+            {"id": str(f.id), "contact_id": str(f.contact_id), "due": f.due.isoformat()}
+            for f in result.followups
+        ],
     }
     emit(document, as_json, f"{len(result.came)} met")
 

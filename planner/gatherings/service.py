@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -91,6 +92,7 @@ class Invited:
 class Attendance:
     came: list[Contact] = field(default_factory=list)
     missed: list[GatheringInvitee] = field(default_factory=list)
+    followups: list[Any] = field(default_factory=list)  # FollowUp rows made
 
 
 def token_hash(token: str) -> str:
@@ -423,12 +425,14 @@ def record_attendance(
     met_on = option.starts_at.astimezone(ZoneInfo(gathering.timezone)).date()
     came = {invitee_of(session, gathering=gathering, contact_id=c).id for c in contact_ids}
     result = Attendance()
+    moved: list[tuple[Contact, str]] = []
     for invitee in invitees_of(session, gathering=gathering):
         if invitee.id in came:
             invitee.attended = True
             contact = session.get(Contact, invitee.contact_id)
             if contact is None or contact.owner_id != owner.id:
                 continue
+            moved.append((contact, contact.stage))
             if contact.stage in (Stage.ONLINE.value, Stage.CONTACTED.value):
                 contact.stage = Stage.MET.value
             if contact.last_met is None or contact.last_met < met_on:
@@ -443,6 +447,18 @@ def record_attendance(
     gathering.updated_at = utcnow()
     session.add(gathering)
     session.flush()
+    # the timeline remembers the stage change; a follow-up falls due a week later
+    from planner.relationships.service import after_gathering
+
+    result.followups = after_gathering(
+        session,
+        owner=owner,
+        gathering_id=gathering.id,
+        day=met_on,
+        at=option.starts_at,
+        contacts=moved,
+        about=gathering.title,
+    )
     return result
 
 

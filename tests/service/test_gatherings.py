@@ -1,7 +1,7 @@
 """Regional get-togethers on both databases: ranking the region, the poll's whole flow,
 the token rules, the final invite read by a second parser, who came, the next one."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -291,6 +291,9 @@ def test_who_came_is_met_that_day_and_the_next_one_copies_the_circle(
     db.commit()
     assert [c.id for c in result.came] == [anke.id]
     assert [i.contact_id for i in result.missed] == [circle.people["Bernd"].id]
+    # a follow-up a week after the evening (the user's default), for who came only
+    assert [(f.contact_id, f.kind) for f in result.followups] == [(anke.id, "after_gathering")]
+    assert result.followups[0].due == date(2027, 3, 4) + timedelta(days=owner.followup_days)
     db.refresh(anke)
     assert anke.stage == Stage.MET.value and anke.last_met == date(2027, 3, 4)
     assert circle.people["Bernd"].stage == Stage.ONLINE.value
