@@ -1,19 +1,16 @@
 """Dashboard, about page and the language switch for visitors."""
 
+from datetime import timedelta
+from typing import Any
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from planner import db
 from planner.auth.views import safe_next
-from planner.contacts import service as contacts
-from planner.meetings import service as meetings
-from planner.models import MeetingStatus
+from planner.home.service import start_page
 from planner.models.types import utcnow
-from planner.relationships import service as relationships
-from planner.trips import service as trips
-
-COMING_UP = 5
 
 bp = Blueprint("home", __name__)
 
@@ -27,37 +24,28 @@ def index() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    session = db.session()
-    now = utcnow()
-    planned = (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
-    upcoming = [
-        m
-        for m in meetings.list_meetings(session, owner=current_user)
-        if m.status in planned and (m.starts_at is None or m.ends_at is None or m.ends_at >= now)
-    ][:COMING_UP]
-    ahead = [
-        t
-        for t in trips.list_trips(session, owner=current_user)
-        # legs come by arrival and never overlap: the last one departs last
-        if t.legs and t.legs[-1].departs_at >= now
-    ][:COMING_UP]
-    return render_template(
-        "home/dashboard.html",
-        counts=contacts.count_contacts(session, owner=current_user),
-        recent=contacts.recent_contacts(session, owner=current_user),
-        meetings=upcoming,
-        names=meetings.attendees_by_meeting(
-            session, owner=current_user, meeting_ids=[m.id for m in upcoming]
-        ),
-        trips=ahead,
-        followups=relationships.open_followups(
-            session,
-            owner=current_user,
-            due_by=relationships.today_of(current_user, now),
-            limit=COMING_UP,
-        ),
-        followups_due=relationships.count_due(session, owner=current_user, now=now),
+    """The start page: whom to see next (``planner.home.service.start_page``)."""
+
+    def context() -> Any:
+        from flask_babel import get_locale
+
+        from planner.matching import Weights
+        from planner.trips import suggest
+
+        weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
+        locale = str(get_locale() or "en")
+        return suggest.match_context(
+            db.session(), owner=current_user, locale=locale, weights=weights
+        )
+
+    page = start_page(
+        db.session(),
+        owner=current_user,
+        now=utcnow(),
+        context=context,
+        lease_time=timedelta(seconds=float(current_app.config["IMPORT_LEASE_SECONDS"])),
     )
+    return render_template("home/dashboard.html", page=page)
 
 
 @bp.get("/about")
