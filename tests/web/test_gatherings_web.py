@@ -16,6 +16,7 @@ from planner.models.gathering import Gathering
 from tests.gatherings_fixtures import PEOPLE, build_circle, poll_input
 from tests.ics_reading import read_ics
 from tests.places_fixtures import with_gazetteer
+from tests.web import test_meetings_web as meetings_tests
 
 ADDRESSES = [email for *_, email in PEOPLE if email] + ["organiser@example.org"]
 
@@ -198,3 +199,46 @@ def test_another_user_sees_nothing_of_it(login: Any, make_user: Any, setup: dict
     assert stranger.get(f"/gatherings/{gathering_id}/invite").status_code == 404
     assert stranger.get(f"/gatherings/{gathering_id}/invite.ics").status_code == 404
     assert "Karriere" not in stranger.get("/gatherings/").get_data(as_text=True)
+
+
+smtp_server = meetings_tests.smtp_server
+
+
+def test_links_go_out_by_mail_from_a_verified_sender_else_to_copy(
+    places_app: Flask, login: Any, setup: dict[str, Any], smtp_server: Any
+) -> None:
+    from email import message_from_bytes, policy
+
+    from planner.settings import sending
+
+    controller, received = smtp_server
+    places_app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=controller.port,
+        SMTP_SECURITY="none",
+        MAIL_SENDER="Treffpunkt <treffpunkt@example.org>",
+    )
+    organiser = login(setup["user"])
+    invite_url = f"/gatherings/{setup['gathering_id']}/invite"
+    people = setup["people"]
+    # not verified yet: nothing is sent, the links are there to copy
+    shown = organiser.submit(invite_url, {"contacts": [people["Elke"]]})
+    assert shown.status_code == 200 and not received
+    assert "/g/" in shown.get_data(as_text=True)
+    with places_app.app_context():
+        session = planner_db.session()
+        sending.record_proven_address(session, owner=session.get(User, setup["user"].id))  # type: ignore[arg-type]
+        session.commit()
+    page = organiser.submit(invite_url, {"contacts": [people["Frauke"], people["Dirk"]]})
+    html = page.get_data(as_text=True)
+    assert html.count("/g/") == 2  # both links shown; Frauke's also went by mail
+    assert [e.rcpt_tos for e in received] == [["frauke@example.org"]]
+    mail = message_from_bytes(received[0].content, policy=policy.default)
+    text = mail.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    token = re.search(r"/g/([A-Za-z0-9_-]{43,})", text).group(1)  # type: ignore[union-attr]
+    assert token in html
+    assert "Welcher Termin passt Ihnen?" in mail["Subject"] and "Sie" in text
+    assert not any(
+        a in received[0].content.decode() for a in ADDRESSES if a != "frauke@example.org"
+    )
+    assert organiser.get(f"/g/{token}").status_code == 200
