@@ -202,6 +202,44 @@ def refresh_due_calendars() -> int:
 
 
 @huey.task()
+def refresh_event_feed_task(feed_id: str) -> int:
+    """Read one event feed address again: mark it "reading" (committed, for its page), then
+    fetch and parse before the write that replaces its occurrences (planner.events.service)."""
+    from planner.db import session_scope
+    from planner.events import service
+    from planner.models.event import EventFeed, EventFeedKind
+
+    app = task_app()
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        feed = session.get(EventFeed, uuid.UUID(feed_id))
+        if feed is None or feed.kind != EventFeedKind.URL.value:
+            return 0
+        service.start_reading(session, feed=feed)
+        session.commit()
+        service.refresh_feed(session, feed=feed)
+        return feed.event_count
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def refresh_due_event_feeds() -> int:
+    """Every quarter hour: queue the event feed addresses not read within the refresh
+    interval (CALENDAR_REFRESH_MINUTES, as for the user's own calendars)."""
+    from datetime import timedelta
+
+    from planner.db import session_scope
+    from planner.events.service import due_feeds
+    from planner.models.types import utcnow
+
+    app = task_app()
+    every = timedelta(minutes=int(app.config["CALENDAR_REFRESH_MINUTES"]))
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        due = due_feeds(session, now=utcnow(), every=every)
+    for feed_id in due:
+        refresh_event_feed_task(str(feed_id))
+    return len(due)
+
+
+@huey.task()
 def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
     """Parse a big upload once and keep its preview on the batch (planner.imports.previews),
     in the owner's language; a failure leaves the batch failed with the reason."""

@@ -266,3 +266,20 @@ def test_removing_a_feed_removes_its_occurrences(db: Session, make_user: Any) ->
         db.scalars(select(EventOccurrence).where(col(EventOccurrence.owner_id) == owner.id)).all()
         == []
     )
+
+
+def test_the_periodic_task_reads_the_feeds_that_are_due(
+    app: Flask, db: Session, make_user: Any, feed_server: str
+) -> None:
+    from planner.tasks import refresh_due_event_feeds
+
+    owner = user(db, make_user)
+    feed = service.subscribe(db, owner=owner, url=f"{feed_server}/feed.ics")
+    service.add_upload(db, owner=owner, filename="x.ics", data=BARCAMPS, now=NOW)
+    db.commit()
+    assert refresh_due_event_feeds.call_local() == 1  # the address; an upload is never fetched
+    db.expire_all()
+    assert feed.status == EventFeedStatus.DONE and feed.event_count == 20
+    assert len(Feed.requests) == 1
+    assert refresh_due_event_feeds.call_local() == 0  # read just now: not due
+    assert len(Feed.requests) == 1
