@@ -37,6 +37,7 @@ class DemoResult:
     trip: Trip | None  # None: the demo trip existed already
     topics_set: bool
     home_set: bool
+    events: int = 0  # occurrences of the demo event feed (0: it was there already)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,7 +46,7 @@ class DemoResult:
             "trip_id": str(self.trip.id) if self.trip else None,
             "topics_set": self.topics_set,
             "home_set": self.home_set,
-            "events": 0,  # the demo events feed comes with events from feeds
+            "events": self.events,
         }
 
 
@@ -87,4 +88,23 @@ def load_demo(session: Session, *, owner: User, gettext: Any) -> DemoResult:
             session, owner=owner, title=TRIP_TITLE, legs=[leg], gettext=gettext
         )
     session.flush()
-    return DemoResult(batch, outcomes, trip, topics_set, home_set)
+    events = _demo_events(session, owner=owner, today=utcnow().date())
+    return DemoResult(batch, outcomes, trip, topics_set, home_set, events)
+
+
+def _demo_events(session: Session, *, owner: User, today: date) -> int:
+    """The demo event feed (planner/demo/events.py), dated from the demo trip; once."""
+    from planner.demo.events import FILENAME, TITLE, demo_feed
+    from planner.events.service import add_upload
+    from planner.models.event import EventFeed
+
+    exists = session.exec(
+        select(EventFeed.id).where(
+            col(EventFeed.owner_id) == owner.id, col(EventFeed.title) == TITLE
+        )
+    ).first()
+    if exists is not None:
+        return 0
+    arrives, _departs = trip_dates(today)
+    data = demo_feed(arrives)
+    return add_upload(session, owner=owner, filename=FILENAME, data=data, title=TITLE).events
