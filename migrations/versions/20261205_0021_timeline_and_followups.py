@@ -23,6 +23,10 @@ def upgrade() -> None:
     op.add_column(
         "users", sa.Column("followup_days", sa.Integer(), nullable=False, server_default="7")
     )
+    # the start page's "recently added": the newest few by index, not a sort of all contacts
+    op.create_index(
+        "ix_contact_owner_created", "contact", ["owner_id", "created_at"], unique=False
+    )
     op.create_table(
         "timeline_entry",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -96,3 +100,4 @@ def downgrade() -> None:
     op.drop_table("timeline_entry")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_column("followup_days")
+    op.drop_index("ix_contact_owner_created", table_name="contact")
