@@ -67,6 +67,8 @@ class Contact(SQLModel, table=True):
         ),
         # The newest change of a user's contacts, by index: what cached trip plans check.
         Index("ix_contact_owner_updated", "owner_id", "updated_at"),
+        # "Recently added" on the start page: the newest few, not a sort of all contacts.
+        Index("ix_contact_owner_created", "owner_id", "created_at"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
