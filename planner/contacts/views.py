@@ -45,6 +45,7 @@ def index() -> ResponseReturnValue:
         per_page=current_app.config["CONTACTS_PER_PAGE"],
         import_id=batch.id if batch else None,
         from_import=kind,
+        text_ids=True,
     )
     filters: dict[str, Any] = {"q": query} if query else {}
     if batch is not None:
