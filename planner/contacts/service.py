@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, or_, tuple_, update
+from sqlalchemy import String, and_, bindparam, cast, func, or_, tuple_, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.functions import FunctionElement
@@ -319,27 +319,37 @@ _ORDER: tuple[Any, ...] = (_CONTACT.c.sort_key, _CONTACT.c.id)
 
 @dataclass(frozen=True)
 class ListIndex:
-    """Where each page of a user's whole list starts, and how many contacts it holds."""
+    """Where each page of a user's whole list starts, and how many contacts it holds, as
+    of one version of the contacts (``contacts_version``)."""
 
+    version: tuple[Any, ...]
     total: int
     starts: tuple[tuple[str, uuid.UUID], ...]  # (sort_key, id) of each page's first row
 
 
-# Per worker process, keyed by (owner, per page, contacts_version): nothing is invalidated,
-# a change makes a new version (planner.cache).
+# Per worker process, keyed by (owner, per page): the index of the newest version of the
+# owner's contacts this process has read. Each page statement checks that version itself.
 _LIST_INDEXES: BoundedCache[tuple[Any, ...], ListIndex] = BoundedCache(256)
 
 # The statements of each whole-list request, built once (building costs more than the
 # compiled-statement cache saves).
 _OWNER = bindparam("owner_id", type_=_CONTACT.c.owner_id.type)
-_VERSION = select(
-    select(func.max(_CONTACT.c.updated_at)).where(_CONTACT.c.owner_id == _OWNER).scalar_subquery(),
-    select(_USERS.c.contacts_changed_at).where(_USERS.c.id == _OWNER).scalar_subquery(),
+_NEWEST = (
+    select(func.max(_CONTACT.c.updated_at)).where(_CONTACT.c.owner_id == _OWNER).scalar_subquery()
+)
+_CHANGED = select(_USERS.c.contacts_changed_at).where(_USERS.c.id == _OWNER).scalar_subquery()
+_VERSION = select(_NEWEST, _CHANGED)
+# True while the contacts are at the version of these parameters: a condition on no row,
+# which SQLite and PostgreSQL evaluate once per statement.
+_AT_VERSION = and_(
+    _NEWEST.is_not_distinct_from(bindparam("newest", type_=_CONTACT.c.updated_at.type)),
+    _CHANGED.is_not_distinct_from(bindparam("changed", type_=_USERS.c.contacts_changed_at.type)),
 )
 
 
 def _page_from(columns: tuple[Any, ...]) -> Any:
-    """One page of the whole list from its first row's key."""
+    """One page of the whole list from its first row's key, if the contacts are still at
+    the version the key was read at (else no rows)."""
     return (
         select(*columns)
         .where(
@@ -349,6 +359,7 @@ def _page_from(columns: tuple[Any, ...]) -> Any:
                 bindparam("sort_key", type_=_CONTACT.c.sort_key.type),
                 bindparam("start_id", type_=_CONTACT.c.id.type),
             ),
+            _AT_VERSION,
         )
         .order_by(*_ORDER)
         .limit(bindparam("per_page"))
@@ -367,10 +378,12 @@ def contacts_version(session: Session, *, owner: User) -> tuple[Any, ...]:
 
 
 def _list_index(session: Session, *, owner: User, per_page: int) -> ListIndex:
-    """The whole list's page starts and total, read once per version of the contacts."""
-    key = (owner.id, per_page, *contacts_version(session, owner=owner))
+    """The whole list's page starts and total at the contacts' version now, read once per
+    version."""
+    key = (owner.id, per_page)
+    version = contacts_version(session, owner=owner)
     found = _LIST_INDEXES.get(key)
-    if found is not None:
+    if found is not None and found.version == version:
         return found
     numbered = (
         select(
@@ -388,6 +401,7 @@ def _list_index(session: Session, *, owner: User, per_page: int) -> ListIndex:
         .order_by(numbered.c.n)
     ).all()
     index = ListIndex(
+        version=version,
         total=rows[0].total if rows else 0,
         starts=tuple((row.sort_key, row.id) for row in rows),
     )
@@ -424,10 +438,13 @@ def list_contacts(
 
     Decisions: the whole list (no search, no import) is the page everybody opens, and its
     count and ``OFFSET`` walked every contact before the page (10,000 index entries at page
-    200, a count(*) on each request). It now takes one version statement and a page that
-    starts at its first row's key (``ListIndex``, cached per version of the contacts), so
-    the cost no longer grows with the list. A search or an import's list keeps count and
-    OFFSET: both are narrower, and a search's count is no dearer than its page.
+    200, a count(*) on each request). It now takes a page that starts at its first row's
+    key (``ListIndex``, cached per version of the contacts), so the cost no longer grows
+    with the list. The page statement itself checks that the contacts are still at the
+    index's version (one statement, not a version statement before it; its rows and the
+    check are read together); when they are not it returns nothing, and the index is read
+    again. A search or an import's list keeps count and OFFSET: both are narrower, and a
+    search's count is no dearer than its page.
     """
     page = max(1, page)
     if not query.split() and import_id is None:
@@ -460,11 +477,30 @@ def list_contacts(
 def _whole_list_page(
     session: Session, *, owner: User, page: int, per_page: int, text_ids: bool
 ) -> Page:
+    index = _LIST_INDEXES.get((owner.id, per_page))
+    if index is not None and page <= len(index.starts):
+        items = _page_at(
+            session, owner=owner, index=index, page=page, per_page=per_page, text_ids=text_ids
+        )
+        if items:  # else the contacts changed since this index was read
+            return Page(items=items, page=page, per_page=per_page, total=index.total)
     index = _list_index(session, owner=owner, per_page=per_page)
     if page > len(index.starts):  # past the end (the view redirects), or no contacts
         return Page(items=[], page=page, per_page=per_page, total=index.total)
+    items = _page_at(
+        session, owner=owner, index=index, page=page, per_page=per_page, text_ids=text_ids
+    )
+    return Page(items=items, page=page, per_page=per_page, total=index.total)
+
+
+def _page_at(
+    session: Session, *, owner: User, index: ListIndex, page: int, per_page: int, text_ids: bool
+) -> Sequence[Any]:
+    """Page ``page`` of ``index`` (1 to its length), empty if the contacts have changed
+    since the index was read."""
     sort_key, start_id = index.starts[page - 1]
-    items = (
+    newest, changed = index.version
+    return (
         session.connection()
         .execute(
             _PAGE_FROM[text_ids],
@@ -473,11 +509,12 @@ def _whole_list_page(
                 "sort_key": sort_key,
                 "start_id": start_id,
                 "per_page": per_page,
+                "newest": newest,
+                "changed": changed,
             },
         )
         .all()
     )
-    return Page(items=items, page=page, per_page=per_page, total=index.total)
 
 
 def _of_import(import_id: uuid.UUID, kind: FromImport) -> Any:

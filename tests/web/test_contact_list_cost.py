@@ -9,8 +9,9 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 
-# The session's user, the contacts' version, the page, the open duplicate suggestions.
-LIST_STATEMENTS = 4
+# The session's user, the page (which checks the contacts' version itself), the open
+# duplicate suggestions.
+LIST_STATEMENTS = 3
 
 
 @contextmanager
