@@ -45,6 +45,7 @@ from planner.models import (
     Contact,
     ContactAccount,
     ContactEmail,
+    ContactInterest,
     ContactPhone,
     ContactSource,
     ContactTopic,
@@ -55,6 +56,7 @@ from planner.models import (
     User,
 )
 from planner.models.types import utcnow
+from planner.trips.interests import FreshInterests, vocabulary_of
 
 Progress = Callable[[int, int], None]
 _WRITE_CHUNK = 5_000  # new contacts built before they are written
@@ -74,6 +76,7 @@ CONTACT, EMAIL, PHONE, ACCOUNT, TOPIC, SOURCE, CHANGE = map(
         ImportChange,
     ),
 )
+INTEREST = table_of(ContactInterest)
 
 
 @dataclass
@@ -340,9 +343,12 @@ def _write_import(
     whole = owner.id if _most_of_owner(session, owner.id, len(set(targets))) else None
     stored = load_inputs(session, targets, whole_of=whole)
     known_sources = _source_keys(session, targets, whole_of=whole)
+    # New contacts are written with their topics derived: no refresh reads them back
+    fresh = FreshInterests(vocabulary_of(session, owner=owner, locale=owner.locale or "en")[0])
 
     owner_id, batch_id = owner.id, batch.id  # ORM attribute reads cost, once per row
     new_rows: list[ContactRows] = []
+    interests: list[tuple[uuid.UUID, uuid.UUID, str]] = []
     updated: dict[uuid.UUID, ContactInput] = {}  # existing contacts, as merged so far
     # Merged ones: their change row (written once merged to the end) and this import's records
     merged_changes: dict[uuid.UUID, dict[str, Any]] = {}
@@ -353,9 +359,11 @@ def _write_import(
     def flush_new() -> None:
         """Write what is built so far: bounded memory however large the file."""
         insert_contacts(session, new_rows, now)
+        insert_rows(session, INTEREST, ("contact_id", "owner_id", "key"), interests)
         bulk_insert(session, ContactSource, sources)
         bulk_insert(session, ImportChange, changes)
         new_rows.clear()
+        interests.clear()
         sources.clear()
         changes.clear()
 
@@ -366,7 +374,18 @@ def _write_import(
             data = inputs[0]
             for more in inputs[1:]:
                 data = merge_inputs(data, more)
-            new_rows.append(contact_rows(owner_id, contact_id, data))
+            rows = contact_rows(owner_id, contact_id, data)
+            columns, keys = fresh.of(
+                topics=[topic["name"] for topic in rows.topics],
+                title=data.title,
+                organization=data.organization,
+                mutual=any(account["mutual"] for account in rows.accounts),
+                connected=(records[f][r].source.connected_on for f, r in group.records),
+                at=rows.contact["updated_at"],
+            )
+            rows.contact.update(columns)
+            new_rows.append(rows)
+            interests.extend((contact_id, owner_id, key) for key in keys)
             changes.append(
                 {
                     "import_id": batch_id,
@@ -428,6 +447,8 @@ def _write_import(
             progress(done, total)
 
     flush_new()
+    if any(o.created for o in outcomes):  # new topics: topic counts (rarity) may differ
+        contacts_changed(session, owner_ids=[owner_id])
     replace_contacts(
         session, [(cid, contact_rows(owner_id, cid, data)) for cid, data in updated.items()]
     )

@@ -163,6 +163,45 @@ def interests_of(
     return found
 
 
+class FreshInterests:
+    """What ``refresh_interests`` would store for contacts being written (an import's new
+    contacts), worked out while they are written, so that none is read back to be
+    refreshed: the columns (fresh as of the contact's ``updated_at``) and the interest keys.
+    Each topics, title and organisation combination is derived once."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._derived: dict[tuple[tuple[str, ...], str | None, str | None], tuple[int, list[str]]]
+        self._derived = {}
+
+    def of(
+        self,
+        *,
+        topics: Sequence[str],
+        title: str | None,
+        organization: str | None,
+        mutual: bool,
+        connected: Iterable[date | None],
+        at: datetime,
+    ) -> tuple[dict[str, object], list[str]]:
+        key = (tuple(topics), title, organization)
+        found = self._derived.get(key)
+        if found is None:
+            keys = derive_interests(
+                self.vocabulary, topics=key[0], title=title, organization=organization
+            )
+            found = self._derived[key] = (interest_bits(keys), [k[:100] for k in sorted(keys)])
+        bits, keys_stored = found
+        days = [day for day in connected if day is not None]
+        columns = {
+            "interests_at": at,
+            "interest_bits": bits,
+            "mutual": mutual,
+            "first_connected": min(days, default=None),
+        }
+        return columns, keys_stored
+
+
 def refresh_interests(
     session: Session, *, owner: User, locale: str, contact_ids: Sequence[uuid.UUID] | None = None
 ) -> int:
