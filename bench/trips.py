@@ -224,7 +224,7 @@ def time_ranking(
     from planner import db
     from planner.matching import Weights
     from planner.models import Trip, User
-    from planner.trips import suggest
+    from planner.trips import cache, suggest
 
     times = []
     with app.test_request_context():
@@ -233,11 +233,11 @@ def time_ranking(
         trip = session.get(Trip, trip_id)
         for _ in range(rounds):
             if not cached:
-                suggest._PLANS.clear()
+                cache.PLANS.clear()
             if first:
-                suggest._FLOORS.clear()
+                cache.FLOORS.clear()
             if not rarity and not cached:
-                suggest._RARITY.clear()
+                cache.RARITY.clear()
             started = time.perf_counter()
             context = suggest.match_context(
                 session,

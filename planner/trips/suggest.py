@@ -12,7 +12,7 @@ reads them and writes nothing.
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from heapq import nlargest
@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, null, or_, select, true, type_coerce
 from sqlmodel import Session
 
-from planner.cache import BoundedCache
 from planner.db import owned_rows, table_of
 from planner.geo.distance import points_within
 from planner.matching import (
@@ -44,7 +43,7 @@ from planner.models import (
 from planner.models.types import utcnow
 from planner.places.service import box_conditions
 from planner.topics import Vocabulary
-from planner.trips import ranking
+from planner.trips import cache, ranking
 from planner.trips.interests import (
     ACCOUNT,
     CONTACT,
@@ -112,16 +111,11 @@ def match_context(
     )
 
 
-# Topic rarity per user, per worker process, by everything it is counted from: two counts
-# over all of a user's contacts (20-30 ms at 100,000) are the largest part of a ranking.
-_RARITY: BoundedCache[tuple[Any, ...], dict[str, float]] = BoundedCache(256)
-
-
 def _rarity(session: Session, *, owner: User, context: MatchContext) -> dict[str, float]:
     if context.rarity is not None:
         return context.rarity
-    key = (owner.id, context.user_topics, context.vocabulary_changed, *context.contacts_version)
-    rarity = _RARITY.get(key)
+    key = cache.rarity_key(owner.id, context)
+    rarity = cache.RARITY.get(key)
     if rarity is None:
         frequencies = {topic: 0 for topic in context.user_topics}
         if context.user_topics:
@@ -135,7 +129,7 @@ def _rarity(session: Session, *, owner: User, context: MatchContext) -> dict[str
             select(func.count()).select_from(CONTACT).where(CONTACT.c.owner_id == owner.id)
         ).scalar_one()
         rarity = topic_rarity(frequencies, total)
-        _RARITY.put(key, rarity)
+        cache.RARITY.put(key, rarity)
     context.rarity = rarity
     return rarity
 
@@ -372,11 +366,6 @@ def candidates_near(
     return _named(session, owner=owner, candidates=reach)
 
 
-# Per place, per worker process: the score of the last suggestion there, the first floor
-# to try next time (``suggest_near``); only ever a guess, right or not the ranking is exact.
-_FLOORS: BoundedCache[tuple[Any, ...], float] = BoundedCache(1024)
-
-
 def suggest_near(
     session: Session,
     *,
@@ -408,8 +397,10 @@ def suggest_near(
         tries = ranking.floors(topics_most, context.weights)
     else:
         tries = [None]
-    place_key = (owner.id, lat, lon, radius_km, limit, context.weights)
-    known = _FLOORS.get(place_key)
+    place_key = cache.floor_key(
+        owner.id, lat=lat, lon=lon, radius_km=radius_km, limit=limit, weights=context.weights
+    )
+    known = cache.FLOORS.get(place_key)
     if known is not None and tries[0] is not None:
         # the floor that ended the last ranking here: most often right again at once
         tries = [known, *(t for t in tries if t is None or t < known)]
@@ -436,7 +427,7 @@ def suggest_near(
         last = best[-1][0]
         best += [pair for pair in keyed if pair[0] == last and pair not in best]
         if len(best) >= limit:
-            _FLOORS.put(place_key, last[0])
+            cache.FLOORS.put(place_key, last[0])
     named = _named(session, owner=owner, candidates=[c for _, c in best])
     return rank(named, place=place, limit=limit, **options)
 
@@ -474,42 +465,11 @@ class LegPlan:
     meetings: list[tuple[Meeting, list[tuple[uuid.UUID, str]]]] = field(default_factory=list)
 
 
-# Ranked suggestions per trip, per worker process: the trip page is read far more often
-# than anything it depends on changes (see ``plan_key``).
-_PLANS: BoundedCache[tuple[Any, ...], dict[uuid.UUID, list[Suggestion]]] = BoundedCache(256)
-
-
 def plan_key(
     session: Session, *, owner: User, trip: Trip, context: MatchContext, limit: int
 ) -> tuple[Any, ...]:
-    """Everything a trip's suggestions and its page depend on: the state of all contacts
-    (``MatchContext.contacts_version``: edits, imports, merges, deletions, stage changes),
-    decisions and meetings (count and newest, read in one statement by indexes), the user's
-    topics, the synonym table, the trip and its legs, the weights, the language and the
-    day. Equal keys, equal plans and pages."""
-    decided = DECISION.c.owner_id == owner.id
-    met = MEETING.c.owner_id == owner.id
-    version = session.execute(
-        select(
-            select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
-            select(func.max(DECISION.c.id)).where(decided).scalar_subquery(),
-            select(func.count()).select_from(MEETING).where(met).scalar_subquery(),
-            select(func.max(MEETING.c.updated_at)).where(met).scalar_subquery(),
-        )
-    ).one()
-    return (
-        owner.id,
-        trip.id,
-        trip.updated_at,
-        limit,
-        context.locale,
-        context.vocabulary_changed,
-        context.user_topics,
-        context.weights,
-        context.today,
-        context.contacts_version,
-        *version,
-    )
+    """The key of the trip's plan and page (``planner.trips.cache.plan_key``)."""
+    return cache.plan_key(session, owner=owner, trip=trip, context=context, limit=limit)
 
 
 def plan_trip(
@@ -525,7 +485,7 @@ def plan_trip(
     (``key``: the trip's ``plan_key`` when the caller read it already)."""
     if key is None:
         key = plan_key(session, owner=owner, trip=trip, context=context, limit=limit)
-    plan = _PLANS.get(key)
+    plan = cache.PLANS.get(key)
     if plan is None:
         exclude = excluded_contacts(session, owner=owner, trip=trip)
         plan = {
@@ -542,9 +502,33 @@ def plan_trip(
             )
             for leg in trip.legs
         }
-        _PLANS.put(key, plan)
+        cache.PLANS.put(key, plan)
     meetings = meetings_on_legs(session, owner=owner, legs=trip.legs)
     return [LegPlan(leg, plan[leg.id], meetings.get(leg.id, [])) for leg in trip.legs]
+
+
+def trip_page(
+    session: Session,
+    *,
+    owner: User,
+    trip: Trip,
+    context: MatchContext,
+    zone: str,
+    render: Callable[[list[LegPlan], str], str],
+    csrf_token: str,
+    reuse: bool = True,
+) -> str:
+    """The trip page's body: ``render(plans, csrf)`` for the ``SUGGESTIONS_PER_LEG`` best
+    per leg, kept per plan key and reader's zone (``planner.trips.cache.page``); ``reuse``
+    False renders afresh and keeps nothing (a form with errors in it)."""
+    limit = SUGGESTIONS_PER_LEG
+    key = cache.plan_key(session, owner=owner, trip=trip, context=context, limit=limit)
+
+    def fresh(csrf: str) -> str:
+        plans = plan_trip(session, owner=owner, trip=trip, context=context, limit=limit, key=key)
+        return render(plans, csrf)
+
+    return cache.page(key, zone=zone, render=fresh, csrf_token=csrf_token, reuse=reuse)
 
 
 def suggest_trip(

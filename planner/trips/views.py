@@ -2,7 +2,6 @@
 in town" at home, and the decisions on suggestions (accept, dismiss, not now)."""
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +13,6 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from planner import db
-from planner.cache import BoundedCache
 from planner.datetimes import viewer_zone
 from planner.db import get_owned
 from planner.matching import Weights, explain
@@ -98,28 +96,15 @@ def show(trip_id: str) -> ResponseReturnValue:
     return _render_trip(trip, None)
 
 
-# The body of a trip page as HTML, per worker: the same plan key (which covers the trip,
-# its legs, contacts, decisions, meetings, topics, weights, language and day) renders the
-# same body, apart from the CSRF token, put in on every request.
-_PAGES: BoundedCache[tuple[Any, ...], str] = BoundedCache(256)
-CSRF_PLACEHOLDER = "__csrf_token__"
-
-
 def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> ResponseReturnValue:
     """The trip page; ``leg_form`` only when the "add a leg" form comes back with errors (an
-    untouched form belongs to the cached body)."""
+    untouched form belongs to the body kept for the next reader, ``suggest.trip_page``)."""
     session = db.session()
     context = _context()
-    limit = suggest.SUGGESTIONS_PER_LEG
-    key = suggest.plan_key(session, owner=current_user, trip=trip, context=context, limit=limit)
-    page_key = (*key, viewer_zone())  # times at a leg name its city unless it is the reader's
-    html = _PAGES.get(page_key) if leg_form is None else None
-    if html is None:
-        plans = suggest.plan_trip(
-            session, owner=current_user, trip=trip, context=context, limit=limit, key=key
-        )
+
+    def body(plans: list[suggest.LegPlan], csrf: str) -> str:
         words = wording(context.vocabulary, context.user_labels)
-        html = render_template(
+        return render_template(
             "trips/_trip.html",
             trip=trip,
             plans=plans,
@@ -131,12 +116,21 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
                 {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
                 for leg in trip.legs
             ],
-            csrf=CSRF_PLACEHOLDER,
+            csrf=csrf,
         )
-        if leg_form is None:
-            _PAGES.put(page_key, html)
-    body = Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704  (our own HTML)
-    return render_template("trips/show.html", trip=trip, body=body), status
+
+    html = suggest.trip_page(
+        session,
+        owner=current_user,
+        trip=trip,
+        context=context,
+        zone=viewer_zone(),  # times at a leg name its city unless it is the reader's
+        render=body,
+        csrf_token=generate_csrf(),
+        reuse=leg_form is None,
+    )
+    body_html = Markup(html)  # noqa: S704  (our own HTML, escaped when it was rendered)
+    return render_template("trips/show.html", trip=trip, body=body_html), status
 
 
 @bp.post("/<trip_id>/legs")

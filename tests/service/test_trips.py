@@ -13,6 +13,7 @@ from planner.geo import Place
 from planner.matching import Weights, explain
 from planner.models import Contact, ContactInterest, Decision, Meeting, Stage, User
 from planner.models.types import utcnow
+from planner.trips import cache as trips_cache
 from planner.trips import service, suggest
 from planner.trips.interests import refresh_interests, set_user_topics
 from planner.trips.place_time import local_times
@@ -337,7 +338,7 @@ def test_a_cached_plan_follows_changes_no_updated_at_shows(
     refresh_interests(db, owner=owner, locale="en", contact_ids=list(others))
     db.commit()
     rare_after = rarity()  # from the per-process cache, if its key had not changed
-    suggest._RARITY.clear()
+    trips_cache.RARITY.clear()
     assert rare_after == rarity() != rare_before
 
 
@@ -430,10 +431,17 @@ def _same_ranking(db: Session, owner: User, weights: Weights, exclude: set[Any])
         for radius in (8.0, 30.0, 120.0):
             for limit in (1, 3, 7, 20):
                 for floor in (None, 0.0, 1000.0):
-                    suggest._FLOORS.clear()
-                    key = (owner.id, place.lat, place.lon, radius, limit, weights)
+                    trips_cache.FLOORS.clear()
+                    key = trips_cache.floor_key(
+                        owner.id,
+                        lat=place.lat,
+                        lon=place.lon,
+                        radius_km=radius,
+                        limit=limit,
+                        weights=weights,
+                    )
                     if floor is not None:
-                        suggest._FLOORS.put(key, floor)  # a remembered floor far too low or high
+                        trips_cache.FLOORS.put(key, floor)  # a remembered floor far too low or high
                     args: dict[str, Any] = {"lat": place.lat, "lon": place.lon}
                     quick = suggest.suggest_near(
                         db,
