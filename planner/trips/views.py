@@ -27,6 +27,7 @@ from planner.trips.travel_calendar import (
     legs_from_calendar,
 )
 from planner.trips.wording import wording
+from planner.web import FORM_ERROR_STATUS
 
 bp = Blueprint("trips", __name__, url_prefix="/trips")
 
@@ -84,7 +85,7 @@ def new() -> ResponseReturnValue:
                 db.session().commit()
                 flash(_("Trip created. Here is whom you could meet."), "success")
                 return redirect(url_for(".show", trip_id=trip.id))
-    status = 400 if request.method == "POST" else 200
+    status = FORM_ERROR_STATUS if form.is_submitted() else 200
     return render_template("trips/new.html", form=form), status
 
 
@@ -151,7 +152,7 @@ def add_leg(trip_id: str) -> ResponseReturnValue:
                 flash(_("Leg added."), "success")
                 return redirect(url_for(".show", trip_id=trip.id))
     session.rollback()
-    return _render_trip(trip, form, 400)
+    return _render_trip(trip, form, FORM_ERROR_STATUS)
 
 
 def _owned_leg(trip: Trip, leg_id: str) -> TripLeg:
@@ -194,7 +195,8 @@ def edit_leg(trip_id: str, leg_id: str) -> ResponseReturnValue:
                 flash(_("Leg saved."), "success")
                 return redirect(url_for(".show", trip_id=trip.id))
     session.rollback()
-    return render_template("trips/edit_leg.html", trip=trip, leg=leg, form=form), 400
+    status = FORM_ERROR_STATUS
+    return render_template("trips/edit_leg.html", trip=trip, leg=leg, form=form), status
 
 
 @bp.post("/<trip_id>/legs/<leg_id>/delete")
@@ -367,7 +369,7 @@ def import_calendar() -> ResponseReturnValue:
     shown for a check; nothing is stored until "Create trip"."""
     form = CalendarUploadForm()
     if not form.validate_on_submit():
-        status = 400 if request.method == "POST" else 200
+        status = FORM_ERROR_STATUS if form.is_submitted() else 200
         return render_template("trips/import_calendar.html", form=form), status
     upload = form.file.data
     limit = int(current_app.config["CALENDAR_MAX_BYTES"])  # one limit for every calendar
@@ -384,7 +386,7 @@ def import_calendar() -> ResponseReturnValue:
         form.file.errors.append(
             _("%(file)s: %(reason)s", file=upload.filename or "calendar.ics", reason=str(error))
         )
-        return render_template("trips/import_calendar.html", form=form), 400
+        return render_template("trips/import_calendar.html", form=form), FORM_ERROR_STATUS
     proposed = [
         {
             "place": leg.place_text,

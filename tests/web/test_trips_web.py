@@ -64,12 +64,30 @@ def test_a_new_trip_shows_ranked_suggestions_with_reasons(alice: Any, login: Any
 def test_the_trip_form_says_what_is_wrong(alice: Any, login: Any) -> None:
     web = login(alice)
     unknown = create_trip(web, place="Xyzzyville")
-    assert unknown.status_code == 400
+    assert unknown.status_code == 422
     assert "is not a city we know" in unknown.get_data(as_text=True)
     backwards = create_trip(web, departs="2026-12-01T09:00")
     assert "The departure must be after the arrival." in backwards.get_data(as_text=True)
     empty = create_trip(web, arrives="")
     assert "Enter a date and time." in empty.get_data(as_text=True)
+
+
+def test_a_leg_form_with_errors_answers_422_and_keeps_what_was_typed(
+    alice: Any, login: Any
+) -> None:
+    web = login(alice)
+    trip_url = create_trip(web).headers["Location"]
+    leg = {"place": "Xyzzyville", "arrives": "2026-12-06T09:00", "departs": "2026-12-07T09:00"}
+    added = web.submit(f"{trip_url}/legs", {**leg, "radius": "30"}, form_url=trip_url)
+    page = added.get_data(as_text=True)
+    assert added.status_code == 422 and "is not a city we know" in page
+    assert 'value="Xyzzyville"' in page
+    edit_url = re.search(r'href="(/trips/[^"]+/legs/[^"]+/edit)"', page).group(1)  # type: ignore[union-attr]
+    backwards = {"place": "München", "arrives": "2026-12-04T09:00", "departs": "2026-12-03T09:00"}
+    edited = web.submit(edit_url, {**backwards, "radius": "12"}, form_url=edit_url)
+    page = edited.get_data(as_text=True)
+    assert edited.status_code == 422 and "The departure must be after the arrival." in page
+    assert 'value="12"' in page and 'value="2026-12-04T09:00"' in page
 
 
 def _ids(page: str, action: str) -> list[str]:
@@ -254,7 +272,7 @@ def test_a_file_that_is_no_calendar_is_named_and_refused(alice: Any, login: Any)
         {"file": (io.BytesIO(b"BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n"), "contacts.ics")},
         content_type="multipart/form-data",
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "contacts.ics: " in refused.get_data(as_text=True)
 
 
@@ -269,7 +287,7 @@ def test_a_station_or_airport_names_its_city(alice: Any, login: Any) -> None:
         assert created.status_code == 302, typed
         assert f"<h1>{city}</h1>" in web.get(created.headers["Location"]).get_data(as_text=True)
     alone = create_trip(web, place="Hbf")
-    assert alone.status_code == 400 and "is not a city we know" in alone.get_data(as_text=True)
+    assert alone.status_code == 422 and "is not a city we know" in alone.get_data(as_text=True)
 
 
 def test_the_command_line_places_a_station_like_the_form(trips_app: Flask, alice: Any) -> None:
