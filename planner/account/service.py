@@ -18,7 +18,9 @@ Decisions:
   merging two accounts' histories is a different feature.
 """
 
+import hashlib
 import json
+import secrets
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +43,13 @@ from planner.models import (
     TripLeg,
     User,
     UserTopic,
+)
+from planner.models.event import EventDecision, EventFeed, EventFeedKind, EventFeedStatus
+from planner.models.gathering import (
+    Gathering,
+    GatheringAnswer,
+    GatheringInvitee,
+    GatheringOption,
 )
 from planner.models.relationship import FollowUp, KeepInTouch, TimelineEntry
 
@@ -77,7 +86,9 @@ class Section:
     and datetimes as ISO 8601, JSON as is); ``refs``: column -> section it points to
     (``contacts`` for contacts); ``new_id``: the primary key column made anew on import
     (None: no id of its own); ``fresh``: columns made anew on import (a meeting's UID);
-    ``where``: which of the owner's rows go.
+    ``where``: which of the owner's rows go; ``defaults``: columns set on import only.
+    A reference to a section listed later (a column without a foreign key) works too:
+    every row's new id is made before any row is written.
     """
 
     key: str
@@ -94,6 +105,18 @@ def _new_meeting_uid() -> str:
     from planner.models.meeting import new_meeting_uid
 
     return new_meeting_uid()
+
+
+def _new_gathering_uid() -> str:
+    from planner.models.gathering import new_gathering_uid
+
+    return new_gathering_uid()
+
+
+def _dead_token_hash() -> str:
+    """An invite link is a capability of the old account: the new one gets a hash no token
+    was ever made for (the organiser makes new links from the get-together's page)."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
 
 
 SECTIONS: list[Section] = [
@@ -157,10 +180,68 @@ SECTIONS: list[Section] = [
         refs={"contact_id": "contacts"},
     ),
     Section(
+        "gatherings",
+        Gathering,
+        (
+            "title",
+            "city",
+            "country",
+            "lat",
+            "lon",
+            "radius_km",
+            "topics",
+            "timezone",
+            "minutes",
+            "deadline",
+            "message",
+            "venue",
+            "venue_lat",
+            "venue_lon",
+            "status",
+            "sequence",
+            "show_answers",
+        ),
+        refs={"previous_id": "gatherings", "chosen_option_id": "gathering_options"},
+        new_id="id",
+        fresh={"uid": _new_gathering_uid},
+    ),
+    Section(
+        "gathering_options",
+        GatheringOption,
+        ("starts_at", "ends_at"),
+        refs={"gathering_id": "gatherings"},
+        new_id="id",
+    ),
+    Section(
+        "gathering_invitees",
+        GatheringInvitee,
+        (
+            "revoked",
+            "language",
+            "informal",
+            "reasons",
+            "name",
+            "comment",
+            "answered_at",
+            "attended",
+            "missed_last",
+            "mailed_at",
+        ),
+        refs={"gathering_id": "gatherings", "contact_id": "contacts"},
+        new_id="id",
+        fresh={"token_hash": _dead_token_hash},
+    ),
+    Section(
+        "gathering_answers",
+        GatheringAnswer,
+        ("value",),
+        refs={"invitee_id": "gathering_invitees", "option_id": "gathering_options"},
+    ),
+    Section(
         "followups",
         FollowUp,
         ("kind", "due", "first_due", "about", "status", "note", "done_at"),
-        refs={"contact_id": "contacts", "meeting_id": "meetings"},
+        refs={"contact_id": "contacts", "meeting_id": "meetings", "gathering_id": "gatherings"},
         new_id="id",
     ),
     Section("keep_in_touch", KeepInTouch, ("every_weeks",), refs={"contact_id": "contacts"}),
@@ -174,6 +255,15 @@ SECTIONS: list[Section] = [
         # read again by the worker after the import
         defaults={"status": CalendarStatus.QUEUED.value},
     ),
+    Section(
+        "event_feeds",
+        EventFeed,
+        ("kind", "url", "title"),
+        new_id="id",
+        where=lambda model: col(model.kind) == EventFeedKind.URL.value,
+        defaults={"status": EventFeedStatus.QUEUED.value},
+    ),
+    Section("event_decisions", EventDecision, ("uid", "recurrence_id", "decision")),
 ]
 
 
@@ -349,11 +439,21 @@ def import_account(session: Session, *, owner: User, document: Any, name: str) -
         raise AccountError(str(error)) from error
 
     counts = {"contacts": len(contacts)}
+    tables = {section.key: _rows(document, section.key) for section in SECTIONS}
+    # every new id first: a reference may point to a later section or the same one
     for section in SECTIONS:
-        rows = _rows(document, section.key)
         ids[section.key] = {}
+        if section.new_id is None:
+            continue
+        for number, entry in enumerate(tables[section.key], start=1):
+            old_id = entry.get("id")
+            if not isinstance(old_id, str):
+                raise AccountError(f"{section.key} {number}: needs its 'id'")
+            ids[section.key][old_id] = uuid.uuid4()
+    for section in SECTIONS:
         model: Any = section.model
-        for number, entry in enumerate(rows, start=1):
+        made = []
+        for number, entry in enumerate(tables[section.key], start=1):
             where = f"{section.key} {number}"
             values: dict[str, Any] = {"owner_id": owner.id, **section.defaults}
             for column, target in section.refs.items():
@@ -361,7 +461,7 @@ def import_account(session: Session, *, owner: User, document: Any, name: str) -
                 if old is None:
                     values[column] = None
                     continue
-                if str(old) not in ids.get(target, {}):
+                if str(old) not in ids[target]:
                     raise AccountError(f"{where}: '{column}' points to no {target} entry")
                 values[column] = ids[target][str(old)]
             for column in section.columns:
@@ -370,18 +470,39 @@ def import_account(session: Session, *, owner: User, document: Any, name: str) -
             for column, make in section.fresh.items():
                 values[column] = make()
             if section.new_id:
-                new_id = uuid.uuid4()
-                values[section.new_id] = new_id
-                old_id = entry.get("id")
-                if not isinstance(old_id, str):
-                    raise AccountError(f"{where}: needs its 'id'")
-                ids[section.key][old_id] = new_id
+                values[section.new_id] = ids[section.key][str(entry["id"])]
+            made.append(values)
+        self_referring = any(target == section.key for target in section.refs.values())
+        for values in _referenced_first(made, section):
             session.add(model(**values))
+            if self_referring:
+                session.flush()  # the row it points to is written before it
         session.flush()
-        counts[section.key] = len(rows)
+        counts[section.key] = len(made)
     contacts_changed(session, owner_ids=[owner.id])
     session.flush()
     return counts
+
+
+def _referenced_first(rows: list[dict[str, Any]], section: Section) -> list[dict[str, Any]]:
+    """Rows in an order where a row pointing to its own table comes after the row it points
+    to (a get-together's previous one)."""
+    own = [column for column, target in section.refs.items() if target == section.key]
+    if not own or section.new_id is None:
+        return rows
+    key = section.new_id
+    done: set[Any] = set()
+    ordered: list[dict[str, Any]] = []
+    waiting = list(rows)
+    while waiting:
+        ready = [r for r in waiting if all(r[c] is None or r[c] in done for c in own)]
+        if not ready:  # a cycle: it cannot come from an export
+            raise AccountError(f"{section.key}: the entries point to each other in a circle")
+        for row in ready:
+            ordered.append(row)
+            done.add(row[key])
+        waiting = [r for r in waiting if r[key] not in done]
+    return ordered
 
 
 def without_ids(document: Any, drop: Iterable[str] = ("id", "uid")) -> Any:

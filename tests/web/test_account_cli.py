@@ -48,8 +48,18 @@ def _rich_account(app: Flask, make_user: Any, email: str) -> None:
     )  # fmt: skip
     ok(app, "meetings", "done", made["id"], "--user", email, "--json")
     ok(app, "contacts", "keep-in-touch", second, "--user", email, "--every-weeks", "4", "--json")
+    first_poll = ok(
+        app, "gatherings", "create", "--user", email, "--title", "Stammtisch München",
+        "--city", "München", "--option", "2027-03-04T18:30", "--option", "2027-03-11T18:30",
+        "--tz", "Europe/Berlin", "--invite", first, "--invite", second, "--json",
+    )  # fmt: skip
+    ok(
+        app, "gatherings", "fix", first_poll["id"], "--user", email,
+        "--option", first_poll["options"][1]["id"], "--venue", "Augustiner", "--json",
+    )  # fmt: skip
     with app.app_context(), Session(app.extensions["planner.engine"]) as session:
         from planner.auth.service import find_user
+        from planner.models.event import EventDecision, EventFeed
 
         user = find_user(session, email)
         assert user is not None
@@ -58,6 +68,8 @@ def _rich_account(app: Flask, make_user: Any, email: str) -> None:
                 owner_id=user.id, name="Work", kind="url", url="https://cal.example.org/x.ics"
             )
         )
+        session.add(EventFeed(owner_id=user.id, kind="url", url="https://bar.example.org/camp.ics"))
+        session.add(EventDecision(owner_id=user.id, uid="camp-1@bar", decision="going"))
         session.commit()
 
 
@@ -83,6 +95,13 @@ def test_export_import_export_gives_the_same_document(
         }
     ]
     assert "password_hash" not in json.dumps(document)
+    assert "token_hash" not in json.dumps(document)
+    [poll] = document["gatherings"]
+    assert poll["title"] == "Stammtisch München" and poll["status"] == "fixed"
+    assert len(document["gathering_options"]) == 2
+    assert len(document["gathering_invitees"]) == 2
+    assert [f["url"] for f in document["event_feeds"]] == ["https://bar.example.org/camp.ics"]
+    assert document["event_decisions"][0]["decision"] == "going"
 
     path = tmp_path / "account.json"
     path.write_text(first.stdout, encoding="utf-8")
@@ -98,6 +117,15 @@ def test_export_import_export_gives_the_same_document(
     assert people == after and len(people) == 2
     listed = ok(app, "followups", "list", "--user", "new@example.org", "--json")
     assert len(listed) == 3
+    # the get-together's chosen date points at the new option, its invitees at new contacts
+    [moved] = again["gatherings"]
+    before = {o["id"]: o["starts_at"] for o in document["gathering_options"]}
+    after = {o["id"]: o["starts_at"] for o in again["gathering_options"]}
+    chosen = before[document["gatherings"][0]["chosen_option_id"]]
+    assert after[moved["chosen_option_id"]] == chosen
+    shown = ok(app, "gatherings", "show", moved["id"], "--user", "new@example.org", "--json")
+    assert shown["status"] == "fixed" and shown["chosen_option"] == moved["chosen_option_id"]
+    assert {i["display_name"] for i in shown["invitees"]} == people
 
     # a second import into the now full account is refused, nothing written
     refused = run(app, "account", "import", str(path), "--user", "new@example.org")
