@@ -15,10 +15,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlmodel import Session, col
 
+from planner.db import table_of
 from planner.matching import Suggestion, Weights, rank
 from planner.models import Contact, User
 from planner.models.gathering import (
@@ -35,6 +37,10 @@ except ImportError:  # pragma: no cover
     from planner.trips import service as trips  # type: ignore[no-redef]
 
 MatchContext = trips.MatchContext
+INVITEE = table_of(GatheringInvitee)
+ANSWER = table_of(GatheringAnswer)
+CONTACT = table_of(Contact)
+ANSWER_VALUES = tuple(v.value for v in AnswerValue)
 
 
 def topic_context(context: MatchContext, topics: Sequence[str]) -> MatchContext:
@@ -111,10 +117,32 @@ class OptionCount:
 
 
 @dataclass(frozen=True)
+class InviteeView:
+    """What the matrix shows of an invitee (read as plain columns, not ORM rows)."""
+
+    id: uuid.UUID
+    revoked: bool
+    language: str
+    name: str | None
+    comment: str | None
+    answered_at: datetime | None
+    attended: bool | None
+    missed_last: bool
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: uuid.UUID
+    display_name: str
+    first_name: str | None
+
+
+@dataclass(frozen=True)
 class InviteeRow:
-    invitee: GatheringInvitee
-    contact: Contact
+    invitee: InviteeView
+    contact: ContactView
     answers: dict[uuid.UUID, str]  # option id -> yes | maybe | no
+    values: tuple[str | None, ...]  # the answer to each option, in time order
 
     @property
     def answered(self) -> bool:
@@ -159,47 +187,90 @@ def options_of(session: Session, *, gathering: Gathering) -> list[GatheringOptio
     )
 
 
+def _raw_keys(ids: list[uuid.UUID]) -> dict[Any, int]:
+    """Index of each id by every form a driver gives it (hex text on SQLite, UUID or text
+    with dashes on PostgreSQL): converting a thousand answers' ids costs more than the rest."""
+    keys: dict[Any, int] = {}
+    for index, ident in enumerate(ids):
+        keys.update({ident: index, ident.hex: index, str(ident): index})
+    return keys
+
+
 def matrix(session: Session, *, gathering: Gathering) -> Matrix:
-    """Every option with its counts and every invitee with their answers (three queries)."""
+    """Every option with its counts and every invitee with their answers (three queries,
+    plain columns: the page shows hundreds of invitees times a dozen options)."""
     options = options_of(session, gathering=gathering)
-    pairs = session.execute(
-        select(GatheringInvitee, Contact)
-        .join(Contact, col(Contact.id) == col(GatheringInvitee.contact_id))
-        .where(col(GatheringInvitee.gathering_id) == gathering.id)
-        .order_by(col(Contact.sort_key), col(Contact.id))
+    people = session.execute(
+        select(
+            type_coerce(INVITEE.c.id, String()).label("raw_id"),
+            INVITEE.c.id,
+            INVITEE.c.revoked,
+            INVITEE.c.language,
+            INVITEE.c.name,
+            INVITEE.c.comment,
+            INVITEE.c.answered_at,
+            INVITEE.c.attended,
+            INVITEE.c.missed_last,
+            CONTACT.c.id.label("contact_id"),
+            CONTACT.c.display_name,
+            CONTACT.c.first_name,
+        )
+        .join(CONTACT, CONTACT.c.id == INVITEE.c.contact_id)
+        .where(INVITEE.c.gathering_id == gathering.id)
+        .order_by(CONTACT.c.sort_key, CONTACT.c.id)
     ).all()
-    answers: dict[uuid.UUID, dict[uuid.UUID, str]] = {}
-    if options:
+    by_raw = {str(p.raw_id): index for index, p in enumerate(people)}
+    values: list[list[str | None]] = [[None] * len(options) for _ in people]
+    if options and people:
+        option_index = _raw_keys([o.id for o in options])
         rows = session.execute(
             select(
-                col(GatheringAnswer.invitee_id),
-                col(GatheringAnswer.option_id),
-                col(GatheringAnswer.value),
-            ).where(col(GatheringAnswer.option_id).in_([o.id for o in options]))
-        )
+                type_coerce(ANSWER.c.invitee_id, String()),
+                type_coerce(ANSWER.c.option_id, String()),
+                ANSWER.c.value,
+            )
+            .join(INVITEE, INVITEE.c.id == ANSWER.c.invitee_id)
+            .where(INVITEE.c.gathering_id == gathering.id)
+        ).all()  # one fetchall: a thousand fetchone calls cost more than the query
         for invitee_id, option_id, value in rows:
-            answers.setdefault(invitee_id, {})[option_id] = value
-    revoked = {invitee.id for invitee, _ in pairs if invitee.revoked}
-    counts = []
-    for option in options:
-        said = [
-            a[option.id]
-            for invitee_id, a in answers.items()
-            if option.id in a and invitee_id not in revoked
-        ]
-        counts.append(
-            OptionCount(
-                option,
-                said.count(AnswerValue.YES.value),
-                said.count(AnswerValue.MAYBE.value),
-                said.count(AnswerValue.NO.value),
+            at = by_raw.get(str(invitee_id))
+            column = option_index.get(option_id)
+            if column is None:
+                column = option_index.get(str(option_id))
+            if at is not None and column is not None:
+                values[at][column] = value
+    tally = [dict.fromkeys(ANSWER_VALUES, 0) for _ in options]
+    for person, said in zip(people, values, strict=True):
+        if not person.revoked:  # a revoked link's answers no longer count
+            for index, value in enumerate(said):
+                if value is not None:
+                    tally[index][value] += 1
+    counts = [
+        OptionCount(
+            option, t[AnswerValue.YES.value], t[AnswerValue.MAYBE.value], t[AnswerValue.NO.value]
+        )
+        for option, t in zip(options, tally, strict=True)
+    ]
+    rows_out = []
+    for person, said in zip(people, values, strict=True):
+        rows_out.append(
+            InviteeRow(
+                InviteeView(
+                    person.id,
+                    bool(person.revoked),
+                    person.language,
+                    person.name,
+                    person.comment,
+                    person.answered_at,
+                    person.attended,
+                    bool(person.missed_last),
+                ),
+                ContactView(person.contact_id, person.display_name, person.first_name),
+                {o.id: v for o, v in zip(options, said, strict=True) if v is not None},
+                tuple(said),
             )
         )
-    return Matrix(
-        gathering,
-        counts,
-        [InviteeRow(invitee, contact, answers.get(invitee.id, {})) for invitee, contact in pairs],
-    )
+    return Matrix(gathering, counts, rows_out)
 
 
 def list_gatherings(session: Session, *, owner: User) -> list[Gathering]:
@@ -216,3 +287,47 @@ def local_day(moment: datetime, zone_name: str) -> date:
     from zoneinfo import ZoneInfo
 
     return moment.astimezone(ZoneInfo(zone_name)).date()
+
+
+# --- the invitee's answer page --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerPage:
+    """What one invitee's page shows: never anyone's address; others' first names and
+    answers only when the organiser allows it."""
+
+    options: list[GatheringOption]
+    own: dict[uuid.UUID, str]  # option id -> the invitee's answer
+    first_name: str | None
+    others: list[InviteeRow]
+    chosen: GatheringOption | None
+    organiser: str
+    open: bool
+    closes: datetime | None
+
+
+def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathering) -> AnswerPage:
+    from planner.gatherings import service
+
+    options = options_of(session, gathering=gathering)
+    others: list[InviteeRow] = []
+    if gathering.show_answers:  # the whole matrix only when it is shown
+        own_id = invitee.id
+        others = [
+            row
+            for row in matrix(session, gathering=gathering).rows
+            if row.answered and not row.invitee.revoked and row.invitee.id != own_id
+        ]
+    contact = session.get(Contact, invitee.contact_id)
+    owner = session.get(User, gathering.owner_id)
+    return AnswerPage(
+        options=options,
+        own=service.answers_of(session, invitee=invitee),
+        first_name=contact.first_name if contact else None,
+        others=others,
+        chosen=next((o for o in options if o.id == gathering.chosen_option_id), None),
+        organiser=(owner.display_name or "") if owner else "",
+        open=service.open_for_answers(gathering),
+        closes=service.answers_close_at(gathering),
+    )

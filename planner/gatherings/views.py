@@ -43,6 +43,7 @@ from planner.gatherings.forms import (
     NextForm,
 )
 from planner.gatherings.suggest import (
+    answer_page,
     list_gatherings,
     matrix,
     rank_region,
@@ -110,10 +111,8 @@ def answer(token: str) -> ResponseReturnValue:
     invitee, gathering = found
     with force_locale(_visitor_language(invitee.language)):
         form = AnswerForm()
-        status = 200
-        error = None
-        table = matrix(session, gathering=gathering)
-        mine = next(row for row in table.rows if row.invitee.id == invitee.id)
+        status, error = 200, None
+        page = answer_page(session, invitee=invitee, gathering=gathering)
         if request.method == "POST":
             try:
                 throttle.reserve(
@@ -126,11 +125,12 @@ def answer(token: str) -> ResponseReturnValue:
                 response = _private(render_template("gatherings/ended.html", status=429), 429)
                 response.headers["Retry-After"] = str(too_many.retry_after)
                 return response
-            chosen = {}
-            for count in table.options:
-                value = request.form.get(f"option-{count.option.id}")
-                if value:
-                    chosen[count.option.id] = value
+            # the radios are named by the form contract: option-<option id>
+            chosen = {
+                o.id: request.form[f"option-{o.id}"]
+                for o in page.options
+                if request.form.get(f"option-{o.id}")
+            }
             if form.validate_on_submit():
                 try:
                     service.answer(
@@ -143,9 +143,8 @@ def answer(token: str) -> ResponseReturnValue:
                     )
                 except service.GatheringError as problem:
                     error = str(problem)
-                    status = (
-                        409 if isinstance(problem, service.AnswersClosed) else FORM_ERROR_STATUS
-                    )
+                    closed = isinstance(problem, service.AnswersClosed)
+                    status = 409 if closed else FORM_ERROR_STATUS
                 else:
                     session.commit()
                     flash(
@@ -154,38 +153,13 @@ def answer(token: str) -> ResponseReturnValue:
                     return redirect(url_for(".answer", token=token))
             else:
                 status = FORM_ERROR_STATUS
-        elif not form.is_submitted():
-            form.name.data = invitee.name or mine.contact.first_name
+        else:
+            form.name.data = invitee.name or page.first_name
             form.comment.data = invitee.comment
-        others = [
-            row
-            for row in table.rows
-            if gathering.show_answers
-            and row.invitee.id != invitee.id
-            and row.answered
-            and not row.invitee.revoked
-        ]
         body = render_template(
-            "gatherings/answer.html",
-            gathering=gathering,
-            table=table,
-            mine=mine,
-            form=form,
-            others=others,
-            error=error,
-            open=service.open_for_answers(gathering),
-            closes=service.answers_close_at(gathering),
-            chosen=service.chosen_option(session, gathering=gathering),
-            organiser=gathering_organiser(session, gathering),
+            "gatherings/answer.html", gathering=gathering, page=page, form=form, error=error
         )
     return _private(body, status)
-
-
-def gathering_organiser(session: Any, gathering: Gathering) -> str:
-    from planner.models import User
-
-    owner = session.get(User, gathering.owner_id)
-    return (owner.display_name or "") if owner else ""
 
 
 # --- the organiser's pages ----------------------------------------------------------------
