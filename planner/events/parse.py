@@ -63,6 +63,7 @@ import recurring_ical_events
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from icalendar import Calendar, Component
+from icalendar.parser import unescape_backslash
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from planner.calendar.busy import MAX_OCCURRENCES, MAX_STEPS
@@ -121,6 +122,15 @@ _ZONE_ALIASES = {
     "mountain time": "America/Denver",
     "pacific time": "America/Los_Angeles",
 }
+_UNUSED_LINE = re.compile(
+    r"^(?:DTSTAMP|CREATED|LAST-MODIFIED|X-ALT-DESC|ATTACH)[;:][^\n]*\n", re.MULTILINE | re.I
+)
+_LONG_DESCRIPTION = re.compile(
+    r'^(DESCRIPTION)((?:;(?:[^:"\r\n]|"[^"\r\n]*")*)?):([^\r\n]{200,})', re.MULTILINE | re.I
+)
+# "20539 Hamburg", "D-80331 München", "1010 Wien, Österreich": the city after a postal code
+_POSTAL_CITY = re.compile(r"\b(?:[A-Z]{1,2}-)?\d{4,5}\s+([^\d,;()]+?)\s*(?:[,;(]|$)")
+_MARK = "\ue000"  # a private-use character around the number of a value set aside
 _TZID_PARAM = re.compile(r';TZID=("?)([^";:]+)\1(?=[;:])', re.IGNORECASE)
 
 
@@ -241,9 +251,9 @@ def parse_feed(
             )
         )
     start, end = start.astimezone(UTC), end.astimezone(UTC)
-    calendars = _parse(_decode(data))
+    calendars, long_texts = _parse(_decode(data))
     feed = ParsedFeed(name=_calendar_name(calendars))
-    reader = _Reader(feed, gazetteer, fallback)
+    reader = _Reader(feed, gazetteer, fallback, long_texts)
     for calendar in calendars:
         reader.read(calendar, start, end)
     feed.occurrences.sort(key=lambda item: (item.starts_at, item.ends_at, item.uid))
@@ -273,11 +283,13 @@ def _decode(data: bytes) -> str:
         raise EventFeedError(_("not an iCalendar file (binary data)")) from None
 
 
-def _parse(text: str) -> list[Calendar]:
+def _parse(text: str) -> tuple[list[Calendar], list[str]]:
+    """The file's calendars, and the long DESCRIPTION values taken out of them (see
+    ``_set_aside``)."""
     upper = text.upper()
     if "BEGIN:VCALENDAR" not in upper:
         raise EventFeedError(_("not an iCalendar file (no BEGIN:VCALENDAR)"))
-    text = _map_zone_names(text)
+    text, long_texts = _set_aside(_map_zone_names(text))
     try:
         # bytes, not str: icalendar reads a one-line str as a file path
         components = Calendar.from_ical(text.encode("utf-8"), multiple=True)
@@ -289,7 +301,23 @@ def _parse(text: str) -> list[Calendar]:
         if "END:VCALENDAR" not in upper:
             raise EventFeedError(_("the calendar is cut off (no END:VCALENDAR)"))
         raise EventFeedError(_("the calendar is incomplete (a BEGIN: without its END:)"))
-    return calendars
+    return calendars, long_texts
+
+
+def _set_aside(text: str) -> tuple[str, list[str]]:
+    """The text with what icalendar need not read: lines nothing here uses (DTSTAMP, CREATED,
+    LAST-MODIFIED, HTML descriptions, attachments) dropped, and each long DESCRIPTION value
+    replaced by a marker, its raw value kept in the list. icalendar splits every content line
+    character by character in Python: a feed of 5 MB of descriptions took seconds for that
+    alone (bench/events.py)."""
+    text = _UNUSED_LINE.sub("", text)
+    kept: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group(3))
+        return f"{match.group(1)}{match.group(2)}:{_MARK}{len(kept) - 1}{_MARK}"
+
+    return _LONG_DESCRIPTION.sub(keep, text), kept
 
 
 def _map_zone_names(text: str) -> str:
@@ -342,8 +370,15 @@ class _Where:
 class _Reader:
     """Reads the events of the calendars into ``feed``, caching places by their text."""
 
-    def __init__(self, feed: ParsedFeed, gazetteer: Gazetteer | None, fallback: ZoneInfo):
+    def __init__(
+        self,
+        feed: ParsedFeed,
+        gazetteer: Gazetteer | None,
+        fallback: ZoneInfo,
+        long_texts: list[str],
+    ):
         self.feed = feed
+        self.long_texts = long_texts
         self.gazetteer = gazetteer
         self.fallback = fallback
         self._places: dict[tuple[str, float | None, float | None], Place | None] = {}
@@ -362,12 +397,13 @@ class _Reader:
         events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
         self.feed.vevents += len(events)
         total = 0
+        kept: list[Component] = []
         for event in events:
             reason = self._unreadable(event) or self._too_costly(event, start, end)
             if reason is not None:
                 self.problem(event, reason)
-                calendar.subcomponents.remove(event)
                 continue
+            kept.append(event)
             self._note_unknown_zones(event, calendar_zone)
             total += self._window_cost(event, start - _MARGIN, end + _MARGIN)
         if total > MAX_OCCURRENCES:
@@ -381,22 +417,22 @@ class _Reader:
                     limit=lazy_number(MAX_OCCURRENCES),
                 )
             )
-        recurring = {_uid(e) for e in events if e.get("RRULE") or e.get("RDATE")}
-        recurring |= {_uid(e) for e in events if e.get("RECURRENCE-ID") is not None}
-        try:
-            expanded = list(
-                recurring_ical_events.of(calendar).between(start - _MARGIN, end + _MARGIN)
-            )
-        except ValueError as error:  # recurring_ical_events' InvalidCalendar, dateutil's
-            raise EventFeedError(
-                _("the calendar cannot be expanded: %(reason)s", reason=str(error))
-            ) from error
-        for component in expanded:
+        recurring = {_uid(e) for e in kept if e.get("RRULE") or e.get("RDATE")}
+        recurring |= {_uid(e) for e in kept if e.get("RECURRENCE-ID") is not None}
+        # Events that do not repeat are read here; only the series go through
+        # recurring_ical_events, whose copying of every component cost seconds on big feeds.
+        series = recurring | {_uid(e) for e in kept if e.get("EXDATE") is not None}
+        found = [(e, *_single_times(e)) for e in kept if _uid(e) not in series]
+        if series:
+            calendar.subcomponents = [
+                c for c in calendar.subcomponents if c.name != "VEVENT" or _uid(c) in series
+            ]
+            for component in self._expand(calendar, start - _MARGIN, end + _MARGIN):
+                found.append((component, _value(component, "DTSTART"), _value(component, "DTEND")))
+        for component, first, last in found:
             occurrence = self._occurrence(
-                component, calendar_zone, cancel_all, _uid(component) in recurring
+                component, first, last, calendar_zone, cancel_all, _uid(component) in recurring
             )
-            if occurrence is None:
-                continue
             if occurrence.starts_at < end and (
                 occurrence.ends_at > start
                 or (occurrence.ends_at == occurrence.starts_at and occurrence.starts_at >= start)
@@ -472,11 +508,12 @@ class _Reader:
     def _occurrence(
         self,
         component: Component,
+        first: Any,
+        last: Any,
         calendar_zone: ZoneInfo | None,
         cancel_all: bool,
         recurring: bool,
-    ) -> Occurrence | None:
-        first, last = _value(component, "DTSTART"), _value(component, "DTEND")
+    ) -> Occurrence:
         where = self._where(component)
         own = _own_zone(first)
         zone = own or calendar_zone or _zone(where.timezone or "") or self.fallback
@@ -521,10 +558,24 @@ class _Reader:
             online=where.online,
             url=_web_address(component),
             categories=_categories(component),
-            description=str(component.get("DESCRIPTION", "")).strip()[:MAX_DESCRIPTION],
+            description=self._description(component),
             organizer=_person(organizer) if organizer is not None else None,
             attendees=tuple(_person(a) for a in _list(component.get("ATTENDEE"))[:MAX_PEOPLE]),
         )
+
+    def _expand(self, calendar: Calendar, start: datetime, end: datetime) -> list[Component]:
+        try:
+            return list(recurring_ical_events.of(calendar).between(start, end))
+        except ValueError as error:  # recurring_ical_events' InvalidCalendar, dateutil's
+            raise EventFeedError(
+                _("the calendar cannot be expanded: %(reason)s", reason=str(error))
+            ) from error
+
+    def _description(self, component: Component) -> str:
+        text = str(component.get("DESCRIPTION", ""))
+        if text.startswith(_MARK) and text.endswith(_MARK) and text[1:-1].isdigit():
+            text = unescape_backslash(self.long_texts[int(text[1:-1])])  # as icalendar does
+        return text.strip()[:MAX_DESCRIPTION]
 
     def _place_zone(self, event: Component) -> ZoneInfo | None:
         return _zone(self._where(event).timezone or "")
@@ -551,7 +602,7 @@ class _Reader:
             return _Where(place.city, place.country, place.lat, place.lon, place.timezone, False)
         if location:
             online = _URL.match(location) is not None or _online_word(location)
-            if not online:
+            if not online and self.gazetteer is not None:
                 self.problem(
                     component,
                     _(
@@ -587,18 +638,26 @@ class _Reader:
         return round(lat, 6), round(lon, 6)
 
     def _place(self, location: str, lat: float | None, lon: float | None) -> Place | None:
+        """The city a LOCATION names: the one after its postal code ("…, 20539 Hamburg"),
+        else whatever the free-text parser finds, else its last word ("Rathaus Wien")."""
         if self.gazetteer is None or not location or _URL.match(location):
             return None
-        key = (location, None, None)
+        postal = _POSTAL_CITY.search(location)
+        words = location.replace(",", " ").split()
+        tries = [postal.group(1)] if postal else []
+        tries += [location, words[-1]] if len(words) > 1 else [location]
+        for text in tries:
+            place = self._lookup(text)
+            if place is not None and place.city is not None:
+                return place
+        place = self._lookup(location)
+        return place if place is not None and place.country else None
+
+    def _lookup(self, text: str) -> Place | None:
+        key = (text, None, None)
         if key not in self._places:
-            place = parse_location(location, self.gazetteer)
-            if place is None:  # "Rathaus Wien": try the last word
-                words = location.replace(",", " ").split()
-                if len(words) > 1:
-                    place = parse_location(words[-1], self.gazetteer)
-            if place is not None and place.city is None:
-                place = place if place.country else None
-            self._places[key] = place
+            assert self.gazetteer is not None
+            self._places[key] = parse_location(text, self.gazetteer)
         return self._places[key]
 
     def _nearest(self, lat: float, lon: float) -> Place | None:
@@ -629,6 +688,18 @@ def _own_zone(value: date) -> ZoneInfo | None:
     if isinstance(zone, ZoneInfo) and zone.key not in ("UTC", "Etc/UTC", "GMT", "Etc/GMT"):
         return zone
     return None
+
+
+def _single_times(event: Component) -> tuple[Any, Any]:
+    """DTSTART and the end of an event that does not repeat: DTEND, else DTSTART plus
+    DURATION, else one day (a date) or no time (a date-time), as recurring_ical_events."""
+    first = _value(event, "DTSTART")
+    if event.get("DTEND") is not None:
+        return first, _value(event, "DTEND")
+    duration = event.get("DURATION")
+    if duration is not None and isinstance(duration.dt, timedelta):
+        return first, first + duration.dt
+    return first, first if isinstance(first, datetime) else first + timedelta(days=1)
 
 
 def _value(component: Component, name: str) -> Any:

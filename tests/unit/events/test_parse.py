@@ -336,3 +336,27 @@ def test_categories_people_description_and_no_script_urls(gazetteer: Gazetteer) 
 def test_without_a_gazetteer_geo_still_places_the_event() -> None:
     item = one(read("places.ics"), "geo@test.example")
     assert (item.lat, item.city) == (48.1372, None)
+
+
+def test_long_descriptions_with_parameters_and_escapes_survive_intact() -> None:
+    long = "Sessions\\, Vorträge\\; Gespräche\\nZweite Zeile mit Doppelpunkt: ja. " * 10
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:long@x\r\n"
+        "DTSTAMP:20261101T090000Z\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Lang\r\n"
+        f'DESCRIPTION;ALTREP="cid:part1.0001@example.org";LANGUAGE=de:{long}\r\n'
+        "X-ALT-DESC;FMTTYPE=text/html:<p>HTML</p>\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    [item] = parse_feed(data, start=START, end=END).occurrences
+    expected = ("Sessions, Vorträge; Gespräche\nZweite Zeile mit Doppelpunkt: ja. " * 10).strip()
+    assert item.description == expected
+
+
+def test_the_city_after_the_postal_code_wins(gazetteer: Gazetteer) -> None:
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:wien@x\r\n"
+        "DTSTART;VALUE=DATE:20270101\r\nSUMMARY:Wien\r\n"
+        "LOCATION:Haus Berlin\\, Hauptstraße 5\\, 1010 Wien\\, Österreich\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    [item] = parse_feed(data, start=START, end=END, gazetteer=gazetteer).occurrences
+    assert (item.city, item.country) == ("Vienna", "AT")
