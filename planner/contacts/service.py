@@ -16,6 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from planner.cache import BoundedCache
+from planner.db import table_of
 from planner.identifiers import Account, account_keys, fold_text, normalize_email, normalize_phone
 from planner.models import (
     Contact,
@@ -264,14 +265,14 @@ def delete_contact(session: Session, *, contact: Contact) -> None:
 def contacts_changed(session: Session, *, owner_ids: Any) -> None:
     """Stamp ``User.contacts_changed_at`` of these users (ids, or a select of ids): their
     contacts changed in a way no ``updated_at`` shows (a deletion, say)."""
-    users = User.__table__  # type: ignore[attr-defined]
+    users = table_of(User)
     session.execute(
         update(users).where(users.c.id.in_(owner_ids)).values(contacts_changed_at=utcnow())
     )
 
 
-_CONTACT = Contact.__table__  # type: ignore[attr-defined]
-_USERS = User.__table__  # type: ignore[attr-defined]
+_CONTACT = table_of(Contact)
+_USERS = table_of(User)
 
 
 class _UuidText(FunctionElement[str]):
