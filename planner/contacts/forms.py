@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from planner.contacts.fields import split_lines, split_topics
+from planner.contacts.fields import TEXT_FIELDS, split_lines, split_topics
 from planner.contacts.service import ContactInput
 from planner.countries import country_for, country_name
 from planner.identifiers import Account, normalize_email, normalize_phone, parse_account
@@ -199,19 +200,12 @@ class ContactForm(FlaskForm):
             )
             if a
         ]
+        typed: dict[str, Any] = {name: clean(self[name].data) for name in _TYPED_TEXT}
         data = ContactInput(
-            first_name=clean(self.first_name.data),
-            last_name=clean(self.last_name.data),
-            display_name=clean(self.display_name.data),
-            nickname=clean(self.nickname.data),
-            organization=clean(self.organization.data),
-            title=clean(self.title.data),
+            **typed,
             emails=split_lines(self.emails.data),
             phones=split_lines(self.phones.data),
             accounts=accounts,
-            city=clean(self.city.data),
-            region=clean(self.region.data),
-            postal_code=clean(self.postal_code.data),
             country=country_for(self.country.data or ""),
             birthday=self._birthday(),
             topics=split_topics(self.topics.data),
@@ -221,7 +215,6 @@ class ContactForm(FlaskForm):
                 for n in (base.mutual_networks if base else [])
                 if n in {a.network for a in accounts}
             ],
-            notes=clean(self.notes.data),
             stage=self.stage.data or Stage.ONLINE.value,
             last_met=self.last_met.data,
         )
@@ -237,21 +230,8 @@ class ContactForm(FlaskForm):
         return data
 
     def fill_from(self, data: ContactInput) -> None:
-        for name in (
-            "first_name",
-            "last_name",
-            "display_name",
-            "nickname",
-            "organization",
-            "title",
-            "city",
-            "region",
-            "postal_code",
-            "notes",
-            "stage",
-            "last_met",
-        ):
-            getattr(self, name).data = getattr(data, name)
+        for name in (*_TYPED_TEXT, "stage", "last_met"):
+            self[name].data = getattr(data, name)
         self.country.data = country_name(data.country) or None
         if data.birthday:  # "1980-04-02" or "--04-02"
             *year, month, day = data.birthday.removeprefix("--").split("-")
@@ -261,6 +241,16 @@ class ContactForm(FlaskForm):
         self.phones.data = "\n".join(data.phones)
         self.accounts.data = "\n".join(account_text(a) for a in data.accounts)
         self.topics.data = ", ".join(data.topics)
+
+
+# The text fields the form shows as typed, one input each: all but the country (typed as
+# a name, stored as its code), the birthday (day, month, year) and the place's free text
+# (not shown).
+_TYPED_TEXT = tuple(
+    name
+    for name in TEXT_FIELDS
+    if isinstance(getattr(ContactForm, name, None), UnboundField) and name != "country"
+)
 
 
 def account_text(account: Account) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from planner.cache import BoundedCache
+from planner.contacts.fields import ContactText
 from planner.db import table_of
 from planner.identifiers import Account, account_keys, fold_text, normalize_email, normalize_phone
 from planner.models import (
@@ -36,34 +37,22 @@ MANUAL = "manual"
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-@dataclass
-class ContactInput:
-    """A contact as the user (form, JSON document, importer) describes it."""
+@dataclass(kw_only=True)
+class ContactInput(ContactText):
+    """A contact as the user (form, JSON document, importer) describes it: its text
+    (``ContactText``) and the rest."""
 
-    first_name: str | None = None
-    last_name: str | None = None
-    display_name: str | None = None
-    nickname: str | None = None
-    organization: str | None = None
-    title: str | None = None
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
-    country: str | None = None
     lat: float | None = None
     lon: float | None = None
-    location_text: str | None = None
     # Where lat/lon come from (LocationSource); None with coordinates means an import stated
     # them. "user" keeps geocoding away; a changed place comes with None to be placed again.
     location_source: str | None = None
-    birthday: str | None = None
     topics: list[str] = field(default_factory=list)
     # Networks where the user and the contact follow each other (the X archive says so).
     mutual_networks: list[str] = field(default_factory=list)
-    notes: str | None = None
     stage: str = Stage.ONLINE.value
     last_met: date | None = None
 
@@ -81,7 +70,8 @@ class ContactInput:
         return self.emails[0] if self.emails else ""
 
 
-# ContactInput's single-valued fields (all but the lists), each a column of Contact.
+# ContactInput's single-valued fields (all but the lists: the text fields, coordinates,
+# stage, last met), each a column of Contact of the same name.
 SCALAR_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(ContactInput) if f.default_factory is dataclasses.MISSING
 )
@@ -135,24 +125,6 @@ def _search_text(data: ContactInput, name: str) -> str:
     return " ".join(dict.fromkeys(search_words(" ".join(p for p in parts if p))))
 
 
-_SCALARS = (
-    "first_name",
-    "last_name",
-    "nickname",
-    "organization",
-    "title",
-    "city",
-    "region",
-    "postal_code",
-    "lat",
-    "lon",
-    "location_text",
-    "birthday",
-    "notes",
-    "last_met",
-)
-
-
 @dataclass
 class ContactRows:
     """One contact as plain table rows, ready for a bulk insert (or for the ORM)."""
@@ -177,8 +149,8 @@ def contact_rows(owner_id: uuid.UUID, contact_id: uuid.UUID, data: ContactInput)
     e-mails and phones, account keys, topic keys) computed here and only here."""
     name = data.name()
     display_name = name[:300]
-    contact = {field: getattr(data, field) for field in _SCALARS}
-    contact.update(
+    contact = {name: getattr(data, name) for name in SCALAR_FIELDS}
+    contact.update(  # what is not stored as given
         id=contact_id,
         owner_id=owner_id,
         display_name=display_name,
@@ -562,29 +534,12 @@ def recent_contacts(session: Session, *, owner: User, limit: int = 5) -> Sequenc
 
 def contact_to_input(contact: Contact) -> ContactInput:
     return ContactInput(
-        first_name=contact.first_name,
-        last_name=contact.last_name,
-        display_name=contact.display_name,
-        nickname=contact.nickname,
-        organization=contact.organization,
-        title=contact.title,
+        **{name: getattr(contact, name) for name in SCALAR_FIELDS},
         emails=[e.address for e in contact.emails],
         phones=[p.number for p in contact.phones],
         accounts=[Account(a.network, a.account_id, a.handle, a.url) for a in contact.accounts],
-        city=contact.city,
-        region=contact.region,
-        postal_code=contact.postal_code,
-        country=contact.country,
-        lat=contact.lat,
-        lon=contact.lon,
-        location_text=contact.location_text,
-        location_source=contact.location_source,
-        birthday=contact.birthday,
         topics=[t.name for t in contact.topics],
         mutual_networks=sorted({a.network for a in contact.accounts if a.mutual}),
-        notes=contact.notes,
-        stage=contact.stage,
-        last_met=contact.last_met,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from planner.contacts.fields import ContactText
 from planner.identifiers import Account
 
 
@@ -31,8 +32,9 @@ class SourceRecord:
 
 
 @dataclass(slots=True)
-class ContactRecord:
-    """One contact as a source file describes it, nothing invented.
+class ContactRecord(ContactText):
+    """One contact as a source file describes it, nothing invented: its text
+    (``ContactText``, keywords only) and what else the file has.
 
     ``row`` locates the record for messages: for CSV files the physical line (1-based, counting
     preamble and header lines) where the record starts, for vCard files the card number, for JSON
@@ -41,23 +43,10 @@ class ContactRecord:
 
     row: int
     source: SourceRecord
-    first_name: str | None = None
-    last_name: str | None = None
-    display_name: str | None = None
-    nickname: str | None = None
-    organization: str | None = None
-    title: str | None = None
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
-    city: str | None = None
-    region: str | None = None
-    postal_code: str | None = None
-    country: str | None = None
-    location_text: str | None = None
-    birthday: str | None = None
     topics: list[str] = field(default_factory=list)
-    notes: str | None = None
     mutual: bool = False
     lat: float | None = None  # only when the source states coordinates (vCard GEO)
     lon: float | None = None

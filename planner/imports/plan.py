@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from planner.contacts.fields import TEXT_FIELDS
 from planner.contacts.service import ContactInput
 from planner.duplicates.evidence import key_reason, name_words, names_agree
 from planner.identifiers import (
@@ -43,16 +44,10 @@ from planner.identifiers import (
 )
 from planner.importers.records import ContactRecord
 
-_FILLED = (
-    "first_name",
-    "last_name",
-    "display_name",
-    "nickname",
-    "organization",
-    "title",
-    "birthday",
-)
 _LOCATION = ("city", "region", "postal_code", "country", "lat", "lon", "location_text")
+# The text a merge fills where the contact has none: the place moves whole (_LOCATION),
+# notes are appended.
+_FILLED = tuple(name for name in TEXT_FIELDS if name not in _LOCATION and name != "notes")
 
 
 def record_keys(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from planner.contacts.fields import TEXT_FIELDS
 from planner.contacts.service import ContactInput, contact_rows
 from planner.identifiers import Account
 from planner.imports.service import bulk_insert, insert_contacts, paused_gc
@@ -14,21 +15,6 @@ from planner.models import ContactSource, ImportBatch, ImportChange, ImportStatu
 from planner.models.contact import AddressForm
 from planner.models.types import utcnow
 
-_TEXT = (
-    "first_name",
-    "last_name",
-    "display_name",
-    "nickname",
-    "organization",
-    "title",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "location_text",
-    "birthday",
-    "notes",
-)
 _STAGES = {s.value for s in Stage}
 _ADDRESS_FORMS = {f.value for f in AddressForm}
 
@@ -69,7 +55,7 @@ def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, An
     where = f"contact {number}"
     if not isinstance(entry, dict):
         raise DocumentError(f"{where}: not an object")
-    for name in _TEXT:
+    for name in TEXT_FIELDS:
         if entry.get(name) is not None and not isinstance(entry[name], str):
             raise DocumentError(f"{where}: '{name}' must be text")
     accounts = []
@@ -91,7 +77,7 @@ def read_entry(entry: Any, number: int) -> tuple[ContactInput, list[dict[str, An
             raise DocumentError(f"{where}: '{name}' must be a number")
         coordinates.append(value)
     data = ContactInput(
-        **{name: entry.get(name) for name in _TEXT},
+        **{name: entry.get(name) for name in TEXT_FIELDS},
         emails=_strings(entry, "emails", where),
         phones=_strings(entry, "phones", where),
         topics=_strings(entry, "topics", where),
