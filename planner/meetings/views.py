@@ -1,8 +1,8 @@
 """Meeting pages: list, new, one meeting (time, place, people, free times, invites)."""
 
 from collections.abc import Callable
+from dataclasses import fields
 from datetime import datetime
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -22,7 +22,6 @@ from flask_wtf import FlaskForm
 from sqlmodel import Session
 
 from planner import db
-from planner.contacts.service import list_contacts
 from planner.datetimes import zone_name
 from planner.db import get_owned
 from planner.mail import MailError
@@ -35,6 +34,7 @@ from planner.meetings.forms import (
     MeetingForm,
     SlotForm,
 )
+from planner.meetings.page import meeting_page
 from planner.models import Contact, Meeting, MeetingStatus, TripLeg
 from planner.models.types import utcnow
 from planner.settings import sending
@@ -118,7 +118,6 @@ def new() -> ResponseReturnValue:
 def _render(
     meeting: Meeting, form: MeetingForm | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    session = db.session()
     now = utcnow()
     if form is None:
         form = MeetingForm(formdata=None)
@@ -130,98 +129,32 @@ def _render(
         form.venue.data = meeting.venue
         form.title.data = meeting.title
         form.notes.data = meeting.notes
-    planned = meeting.status in (MeetingStatus.PROPOSED.value, MeetingStatus.CONFIRMED.value)
-    contacts = service.attendee_contacts(session, meeting=meeting)
-    emails = invites.first_emails(session, (c.id for c in contacts))
-    leg = session.get(TripLeg, meeting.trip_leg_id) if meeting.trip_leg_id else None
-    query = request.args.get("q", "").strip()[:200]
-    found = (
-        list_contacts(session, owner=current_user, query=query, per_page=10).items
-        if query and planned
-        else []
+    page = meeting_page(
+        db.session(),
+        owner=current_user,
+        meeting=meeting,
+        now=now,
+        query=request.args.get("q", ""),
+        days=request.args.get("days", type=int),
     )
-    answers = {a.contact_id: a.partstat for a in meeting.attendees}
-    smtp = invites.smtp_settings() is not None
-    sendable = invites.sendable(meeting)
-    allowance = sending.allowance(session, owner=current_user, now=now) if smtp else None
-    by_server = allowance is not None and allowance.verified and allowance.left > 0
-    prepared = (
-        invites.prepared_messages(
-            session,
-            owner=current_user,
-            meeting=meeting,
-            contacts=contacts,
-            emails=emails,
-            answers=answers,
-        )
-        if sendable and not by_server
-        else []
+    more_days_url = url_for(
+        ".show",
+        meeting_id=meeting.id,
+        days=page.shown + service.FREE_DAYS_SHOWN,
+        _anchor="free-times",
     )
-    points = []
-    if leg is not None and leg.lat is not None and leg.lon is not None:
-        points.append({"lat": leg.lat, "lon": leg.lon, "label": _("You: %(city)s", city=leg.city)})
-    if meeting.venue_lat is not None and meeting.venue_lon is not None:
-        points.append(
-            {
-                "lat": meeting.venue_lat,
-                "lon": meeting.venue_lon,
-                "label": meeting.venue or _("Venue"),
-            }
-        )
-    points += [
-        {"lat": c.lat, "lon": c.lon, "label": c.display_name}
-        for c in contacts
-        if c.lat is not None and c.lon is not None
-    ]
+    values = {f.name: getattr(page, f.name) for f in fields(page)}
+    values["free_zone"] = zone_name(page.free_zone) if page.free_zone else None  # named once
     return render_template(
         "meetings/show.html",
-        meeting=meeting,
+        **values,
+        more_days_url=more_days_url,
         form=form,
-        contacts=contacts,
-        emails=emails,
-        answers=answers,
         answer_choices=ANSWERS,
-        leg=leg,
-        planned=planned,
-        **_free_times(session, meeting, now) if planned else {"free_days": []},
-        halfway=service.halfway(session, meeting=meeting, leg=leg, contacts=contacts)
-        if planned
-        else None,
-        query=query,
-        found=[row for row in found if row.id not in answers],
-        smtp=smtp,
-        allowance=allowance,
-        by_server=by_server,
-        sendable=sendable,
-        needs_sending=invites.needs_sending(meeting),
-        prepared=prepared,
-        summary=invites.summary_of(meeting, current_user, [c.display_name for c in contacts]),
-        has_calendars=service.has_own_calendars(session, owner=current_user),
         zones=COMMON_ZONES,
         button=ButtonForm(),
-        map_points=points if len(points) > 1 else [],
         now=now,
     ), status
-
-
-def _free_times(session: Session, meeting: Meeting, now: datetime) -> dict[str, Any]:
-    """The free-times section: the first days with their times (``?days=`` shows more),
-    how many days follow, and the place's zone, named once."""
-    found = service.free_times(session, owner=current_user, meeting=meeting, now=now)
-    wanted = request.args.get("days", type=int) or service.FREE_DAYS_SHOWN
-    shown = max(service.FREE_DAYS_SHOWN, min(wanted, len(found)))
-    zone = next((slot.timezone for day in found for slot in day.slots), None)
-    return {
-        "free_days": found[:shown],
-        "more_days": max(0, len(found) - shown),
-        "more_days_url": url_for(
-            ".show",
-            meeting_id=meeting.id,
-            days=shown + service.FREE_DAYS_SHOWN,
-            _anchor="free-times",
-        ),
-        "free_zone": zone_name(zone) if zone else None,
-    }
 
 
 @bp.get("/<meeting_id>")

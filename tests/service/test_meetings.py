@@ -394,3 +394,29 @@ def test_the_default_title_names_the_others_and_the_user_only_by_a_name_they_gav
     meeting.title = "Barcamp-Nachlese"
     assert invites.summary_of(meeting, owner, names) == "Barcamp-Nachlese"
     assert invites.invitee_summary(meeting, owner, 2) == "Barcamp-Nachlese"
+
+
+def test_the_meeting_page_is_one_view_model(app: Flask, db: Session, owner: User) -> None:
+    from planner.meetings.page import meeting_page
+
+    with_gazetteer(app)
+    anna = contact(db, owner, "Anna", "Berg", city="Augsburg")
+    anna.lat, anna.lon = 48.3705, 10.8978
+    anton = contact(db, owner, "Anton", "Weber")
+    leg = leg_in(db, owner, MUNICH, "2026-12-03T09:00", "2026-12-05T18:00")
+    meeting = service.create_meeting(
+        db, owner=owner, contacts=[anna], leg=leg, data=service.MeetingInput()
+    )
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    page = meeting_page(db, owner=owner, meeting=meeting, now=now, query=" an ")
+    assert page.planned and page.leg == leg and [c.id for c in page.contacts] == [anna.id]
+    assert page.query == "an" and [row.id for row in page.found] == [anton.id]  # Anna is in
+    assert page.halfway is not None
+    assert [p["label"] for p in page.map_points] == ["You: München", "Anna Berg"]
+    assert [day.day.day for day in page.free_days] == [3, 4, 5] and page.more_days == 0
+    assert page.shown == service.FREE_DAYS_SHOWN and page.free_zone == "Europe/Berlin"
+    assert page.summary and not page.sendable  # no time yet: nothing to send
+    service.cancel(db, meeting=meeting)
+    cancelled = meeting_page(db, owner=owner, meeting=meeting, now=now, query="an")
+    assert not cancelled.planned and cancelled.found == [] and cancelled.halfway is None
+    assert cancelled.free_days == [] and cancelled.more_days == 0
