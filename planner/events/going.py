@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from planner.calendar.ics import MeetingInvite, Person
@@ -22,12 +22,13 @@ from planner.db import table_of
 from planner.events.suggest import GOING, NOT_INTERESTED
 from planner.meetings.service import MeetingInput, create_meeting
 from planner.models import Contact, Meeting, TripLeg, User
-from planner.models.event import EventDecision
+from planner.models.event import EventDecision, EventFeed
 from planner.models.event import EventOccurrence as OccurrenceRow
 from planner.models.types import utcnow
 
 DECISION = table_of(EventDecision)
 OCCURRENCE = table_of(OccurrenceRow)
+FEED = table_of(EventFeed)
 # A coffee at an event: an hour from its start (from 10:00 on an all-day event's first day).
 COFFEE = timedelta(hours=1)
 ALL_DAY_COFFEE = time(10, 0)
@@ -88,7 +89,7 @@ def going_rows(session: Session, *, owner: User) -> list[OccurrenceRow]:
     return rows
 
 
-def feed_entry(row: OccurrenceRow, *, organizer: Person, updated: datetime) -> MeetingInvite:
+def feed_entry(row: OccurrenceRow, *, organizer: Person) -> MeetingInvite:
     """An occurrence the user is going to, as an entry of their private feed. Its UID is
     our own: the user may subscribe to the event's feed as well, and a calendar would merge
     two entries of one UID from two calendars into one."""
@@ -109,7 +110,6 @@ def feed_entry(row: OccurrenceRow, *, organizer: Person, updated: datetime) -> M
         description=(row.description or "")[:2000] or None,
         url=row.url,
         status="CANCELLED" if row.status == "CANCELLED" else "CONFIRMED",
-        last_modified=updated,
     )
 
 
@@ -174,3 +174,23 @@ def occurrence_of(session: Session, *, owner: User, occurrence_id: str) -> Occur
         return None
     row = session.get(OccurrenceRow, key)
     return row if row is not None and row.owner_id == owner.id else None
+
+
+def feed_stamp(session: Session, *, owner: User) -> tuple[int, datetime | None, datetime | None]:
+    """What the going part of the private feed depends on, by indexes: how many decisions,
+    the newest one, and the newest good copy of the user's event feeds (a moved event)."""
+    decided = DECISION.c.owner_id == owner.id
+    feeds = FEED.c.owner_id == owner.id
+    count, newest, refreshed = session.execute(
+        select(
+            select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
+            select(func.max(DECISION.c.updated_at)).where(decided).scalar_subquery(),
+            select(func.max(FEED.c.refreshed_at)).where(feeds).scalar_subquery(),
+        )
+    ).one()
+    return count, newest, refreshed
+
+
+def feed_entries(session: Session, *, owner: User, organizer: Person) -> list[MeetingInvite]:
+    """The private feed's entries for the events the user is going to."""
+    return [feed_entry(row, organizer=organizer) for row in going_rows(session, owner=owner)]

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import product
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,6 +66,10 @@ _PARTICLES = frozenset(
 _POSSESSIVE = re.compile(r"['’]s$")
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _MAX_NAME_WORDS = 5
+_MAX_CANDIDATE_WORDS = 4
+# Where a name ends for sure: a line, a list item, a bracket, a dash between words.
+_SEGMENTS = re.compile(r"[\n\r,;:()\[\]|/•·–—]|\s-\s")
+_E_UMLAUT = re.compile(r"[aou]e")
 _MAX_TEXT = 100_000  # characters of a description read for names
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _FEDI = re.compile(r"(?<![\w@/])@([A-Za-z0-9_][A-Za-z0-9_.-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
@@ -106,6 +111,7 @@ class EventOccurrence:
     organizer: EventPerson | None = None
     attendees: tuple[EventPerson, ...] = ()
     url: str | None = None
+    recurrence_id: str = ""  # RECURRENCE-ID of a repetition, "" for a single event
 
     @property
     def all_day(self) -> bool:
@@ -259,13 +265,21 @@ def _name_tokens(text: str) -> list[str]:
     return [_POSSESSIVE.sub("", word) for word in _TOKEN.findall(fold_text(text))]
 
 
+def _spellings(text: str) -> tuple[str, ...]:
+    """The text, and with umlauts as ae/oe/ue if it has any (translate is slow: only then)."""
+    if text.isascii():
+        return (text,)
+    other = text.translate(_UMLAUTS)
+    return (text,) if other == text else (text, other)
+
+
 def name_forms(name: str | None) -> set[tuple[str, ...]]:
     """Every way a name is matched: its words without titles, as written and with umlauts
     as ae/oe/ue; none for a name of fewer than two words (a first name alone)."""
     if not name:
         return set()
     forms: set[tuple[str, ...]] = set()
-    for spelling in {name, name.translate(_UMLAUTS)}:
+    for spelling in _spellings(name):
         words = [
             w for w in _name_tokens(spelling) if w not in _TITLES and w.rstrip(".") not in _TITLES
         ]
@@ -282,17 +296,19 @@ def contact_forms(contact: KnownContact) -> set[tuple[str, ...]]:
 
 
 def name_candidates(occurrence: EventOccurrence) -> set[str]:
-    """Folded phrases of two to five words that may be a contact's whole name (their
-    first word capitalised, as names are written), for a database to look names up by
-    (``Contact.sort_key`` is the folded display name)."""
+    """Folded phrases of two to four words that may be a contact's whole name, for a
+    database to look names up by (``Contact.sort_key`` is the folded display name): runs
+    of capitalised words (particles such as "von" inside) within one line or list item,
+    as names are written; with umlauts also as ae/oe/ue and ae/oe/ue also as plain vowels
+    (``fold_text`` drops the dots: "Jürgen" is "jurgen")."""
     found: set[str] = set()
     for text in _person_texts(occurrence):
-        for spelling in {text, text.translate(_UMLAUTS)}:
-            words = _TOKEN.findall(spelling)
+        for segment in _SEGMENTS.split(text):
+            words = _TOKEN.findall(segment)
             for i, word in enumerate(words):
                 if not word[:1].isupper():
                     continue
-                for n in range(2, _MAX_NAME_WORDS + 1):
+                for n in range(2, _MAX_CANDIDATE_WORDS + 1):
                     phrase = words[i : i + n]
                     if len(phrase) < n:
                         break
@@ -301,8 +317,18 @@ def name_candidates(occurrence: EventOccurrence) -> set[str]:
                         if last.casefold() in _PARTICLES:
                             continue
                         break
-                    found.add(fold_text(" ".join(phrase)))
+                    _add_spellings(" ".join(phrase), found)
     return found
+
+
+def _add_spellings(phrase: str, found: set[str]) -> None:
+    folded = fold_text(phrase)
+    found.add(folded)
+    if not phrase.isascii():
+        found.add(fold_text(phrase.translate(_UMLAUTS)))
+    elif _E_UMLAUT.search(folded):  # "Michael Mueller" may be "Michael Müller"
+        options = [{w, _E_UMLAUT.sub(lambda m: m.group(0)[0], w)} for w in folded.split(" ")]
+        found.update(" ".join(words) for words in product(*options))
 
 
 def _person_texts(occurrence: EventOccurrence) -> list[str]:
@@ -395,7 +421,7 @@ class ContactIndex:
         if not text or not self.by_name:
             return []
         found: list[KnownContact] = []
-        for spelling in {text, text.translate(_UMLAUTS)}:
+        for spelling in _spellings(text):
             words = _name_tokens(spelling)
             for i in range(len(words)):
                 for n in range(2, min(self.longest, len(words) - i) + 1):
@@ -439,7 +465,8 @@ def _evidence(
         if people:
             points = min(POINTS_CONTACTS_MOST, POINTS_PER_CONTACT * len(people))
             reasons.append(Reason(role, points, {"names": people}))
-    counts = nearby(occurrence, topics) if topics else {}
+    # counted for the user's own topics the event is about: what made it worth proposing
+    counts = nearby(occurrence, frozenset(shared)) if shared else {}
     if counts:
         # the topic most contacts share, the user's own topics first among equals
         topic, n = max(counts.items(), key=lambda kv: (kv[1], kv[0] in user_topics, kv[0]))
@@ -448,7 +475,7 @@ def _evidence(
                 Reason(
                     "nearby",
                     min(POINTS_NEARBY_MOST, float(n)),
-                    {"n": n, "topic": topic, "place": occurrence.city or stay.place},
+                    {"n": n, "topic": topic, "place": stay.place},
                 )
             )
     total = min(100.0, sum(r.points for r in reasons))

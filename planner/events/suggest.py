@@ -6,14 +6,16 @@ dates widened by ``matching.DAYS_AROUND`` (and a day for zones), inside the boun
 a leg's circle (an occurrence placed only by its city's name is read too). Only the few
 that fit a leg in place and time go on: the contacts they may name are looked up by index
 (folded display names, e-mail addresses, account keys), never by reading every contact,
-and the contacts near each leg that share the events' topics are counted in one statement
-per leg. The user's "Not interested" hides an event; "Going" marks it.
+and the contacts near each leg that share the events' topics are counted in one grouped
+statement per leg. The user's "Not interested" hides an event; "Going" marks it.
 
-Decisions: "near the venue" is within the leg's radius of the venue (the distance the user
-said they would go there); interests are counted as stored (a contact edited a moment ago
-counts with its former topics until its interests are refreshed).
+Decisions: "contacts near the venue" are those within the leg's radius of the leg's place
+(the venue is within it too; one count per leg instead of one per event). Interests are
+counted as stored: a contact edited a moment ago counts with its former topics until its
+interests are refreshed.
 """
 
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BigInteger, and_, func, literal, or_, select
 from sqlmodel import Session
 
-from planner.db import in_chunks, table_of
+from planner.cache import BoundedCache
+from planner.db import in_chunks, owned_rows, table_of
 from planner.events import matching
 from planner.events.matching import (
     ContactIndex,
@@ -34,7 +37,7 @@ from planner.events.matching import (
     KnownContact,
     Stay,
 )
-from planner.geo.distance import bounding_box, longitude_ranges, points_within
+from planner.geo.distance import bounding_box, longitude_ranges
 from planner.identifiers import Account, account_key_tuple
 from planner.models import (
     Contact,
@@ -49,7 +52,8 @@ from planner.models.event import EventDecision, EventFeed
 from planner.models.event import EventOccurrence as OccurrenceRow
 from planner.places.service import box_conditions
 from planner.topics import Vocabulary
-from planner.trips.interests import user_topics, vocabulary_of
+from planner.trips.cache import plan_stamps
+from planner.trips.interests import interest_bits, user_topics, vocabulary_of
 
 OCCURRENCE = table_of(OccurrenceRow)
 FEED = table_of(EventFeed)
@@ -58,10 +62,13 @@ CONTACT = table_of(Contact)
 EMAIL = table_of(ContactEmail)
 ACCOUNT = table_of(ContactAccount)
 INTEREST = table_of(ContactInterest)
+USERS = table_of(User)
 
 EVENTS_PER_TRIP = 20
 # Around the legs' dates: the days matching allows, and one for zones and all-day dates.
 _WINDOW = timedelta(days=matching.DAYS_AROUND + 1)
+# An occurrence longer than this (an exhibition, a season) is no event to go to on a trip.
+LONGEST = timedelta(days=31)
 # At home: events of the coming weeks.
 HOME_AHEAD = timedelta(days=60)
 
@@ -92,23 +99,6 @@ def decisions_of(session: Session, *, owner: User) -> Decisions:
         elif decision == NOT_INTERESTED:
             hidden.add(uid)
     return Decisions(frozenset(going), frozenset(hidden))
-
-
-def version(session: Session, *, owner: User) -> tuple[Any, ...]:
-    """What a user's event matches depend on besides contacts and topics: the feeds (how
-    many, their newest good copy) and the decisions (how many, the newest). Read by
-    indexes; a part of the trip page's key."""
-    feeds = FEED.c.owner_id == owner.id
-    decided = DECISION.c.owner_id == owner.id
-    row = session.execute(
-        select(
-            select(func.count()).select_from(FEED).where(feeds).scalar_subquery(),
-            select(func.max(FEED.c.refreshed_at)).where(feeds).scalar_subquery(),
-            select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
-            select(func.max(DECISION.c.updated_at)).where(decided).scalar_subquery(),
-        )
-    ).one()
-    return tuple(row)
 
 
 # --- reading occurrences ---------------------------------------------------------------------
@@ -165,6 +155,7 @@ def as_occurrence(row: Any) -> EventOccurrence:
         organizer=_person(row.organizer),
         attendees=tuple(p for p in people if p is not None),
         url=row.url,
+        recurrence_id=row.recurrence_id or "",
     )
 
 
@@ -218,6 +209,8 @@ def trip_candidates(
         *(
             and_(
                 OCCURRENCE.c.starts_at < leg.departs + _WINDOW,  # type: ignore[operator]
+                # a lower bound on the start, so the (owner, start) index reads a range
+                OCCURRENCE.c.starts_at > leg.arrives - _WINDOW - LONGEST,  # type: ignore[operator]
                 OCCURRENCE.c.ends_at > leg.arrives - _WINDOW,  # type: ignore[operator]
                 _placed_near(leg),
             )
@@ -250,6 +243,7 @@ def home_candidates(
     """Upcoming occurrences (from now to ``HOME_AHEAD``) within the home radius."""
     where = and_(
         OCCURRENCE.c.ends_at > now,
+        OCCURRENCE.c.starts_at > now - LONGEST,
         OCCURRENCE.c.starts_at < now + HOME_AHEAD,
         _placed_near(home),
     )
@@ -293,6 +287,15 @@ def named_contacts(
             ACCOUNT.c.owner_id == owner.id, ACCOUNT.c.key.in_(chunk)
         )
         ids.update(session.execute(query).scalars())
+    # an account's key is its strongest identity (an X id before the handle): by handle too
+    handles = {key.split(":", 2)[2] for key in keys if key.split(":", 2)[1:2] == ["handle"]}
+    for chunk in in_chunks(sorted(handles)):
+        query = select(ACCOUNT.c.contact_id).where(
+            ACCOUNT.c.owner_id == owner.id,
+            ACCOUNT.c.handle.is_not(None),
+            func.lower(ACCOUNT.c.handle).in_(chunk),
+        )
+        ids.update(session.execute(query).scalars())
     return ContactIndex(_known(session, owner=owner, ids=sorted(ids, key=str)))
 
 
@@ -302,13 +305,12 @@ def _known(session: Session, *, owner: User, ids: Sequence[Any]) -> list[KnownCo
     emails: dict[Any, list[str]] = defaultdict(list)
     accounts: dict[Any, list[str]] = defaultdict(list)
     people: list[tuple[Any, str, str | None, str | None]] = []
+    columns = (CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.first_name, CONTACT.c.last_name)
+    people.extend(
+        (r[0], r[1], r[2], r[3])
+        for r in owned_rows(session, CONTACT, list(ids), *columns, owner_id=owner.id)
+    )
     for chunk in in_chunks(list(ids)):
-        rows = session.execute(
-            select(
-                CONTACT.c.id, CONTACT.c.display_name, CONTACT.c.first_name, CONTACT.c.last_name
-            ).where(CONTACT.c.id.in_(chunk), CONTACT.c.owner_id == owner.id)
-        )
-        people.extend((r[0], r[1], r[2], r[3]) for r in rows)
         for contact_id, address in session.execute(
             select(EMAIL.c.contact_id, EMAIL.c.normalized).where(EMAIL.c.contact_id.in_(chunk))
         ):
@@ -337,53 +339,72 @@ def _known(session: Session, *, owner: User, ids: Sequence[Any]) -> list[KnownCo
     ]
 
 
-# --- contacts near a venue who share its topics ----------------------------------------------
+# --- contacts near the place who share an event's topics ------------------------------------
+
+
+def topic_counts_near(
+    session: Session, *, owner: User, stay: Stay, topics: Iterable[str]
+) -> dict[str, int]:
+    """How many placed contacts within the stay's radius have each topic (stored
+    interests), counted by the database: the bounding box narrows by index, the circle
+    is tested as an equirectangular distance (exact enough within a few hundred km)."""
+    wanted = sorted(set(topics))
+    if not wanted:
+        return {}
+    km_lat = 111.195
+    km_lon = km_lat * math.cos(math.radians(stay.lat))
+    dy = (CONTACT.c.lat - stay.lat) * km_lat
+    dx = (CONTACT.c.lon - stay.lon) * km_lon
+    query = (
+        select(INTEREST.c.key, func.count())
+        .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
+        .where(
+            *box_conditions(owner.id, stay.lat, stay.lon, stay.radius_km),
+            dy * dy + dx * dx <= stay.radius_km * stay.radius_km,
+            # bits stored with the interests, in the index: only contacts that may have one
+            CONTACT.c.interest_bits.op("&")(literal(interest_bits(wanted), BigInteger)) != 0,
+            # lower() of a lower-case key: the contacts in the box (by index) lead, each
+            # one's interests found by contact; by key first would read every contact's
+            func.lower(INTEREST.c.key).in_(wanted),
+        )
+        .group_by(INTEREST.c.key)
+    )
+    return {key: n for key, n in session.execute(query)}
+
+
+# Counts of contacts near a place sharing topics, per worker process, by everything they are
+# counted from: after a decision the trip page is built again, its contacts unchanged.
+_COUNTS: BoundedCache[tuple[Any, ...], dict[str, int]] = BoundedCache(256)
 
 
 def nearby_counter(
     session: Session,
     *,
     owner: User,
-    occurrences: Sequence[EventOccurrence],
     stays: Sequence[Stay],
-    vocabulary: Vocabulary,
+    user_topics: frozenset[str],
+    state: tuple[Any, ...] = (),
 ) -> matching.NearbyCounts:
-    """Counts of contacts within a stay's radius of each venue sharing each of its topics:
-    one statement per stay reads the placed contacts of the needed topics around it."""
-    topics = {o.key: matching.event_topics(o, vocabulary) for o in occurrences}
-    wanted = frozenset().union(*topics.values()) if topics else frozenset()
-    points: dict[Any, list[tuple[tuple[Any, str], float, float]]] = {}
+    """Counts of contacts near the stay an event belongs to sharing each of the user's
+    topics it is about: one grouped count per stay for all the user's topics, made on the
+    first event there that needs it and kept per process by the state of the contacts
+    (``EventContext.state``)."""
     counts: dict[Any, dict[str, int]] = {}
 
-    def around(stay: Stay) -> list[tuple[tuple[Any, str], float, float]]:
-        if stay.key not in points:
-            rows = session.execute(
-                select(CONTACT.c.id, INTEREST.c.key, CONTACT.c.lat, CONTACT.c.lon)
-                .join(INTEREST, INTEREST.c.contact_id == CONTACT.c.id)
-                .where(
-                    *box_conditions(owner.id, stay.lat, stay.lon, 2 * stay.radius_km),
-                    INTEREST.c.key.in_(sorted(wanted)),
-                )
-            )
-            points[stay.key] = [((r[0], r[1]), r[2], r[3]) for r in rows]
-        return points[stay.key]
-
     def count(occurrence: EventOccurrence, keys: frozenset[str]) -> Mapping[str, int]:
-        if occurrence.key in counts:
-            return counts[occurrence.key]
         stay = _stay_for(occurrence, stays)
-        result: dict[str, int] = {}
-        if stay is not None and keys and wanted:
-            lat = occurrence.lat if occurrence.lat is not None else stay.lat
-            lon = occurrence.lon if occurrence.lon is not None else stay.lon
-            near = points_within(around(stay), lat, lon, stay.radius_km)
-            seen: set[tuple[Any, str]] = set()
-            for (contact_id, key), _km in near:
-                if key in keys and (contact_id, key) not in seen:
-                    seen.add((contact_id, key))
-                    result[key] = result.get(key, 0) + 1
-        counts[occurrence.key] = result
-        return result
+        if stay is None:
+            return {}
+        if stay.key not in counts:
+            key = (owner.id, stay.lat, stay.lon, stay.radius_km, user_topics, *state)
+            known = _COUNTS.get(key) if state else None
+            if known is None:
+                known = topic_counts_near(session, owner=owner, stay=stay, topics=user_topics)
+                if state:
+                    _COUNTS.put(key, known)
+            counts[stay.key] = known
+        known = counts[stay.key]
+        return {key: known[key] for key in keys if known.get(key)}
 
     return count
 
@@ -403,16 +424,37 @@ def _stay_for(occurrence: EventOccurrence, stays: Iterable[Stay]) -> Stay | None
 
 @dataclass(frozen=True)
 class EventContext:
-    """The user's synonym table and topics (keys), as the trip ranking reads them."""
+    """The user's synonym table and topics (keys), as the trip ranking reads them, and the
+    state of their contacts and synonyms (``state``; empty: counts are not kept)."""
 
     vocabulary: Vocabulary
     user_topics: frozenset[str]
+    state: tuple[Any, ...] = ()
 
 
 def event_context(session: Session, *, owner: User, locale: str) -> EventContext:
-    vocabulary, _changed = vocabulary_of(session, owner=owner, locale=locale)
+    vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
     names = user_topics(session, owner=owner)
-    return EventContext(vocabulary, vocabulary.topics_of(topics=names, texts=()))
+    contacts = session.execute(
+        select(
+            select(func.max(CONTACT.c.updated_at))
+            .where(CONTACT.c.owner_id == owner.id)
+            .scalar_subquery(),
+            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
+        )
+    ).one()
+    keys = vocabulary.topics_of(topics=names, texts=())
+    return EventContext(vocabulary, keys, (changed, *contacts))
+
+
+def context_of(match_context: Any) -> EventContext:
+    """The events' context from the trip ranking's (``planner.trips.suggest.MatchContext``),
+    read once per request already."""
+    return EventContext(
+        match_context.vocabulary,
+        match_context.user_topics,
+        (match_context.vocabulary_changed, *match_context.contacts_version),
+    )
 
 
 def suggest_for_trip(
@@ -440,9 +482,9 @@ def suggest_for_trip(
         nearby=nearby_counter(
             session,
             owner=owner,
-            occurrences=occurrences,
             stays=legs,
-            vocabulary=context.vocabulary,
+            user_topics=context.user_topics,
+            state=context.state,
         ),
         limit=limit,
     )
@@ -471,9 +513,9 @@ def suggest_at_home(
         nearby=nearby_counter(
             session,
             owner=owner,
-            occurrences=occurrences,
             stays=[home],
-            vocabulary=context.vocabulary,
+            user_topics=context.user_topics,
+            state=context.state,
         ),
         limit=limit,
     )
@@ -482,3 +524,61 @@ def suggest_at_home(
 def occurrence_id(match: EventMatch) -> uuid.UUID:
     key = match.occurrence.key
     return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+
+
+# --- the trip page ---------------------------------------------------------------------------
+
+
+@plan_stamps("events")
+def _event_stamps(owner_id: Any) -> list[Any]:
+    """The trip page shows events: it changes with the feeds (how many, the newest good
+    copy) and the decisions on events (how many, the newest)."""
+    feeds = FEED.c.owner_id == owner_id
+    decided = DECISION.c.owner_id == owner_id
+    return [
+        select(func.count()).select_from(FEED).where(feeds).scalar_subquery(),
+        select(func.max(FEED.c.refreshed_at)).where(feeds).scalar_subquery(),
+        select(func.count()).select_from(DECISION).where(decided).scalar_subquery(),
+        select(func.max(DECISION.c.updated_at)).where(decided).scalar_subquery(),
+    ]
+
+
+def version(session: Session, *, owner: User) -> tuple[Any, ...]:
+    """The events' stamps alone (what ``planner.trips.cache.plan_key`` reads with the rest)."""
+    return tuple(session.execute(select(*_event_stamps(owner.id))).one())
+
+
+@dataclass(frozen=True)
+class TripEvents:
+    """A trip's matched events by leg, and which of them the user is going to."""
+
+    by_leg: Mapping[Any, list[EventMatch]]
+    going: frozenset[tuple[str, str]]
+
+    def of(self, leg_id: Any) -> list[EventMatch]:
+        return self.by_leg.get(leg_id, [])
+
+    def is_going(self, match: EventMatch) -> bool:
+        return (match.occurrence.uid, match.occurrence.recurrence_id) in self.going
+
+    def all(self) -> list[EventMatch]:
+        return [m for matches in self.by_leg.values() for m in matches]
+
+
+def trip_events(
+    session: Session,
+    *,
+    owner: User,
+    trip: Trip,
+    context: EventContext,
+    limit: int = EVENTS_PER_TRIP,
+) -> TripEvents:
+    """The trip's events by leg, best first, and the user's "going" decisions (the trip
+    page keeps what it renders from them by its plan key, which the stamps above join)."""
+    decisions = decisions_of(session, owner=owner)
+    by_leg: dict[Any, list[EventMatch]] = {}
+    for match in suggest_for_trip(
+        session, owner=owner, trip=trip, context=context, limit=limit, decisions=decisions
+    ):
+        by_leg.setdefault(match.stay.key, []).append(match)
+    return TripEvents(by_leg, decisions.going)

@@ -151,7 +151,7 @@ def test_contacts_near_the_venue_sharing_its_topics(db: Session, owner: User) ->
     )
     trip = munich_trip(db, owner)
     [match] = suggest.suggest_for_trip(db, owner=owner, trip=trip, context=context())
-    assert "3 of your contacts near Munich share New work" in explain(match, words())
+    assert "3 of your contacts near München share New work" in explain(match, words())
 
 
 def test_another_users_events_and_contacts_stay_theirs(

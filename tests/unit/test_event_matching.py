@@ -485,3 +485,15 @@ def test_acceptance_munich_trip() -> None:
     said = reasons(matches[0])
     assert "in Munich during your stay" in said
     assert "your contact Lotte Berg is on the programme" in said
+
+
+def test_name_candidates_stay_within_a_line_or_list_item() -> None:
+    found = name_candidates(event(description="Speakers: Lotte Berg, Anna Schmidt\nJan Peters"))
+    assert {"lotte berg", "anna schmidt", "jan peters"} <= found
+    assert "berg anna" not in found and "schmidt jan" not in found
+
+
+def test_name_candidates_spell_umlauts_both_ways() -> None:
+    assert "jurgen muller" in name_candidates(event(description="mit Jürgen Müller"))
+    assert "juergen mueller" in name_candidates(event(description="mit Jürgen Müller"))
+    assert "michael muller" in name_candidates(event(description="mit Michael Mueller"))
