@@ -360,3 +360,29 @@ def test_the_city_after_the_postal_code_wins(gazetteer: Gazetteer) -> None:
     ).encode()
     [item] = parse_feed(data, start=START, end=END, gazetteer=gazetteer).occurrences
     assert (item.city, item.country) == ("Vienna", "AT")
+
+
+def test_outlook_custom_zone_windows_uid_and_a_weekly_series(gazetteer: Gazetteer) -> None:
+    feed = read("outlook_custom_zone.ics", gazetteer)
+    conference = named(feed, "Fachkonferenz HR Digital")[0]
+    assert conference.starts_at == datetime(2027, 6, 10, 7, tzinfo=UTC)  # +02:00 in June
+    assert conference.timezone == "Europe/Berlin"  # the zone of Köln, where it takes place
+    assert (conference.city, conference.description) == ("Köln", "Agenda folgt.")
+    series = [iso(i.start) for i in named(feed, "HR-Stammtisch")]
+    assert series == [
+        "2027-01-05T18:00:00+01:00",
+        "2027-01-19T18:00:00+01:00",
+        "2027-01-26T18:00:00+01:00",
+    ]
+    assert feed.problems == []
+
+
+def test_meetup_group_feed(gazetteer: Gazetteer) -> None:
+    feed = read("meetup_group.ics", gazetteer)
+    assert feed.name == "Events - Python Munich"
+    meetup, office_hour = feed.occurrences
+    assert (meetup.city, meetup.lat, meetup.online) == ("Munich", 48.14, False)
+    assert "Kofi Mensah-Bauer" in meetup.description
+    assert meetup.url == "https://www.meetup.example/python-munich/events/301234567/"
+    assert office_hour.online and office_hour.city is None
+    assert iso(office_hour.start) == "2027-02-10T18:00:00+01:00"  # UTC, shown at home
