@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, col
 
@@ -16,6 +15,7 @@ from planner.contacts.service import ContactInput, Page, contact_rows, contacts_
 from planner.db import table_of
 from planner.duplicates.evidence import Crowd, Person, crowds_among, search
 from planner.identifiers import Account, account_key_tuple
+from planner.imports.bulk import insert_rows
 from planner.imports.plan import merge_inputs
 from planner.imports.service import delete_contacts, load_inputs, replace_contacts
 from planner.imports.undo import carry_edits, from_json, to_json
@@ -46,6 +46,16 @@ _SNAPSHOT_CHILDREN = {
     "sources": table_of(ContactSource),
 }
 _STAGES = [stage.value for stage in Stage]
+_NEW_SUGGESTION = (
+    "id",
+    "owner_id",
+    "contact_a",
+    "contact_b",
+    "score",
+    "reasons",
+    "status",
+    "created_at",
+)
 
 
 class SuggestionError(ValueError):
@@ -182,36 +192,16 @@ def search_suggestions(
     }
     focus = None if contact_ids is None else set(contact_ids)
     found = search(_people(session, owner), focus=focus, known=known)
-    candidates = found.candidates
-    now = utcnow()
+    owner_id, now, status = owner.id, utcnow(), SuggestionStatus.OPEN.value
     rows = [
-        {
-            "id": uuid.uuid4(),
-            "owner_id": owner.id,
-            "contact_a": c.a,
-            "contact_b": c.b,
-            "score": c.score,
-            "reasons": c.reasons,
-            "status": SuggestionStatus.OPEN.value,
-            "created_at": now,
-        }
-        for c in candidates
+        (uuid.uuid4(), owner_id, c.a, c.b, c.score, c.reasons, status, now)
+        for c in found.candidates
     ]
-    if rows:
-        session.execute(_insert_new_pairs(session), rows)
+    # A pair another transaction (a second import's follow-up running at the same time)
+    # has just suggested is skipped, instead of failing the whole step.
+    insert_rows(session, SUGGESTION, _NEW_SUGGESTION, rows, skip_existing=True)
     session.flush()
     return Found(len(rows), found.crowds)
-
-
-def _insert_new_pairs(session: Session) -> Any:
-    """INSERT that skips a pair another transaction (a second import's follow-up running
-    at the same time) has just suggested, instead of failing the whole step."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert(SUGGESTION).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(SUGGESTION).on_conflict_do_nothing()
-    return insert(SUGGESTION)
 
 
 # -- reading ----------------------------------------------------------------------------

@@ -6,6 +6,8 @@ statement is built once per table, column list and dialect, only the columns who
 needs it (UUIDs, dates, JSON on SQLite; JSON, aware timestamps on PostgreSQL) are
 converted, and a value repeated on consecutive rows (owner, import, timestamp) once.
 psycopg's executemany still costs a round of the protocol per row; COPY streams them.
+Rows that may already be there (``skip_existing``) are an executemany with ON CONFLICT DO
+NOTHING on both (COPY cannot skip a row).
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -35,7 +37,7 @@ class _Plan:
 
 
 @lru_cache(maxsize=64)
-def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
+def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect, skip_existing: bool) -> _Plan:
     """The statement and conversions for ``columns`` of ``table``, once per dialect."""
 
     def processor(name: str) -> Processor | None:
@@ -60,9 +62,11 @@ def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
         f"{preparer.format_table(table)} "
         f"({', '.join(preparer.format_column(table.c[n]) for n in names)})"
     )
-    copy = dialect.name == "postgresql" and dialect.driver == "psycopg"
+    copy = dialect.name == "postgresql" and dialect.driver == "psycopg" and not skip_existing
     markers = ", ".join([_PLACEHOLDERS[dialect.paramstyle]] * len(names))
     insert = f"INSERT INTO {target} VALUES ({markers})"  # noqa: S608 - names from the model
+    if skip_existing:
+        insert += " ON CONFLICT DO NOTHING"
     return _Plan(
         sql=f"COPY {target} FROM STDIN" if copy else insert,
         copy=copy,
@@ -92,14 +96,20 @@ def _convert_column(processor: Processor, values: Iterable[Any]) -> list[Any]:
 
 
 def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    session: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    skip_existing: bool = False,
 ) -> None:
     """INSERT ``rows`` (tuples of plain Python values in ``columns`` order) into ``table``,
-    completed by the column defaults SQLAlchemy would apply, in one executemany or COPY."""
+    completed by the column defaults SQLAlchemy would apply, in one executemany or COPY;
+    ``skip_existing``: a row that breaks a unique constraint is left out, not an error."""
     if not rows:
         return
     connection = session.connection()
-    plan = _plan(table, tuple(columns), connection.dialect)
+    plan = _plan(table, tuple(columns), connection.dialect, skip_existing)
     params: Any = rows
     if plan.converted:
         by_column: list[Any] = list(zip(*rows, strict=True))
