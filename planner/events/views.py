@@ -94,6 +94,7 @@ def month() -> ResponseReturnValue:
         "events/month.html",
         form=form,
         weeks=weeks,
+        has_events=any(day.rows for week in weeks for day in week),
         shown=shown,
         heading=format_skeleton("yMMMM", shown, locale=str(get_locale() or "en")),
         today=today,

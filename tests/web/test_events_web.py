@@ -221,3 +221,12 @@ def test_another_users_events_and_feeds_are_404(
 def test_pages_need_a_sign_in(client: Any) -> None:
     for url in ("/events", "/events/month", "/events/feeds"):
         assert client.get(url).status_code == 302
+
+
+def test_an_empty_month_says_so(app: Flask, make_user: Any, login: Any) -> None:
+    web = login(make_user())
+    upload(web, BARCAMPS)
+    # August: the monthly meetup's summer break (EXDATE), nothing else
+    assert "No events this month." in text(web.get("/events/month?month=2026-08"))
+    assert "No events this month." not in text(web.get("/events/month?month=2026-03"))
+    assert web.get("/events/month?month=99999-01").status_code == 200
