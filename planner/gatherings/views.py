@@ -57,7 +57,7 @@ from planner.models.types import utcnow
 from planner.trips import service as trips
 from planner.trips.forms import ButtonForm
 from planner.trips.wording import wording
-from planner.web import FORM_ERROR_STATUS, mail_base_url
+from planner.web import FORM_ERROR_STATUS, page_base_url
 
 bp = Blueprint("gatherings", __name__)
 
@@ -72,7 +72,9 @@ PRIVATE_HEADERS = {
 
 
 def link_of(token: str) -> str:
-    return mail_base_url() + service.answer_path(token)
+    """A link shown on a page: where the reader reached this app (as the feed address);
+    links in e-mails use ``mail_base_url`` (``mailing``)."""
+    return page_base_url() + service.answer_path(token)
 
 
 def _owned(gathering_id: str) -> Gathering:
