@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     from planner.contacts.views import bp as contacts_bp
     from planner.demo.views import bp as demo_bp
     from planner.duplicates.views import bp as duplicates_bp
+    from planner.events.trip_views import bp as trip_events_bp
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
     from planner.gatherings.views import bp as gatherings_bp
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
         duplicates_bp,
         trips_bp,
         events_bp,
+        trip_events_bp,
         meetings_bp,
         relationships_bp,
         feeds_bp,

@@ -1,10 +1,10 @@
 """Calendar feeds, in and out.
 
-Out: a private, subscribable iCalendar feed of the user's confirmed meetings at a secret
-address, naming the invitees without their e-mail addresses. Only a SHA-256 of the token is
-stored: the address is shown once when it is made; losing it means making a new one (which
-also revokes the old). A cheap version query gives the ETag, so a calendar app polling an
-unchanged feed costs one indexed query.
+Out: a private, subscribable iCalendar feed of the user's confirmed meetings (and the
+events they said they are going to) at a secret address, naming the invitees without their
+e-mail addresses. Only a SHA-256 of the token is stored: the address is shown once when it
+is made; losing it means making a new one (which also revokes the old). A cheap version
+query gives the ETag, so a calendar app polling an unchanged feed costs one indexed query.
 
 In: the user's own calendars (an uploaded .ics or a private ics address), read for busy
 times only (no titles: only the times are stored). Each refresh replaces the source's busy
@@ -38,8 +38,9 @@ from planner.cache import BoundedCache
 from planner.calendar.busy import CalendarReadError, busy_times
 from planner.calendar.fetch import FetchError, fetch_calendar, normalise_calendar_url
 from planner.calendar.ics import feed_ics
+from planner.events.going import feed_entries, feed_stamp
 from planner.i18n import to_stored
-from planner.meetings.invites import build_invite
+from planner.meetings.invites import build_invite, organiser
 from planner.meetings.service import attendees_by_meeting, default_timezone
 from planner.models import (
     BusyTime,
@@ -125,13 +126,17 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
             .scalar_subquery(),
         )
     ).one()
-    stamps = [_aware(t) for t in (newest, contact_newest) if t is not None]
+    going, decided, refreshed = feed_stamp(session, owner=owner)  # events the user goes to
+    stamps = [_aware(t) for t in (newest, contact_newest, decided, refreshed) if t is not None]
     last = max([*stamps, owner.feed_token_created_at or owner.created_at])
     key = "|".join(
         str(part)
         for part in (
             count,
             invitations,
+            going,
+            decided,
+            refreshed,
             newest,
             contact_newest,
             owner.display_name,
@@ -189,6 +194,7 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
         )
         for m in meetings
     ]
+    invites.extend(feed_entries(session, owner=owner, organizer=organiser(owner)))
     from planner.gatherings.invites import feed_entries as gatherings_entries
 
     invites.extend(gatherings_entries(session, owner=owner))

@@ -92,6 +92,7 @@ def trips_suggest(trip_id: str, email: str, limit: int, as_json: bool) -> None:
     """Whom to meet on the trip, best first, each with its reasons in words."""
     from werkzeug.exceptions import NotFound
 
+    from planner.events.trip_views import json_rows as event_rows
     from planner.models import Trip
     from planner.trips import suggest
     from planner.trips.wording import wording
@@ -120,13 +121,16 @@ def trips_suggest(trip_id: str, email: str, limit: int, as_json: bool) -> None:
             }
             for leg, s in pairs
         ]
-    # Events on the way come with the events feature (iCalendar feeds): none exist yet.
+        events = event_rows(session, owner=user, trip=trip, match_context=context)
     emit(
-        {"meetings": meetings, "events": []},
+        {"meetings": meetings, "events": events},
         as_json,
         "\n".join(
-            f"{m['score']:5.1f}  {m['display_name']} ({m['city']}, {m['distance_km']:.0f} km): "
-            + "; ".join(m["reasons"])
-            for m in meetings
+            [
+                f"{m['score']:5.1f}  {m['display_name']} ({m['city']}, {m['distance_km']:.0f} km): "
+                + "; ".join(m["reasons"])
+                for m in meetings
+            ]
+            + [f"event  {e['summary']} ({e['start']}): " + "; ".join(e["reasons"]) for e in events]
         ),
     )

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from planner import db
 from planner.datetimes import viewer_zone
 from planner.db import get_owned
+from planner.events.trip_views import page_values as trip_event_values
 from planner.matching import Weights, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import place_text
@@ -113,6 +114,7 @@ def _render_trip(trip: Trip, leg_form: LegForm | None, status: int = 200) -> Res
             leg_form=leg_form or LegForm(formdata=None),
             has_topics=bool(context.user_topics),
             hidden=service.hidden_on_trip(session, owner=current_user, trip=trip),
+            **trip_event_values(session, owner=current_user, trip=trip, match_context=context),
             legs_json=[
                 {"lat": leg.lat, "lon": leg.lon, "label": leg.city or leg.place_text}
                 for leg in trip.legs
