@@ -30,13 +30,9 @@ from planner.models.gathering import (
     GatheringInvitee,
     GatheringOption,
 )
+from planner.trips import suggest as trips
+from planner.trips.suggest import MatchContext
 
-try:  # the trip ranking moves from trips.service to trips.suggest (another change, in flight)
-    from planner.trips import suggest as trips
-except ImportError:  # pragma: no cover
-    from planner.trips import service as trips  # type: ignore[no-redef]
-
-MatchContext = trips.MatchContext
 INVITEE = table_of(GatheringInvitee)
 ANSWER = table_of(GatheringAnswer)
 CONTACT = table_of(Contact)
