@@ -1,18 +1,30 @@
-"""Trip forms: a trip with its first leg, a leg, and the button forms (CSRF only)."""
+"""Trip forms: a trip with its first leg, a leg, the travel calendar (upload, then the legs
+found, to check), and the button forms (CSRF only)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateTimeLocalField, IntegerField, StringField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.trips.service import DEFAULT_RADIUS_KM
+
+LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
 def _moment(label: str) -> DateTimeLocalField:
     return DateTimeLocalField(
         label,
-        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        format=[LOCAL, "%Y-%m-%dT%H:%M:%S"],
         validators=[DataRequired(message=_l("Enter a date and time."))],
         description=_l("Local time at that place."),
     )
@@ -49,3 +61,32 @@ class ButtonForm(FlaskForm):
 
 class CalendarUploadForm(FlaskForm):
     file = FileField(_l("Travel calendar (.ics)"), validators=[FileRequired()])
+
+
+class CalendarLegForm(Form):
+    """One leg found in a travel calendar, as the check shows it: kept or not, its times
+    editable, the rest carried along (the place is looked up again on "Create trip")."""
+
+    keep = BooleanField(_l("Keep this leg"), default=True)
+    place = HiddenField()
+    city = HiddenField()  # the rest only shows what the calendar said
+    timezone = HiddenField()
+    summaries = HiddenField()
+    # required only when the leg is kept (the view checks)
+    arrives = DateTimeLocalField(_l("Arrival"), format=[LOCAL], validators=[Optional()])
+    departs = DateTimeLocalField(_l("Departure"), format=[LOCAL], validators=[Optional()])
+
+
+class CalendarTripForm(FlaskForm):
+    """The legs found in a travel calendar, checked by the user, and the trip's title."""
+
+    legs = FieldList(FormField(CalendarLegForm))
+    title = StringField(
+        _l("Title"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={
+            "maxlength": 200,
+            "placeholder": _l("Optional: the cities of the trip if empty."),
+        },
+    )
+    filename = HiddenField()

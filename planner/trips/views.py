@@ -1,7 +1,6 @@
 """Trip pages: the list, a new trip, a trip with its legs and whom to meet on each, "who is
 in town" at home, and the decisions on suggestions (accept, dismiss, not now)."""
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -20,7 +19,14 @@ from planner.matching import Weights, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
 from planner.places.service import place_text
 from planner.trips import service, suggest
-from planner.trips.forms import ButtonForm, CalendarUploadForm, LegForm, TripForm
+from planner.trips.forms import (
+    ButtonForm,
+    CalendarLegForm,
+    CalendarTripForm,
+    CalendarUploadForm,
+    LegForm,
+    TripForm,
+)
 from planner.trips.interests import refresh_interests
 from planner.trips.place_time import local_times
 from planner.trips.travel_calendar import (
@@ -361,9 +367,6 @@ def restore(contact_id: str) -> ResponseReturnValue:
     return redirect(url_for(".around", _anchor="dismissed"))
 
 
-LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
-
-
 @bp.route("/import-calendar", methods=["GET", "POST"])
 @login_required
 def import_calendar() -> ResponseReturnValue:
@@ -389,23 +392,24 @@ def import_calendar() -> ResponseReturnValue:
             _("%(file)s: %(reason)s", file=upload.filename or "calendar.ics", reason=str(error))
         )
         return render_template("trips/import_calendar.html", form=form), FORM_ERROR_STATUS
-    proposed = [
+    found = [
         {
+            "keep": True,
             "place": leg.place_text,
             "city": leg.place.city,
             "timezone": leg.timezone,
-            "arrives": leg.arrives_at.astimezone(ZoneInfo(leg.timezone)).strftime(LOCAL),
-            "departs": leg.departs_at.astimezone(ZoneInfo(leg.timezone)).strftime(LOCAL),
-            "summaries": leg.summaries,
+            "arrives": leg.arrives_at.astimezone(ZoneInfo(leg.timezone)).replace(tzinfo=None),
+            "departs": leg.departs_at.astimezone(ZoneInfo(leg.timezone)).replace(tzinfo=None),
+            "summaries": "; ".join(leg.summaries),
         }
         for leg in legs
     ]
+    check = CalendarTripForm(formdata=None, data={"legs": found, "filename": upload.filename})
     return render_template(
         "trips/import_calendar.html",
         form=form,
-        proposed=proposed,
+        check=check,
         notices=notices,
-        filename=upload.filename,
         home_set=home is not None,
     )
 
@@ -413,46 +417,51 @@ def import_calendar() -> ResponseReturnValue:
 @bp.post("/import-calendar/confirm")
 @login_required
 def confirm_calendar() -> ResponseReturnValue:
-    """Create a trip from the legs the user kept (every value is checked again)."""
-    if not ButtonForm().validate_on_submit():
+    """Create a trip from the legs the user kept (every value is checked again); with
+    errors, the legs come back as the user left them, each with what is wrong."""
+    check = CalendarTripForm()
+    check.validate()  # the CSRF token, the title's length, dates that are no dates
+    if check.meta.csrf and check.csrf_token.errors:
         abort(400)
-    kept = request.form.getlist("keep")[: service.MAX_LEGS]
-    if not all(value.isdecimal() and len(value) <= 3 for value in kept):
-        # only a hand-made request sends this: say which field, do not guess
-        flash(_("The field “keep” must hold leg numbers."), "error")
-        return render_template("trips/import_calendar.html", form=CalendarUploadForm()), 400
     legs: list[service.LegInput] = []
-    errors: list[str] = []
-    for index in kept:
-        text = request.form.get(f"place-{index}", "")[:200]
+    kept = 0
+    for number, entry in enumerate(check.legs, 1):
+        row: CalendarLegForm = entry.form
+        if not row.keep.data:
+            for subfield in row:
+                subfield.errors = []  # a leg left out is not checked
+            continue
+        kept += 1
+        if kept > service.MAX_LEGS:
+            continue  # as many as a trip holds, in calendar order
+        times = (row.arrives, row.departs)
+        if any(moment.errors or moment.data is None for moment in times):
+            row.arrives.errors = [_("Leg %(n)s: the dates are not valid.", n=number)]
+            row.departs.errors = []
+            continue
+        text = (row.place.data or "")[:200]
         place = service.leg_place(text)
-        try:
-            arrives = datetime.strptime(request.form.get(f"arrives-{index}", ""), LOCAL)
-            departs = datetime.strptime(request.form.get(f"departs-{index}", ""), LOCAL)
-        except ValueError:
-            errors.append(_("Leg %(n)s: the dates are not valid.", n=int(index) + 1))
-            continue
         if place is None:
-            errors.append(_("'%(text)s' is not a city we know.", text=text))
+            row.place.errors = [_("'%(text)s' is not a city we know.", text=text)]
             continue
-        legs.append(service.LegInput(text, place, arrives, departs))
-    if not legs and not errors:
-        errors.append(_("Choose at least one leg."))
-    if not errors:
+        legs.append(service.LegInput(text, place, row.arrives.data, row.departs.data))
+    if not kept:
+        check.form_errors.append(_("Choose at least one leg."))
+    if not check.errors:
         try:
             trip = service.create_trip(
-                db.session(),
-                owner=current_user,
-                title=request.form.get("title"),
-                legs=legs,
-                gettext=_,
+                db.session(), owner=current_user, title=check.title.data, legs=legs, gettext=_
             )
         except service.TripError as error:
-            errors.append(str(error))
+            check.form_errors.append(str(error))
         else:
             db.session().commit()
             flash(_("Trip created from your calendar."), "success")
             return redirect(url_for(".show", trip_id=trip.id))
-    for message in errors:
-        flash(message, "error")
-    return redirect(url_for(".import_calendar"))
+    db.session().rollback()
+    return render_template(
+        "trips/import_calendar.html",
+        form=CalendarUploadForm(formdata=None),
+        check=check,
+        home_set=service.home_place(current_user) is not None,
+    ), FORM_ERROR_STATUS

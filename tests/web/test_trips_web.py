@@ -230,6 +230,19 @@ def test_cli_trips_create_and_suggest(trips_app: Flask, alice: Any) -> None:
     )
 
 
+def _legs_form(page: str) -> dict[str, str]:
+    """What a browser sends from the legs found: the check form's inputs, a checkbox only
+    when it is checked."""
+    start = page.index('action="/trips/import-calendar/confirm"')
+    form: dict[str, str] = {}
+    for tag in re.findall(r"<input[^>]*>", page[start:]):
+        attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', tag))
+        if "name" in attrs and (attrs.get("type") != "checkbox" or " checked" in tag):
+            form[attrs["name"]] = attrs.get("value", "")
+    form.pop("csrf_token", None)  # web.submit sends a fresh one
+    return form
+
+
 def test_a_travel_calendar_becomes_a_trip_after_a_check(
     alice: Any, login: Any, trips_app: Flask
 ) -> None:
@@ -246,21 +259,46 @@ def test_a_travel_calendar_becomes_a_trip_after_a_check(
     assert preview.status_code == 200
     page = preview.get_data(as_text=True)
     assert "Legs found in tripit.ics" in page
-    kept = re.findall(r'name="place-(\d+)" value="([^"]*)"', page)
-    assert len(kept) == 2
-    form = {"keep": [i for i, _ in kept], "title": "Süd-Tour"}
-    for index, text in kept:
-        form[f"place-{index}"] = text
-        form[f"arrives-{index}"] = re.search(  # type: ignore[union-attr]
-            rf'name="arrives-{index}" value="([^"]+)"', page
-        ).group(1)
-        form[f"departs-{index}"] = re.search(  # type: ignore[union-attr]
-            rf'name="departs-{index}" value="([^"]+)"', page
-        ).group(1)
+    form = _legs_form(page)
+    assert sorted(name for name in form if name.endswith("-keep")) == ["legs-0-keep", "legs-1-keep"]
+    form["title"] = "Süd-Tour"
     created = web.submit("/trips/import-calendar/confirm", form, form_url="/trips/import-calendar")
     assert created.status_code == 302 and "/trips/" in created.headers["Location"]
     trip = web.get(created.headers["Location"]).get_data(as_text=True)
     assert "Süd-Tour" in trip and trip.index("<h2>Munich") < trip.index("<h2>Berlin")
+
+
+def test_legs_from_a_calendar_with_errors_come_back_as_the_user_left_them(
+    alice: Any, login: Any
+) -> None:
+    from pathlib import Path
+
+    web = login(alice)
+    calendar = Path(__file__).parents[1] / "fixtures" / "travel" / "tripit_muenchen_berlin.ics"
+    preview = web.submit(
+        "/trips/import-calendar",
+        {"file": (calendar.open("rb"), "tripit.ics")},
+        content_type="multipart/form-data",
+    )
+    form = _legs_form(preview.get_data(as_text=True))
+    confirm = "/trips/import-calendar/confirm"
+    typed = {**form, "legs-0-arrives": "someday", "title": "Süd-Tour"}
+    del typed["legs-1-keep"]  # the second leg left out
+    wrong = web.submit(confirm, typed, form_url="/trips/import-calendar")
+    page = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and "Leg 1: the dates are not valid." in page
+    assert 'value="someday"' in page and 'value="Süd-Tour"' in page
+    again = _legs_form(page)
+    assert "legs-0-keep" in again and "legs-1-keep" not in again  # as the user left them
+    assert again["legs-1-departs"] == form["legs-1-departs"]
+    backwards = {**form, "legs-0-departs": "2020-01-01T09:00"}
+    refused = web.submit(confirm, backwards, form_url="/trips/import-calendar")
+    assert refused.status_code == 422
+    assert "The departure must be after the arrival." in refused.get_data(as_text=True)
+    none = {name: value for name, value in form.items() if not name.endswith("-keep")}
+    empty = web.submit(confirm, none, form_url="/trips/import-calendar")
+    assert empty.status_code == 422 and "Choose at least one leg." in empty.get_data(as_text=True)
+    assert "No trips yet" in web.get("/trips/").get_data(as_text=True)  # nothing was kept
 
 
 def test_a_file_that_is_no_calendar_is_named_and_refused(alice: Any, login: Any) -> None:
