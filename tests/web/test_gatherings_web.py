@@ -242,3 +242,19 @@ def test_links_go_out_by_mail_from_a_verified_sender_else_to_copy(
         a in received[0].content.decode() for a in ADDRESSES if a != "frauke@example.org"
     )
     assert organiser.get(f"/g/{token}").status_code == 200
+
+
+def test_answers_are_rate_limited_per_link(
+    client: Any, setup: dict[str, Any], places_app: Flask
+) -> None:
+    from planner.gatherings.views import ANSWERS_PER_LINK
+
+    places_app.config["RATELIMIT_ENABLED"] = True
+    token, options = setup["tokens"]["Anke"], setup["options"]
+    for _ in range(ANSWERS_PER_LINK.count):
+        assert _answer(client, token, options, ["yes", "no", "maybe"]).status_code == 302
+    refused = _answer(client, token, options, ["no", "no", "no"])
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    # another invitee's link has its own count
+    other = _answer(client, setup["tokens"]["Bernd"], options, ["yes", "yes", "yes"])
+    assert other.status_code == 302
