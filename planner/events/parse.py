@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -75,6 +76,7 @@ from planner.geo.parse import parse_location
 from planner.i18n import lazy_number
 from planner.importers.decode import BinaryData, decode_bytes
 
+log = logging.getLogger(__name__)
 UNTITLED = "(untitled event)"  # the marker; messages show it translated
 MAX_DESCRIPTION = 20_000  # characters kept of a DESCRIPTION (speaker lists fit easily)
 MAX_PEOPLE = 500  # ATTENDEEs kept per event
@@ -131,6 +133,18 @@ _LONG_DESCRIPTION = re.compile(
 # "20539 Hamburg", "D-80331 München", "1010 Wien, Österreich": the city after a postal code
 _POSTAL_CITY = re.compile(r"\b(?:[A-Z]{1,2}-)?\d{4,5}\s+([^\d,;()]+?)\s*(?:[,;(]|$)")
 _MARK = "\ue000"  # a private-use character around the number of a value set aside
+# Properties read as one value: a second one is ignored.
+_SINGLE_VALUED = (
+    "UID",
+    "SUMMARY",
+    "LOCATION",
+    "GEO",
+    "URL",
+    "STATUS",
+    "TRANSP",
+    "DESCRIPTION",
+    "ORGANIZER",
+)
 _TZID_PARAM = re.compile(r';TZID=("?)([^";:]+)\1(?=[;:])', re.IGNORECASE)
 
 
@@ -296,6 +310,11 @@ def _parse(text: str) -> tuple[list[Calendar], list[str]]:
     except ValueError as error:
         first_line = str(error).splitlines()[0]
         raise EventFeedError(_("not an iCalendar file (%(reason)s)", reason=first_line)) from error
+    except Exception as error:  # icalendar trips over some malformed parameters itself
+        log.info("calendar not parsed", exc_info=True)
+        raise EventFeedError(
+            _("not an iCalendar file (%(reason)s)", reason=type(error).__name__)
+        ) from error
     calendars = [component for component in components if component.name == "VCALENDAR"]
     if not calendars:
         if "END:VCALENDAR" not in upper:
@@ -399,7 +418,19 @@ class _Reader:
         total = 0
         kept: list[Component] = []
         for event in events:
-            reason = self._unreadable(event) or self._too_costly(event, start, end)
+            try:
+                reason = (
+                    self._unreadable(event)
+                    or self._single_values(event)
+                    or self._too_costly(event, start, end)
+                )
+            except Exception as error:  # anything icalendar let through that is not a value
+                log.info("event left out", exc_info=True)
+                reason = _(
+                    "%(event)s cannot be read (%(error)s); the event is left out",
+                    event=_named(event),
+                    error=type(error).__name__,
+                )
             if reason is not None:
                 self.problem(event, reason)
                 continue
@@ -424,15 +455,28 @@ class _Reader:
         series = recurring | {_uid(e) for e in kept if e.get("EXDATE") is not None}
         found = [(e, *_single_times(e)) for e in kept if _uid(e) not in series]
         if series:
+            taken = {id(e) for e in kept if _uid(e) in series}
             calendar.subcomponents = [
-                c for c in calendar.subcomponents if c.name != "VEVENT" or _uid(c) in series
+                c for c in calendar.subcomponents if c.name != "VEVENT" or id(c) in taken
             ]
             for component in self._expand(calendar, start - _MARGIN, end + _MARGIN):
                 found.append((component, _value(component, "DTSTART"), _value(component, "DTEND")))
         for component, first, last in found:
-            occurrence = self._occurrence(
-                component, first, last, calendar_zone, cancel_all, _uid(component) in recurring
-            )
+            try:
+                occurrence = self._occurrence(
+                    component, first, last, calendar_zone, cancel_all, _uid(component) in recurring
+                )
+            except Exception as error:  # one odd occurrence never costs the whole feed
+                log.info("occurrence left out", exc_info=True)
+                self.problem(
+                    component,
+                    _(
+                        "%(event)s cannot be read (%(error)s); the event is left out",
+                        event=_named(component),
+                        error=type(error).__name__,
+                    ),
+                )
+                continue
             if occurrence.starts_at < end and (
                 occurrence.ends_at > start
                 or (occurrence.ends_at == occurrence.starts_at and occurrence.starts_at >= start)
@@ -440,6 +484,37 @@ class _Reader:
                 self.feed.occurrences.append(occurrence)
 
     # -- checks before expansion --
+
+    def _single_values(self, event: Component) -> LazyString | None:
+        """A time given twice leaves the event out (which one is meant?); any other property
+        given twice keeps its first value. Times must be dates or date-times, a DURATION a
+        duration."""
+        for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"):
+            if isinstance(event.get(name), list):
+                return _(
+                    "%(event)s: %(property)s is given more than once; the event is left out",
+                    event=_named(event),
+                    property=name,
+                )
+        for name in _SINGLE_VALUED:
+            value = event.get(name)
+            if isinstance(value, list):
+                event[name] = value[0]
+        for name, kind in (
+            ("DTSTART", date),
+            ("DTEND", date),
+            ("RECURRENCE-ID", date),
+            ("DURATION", timedelta),
+        ):
+            value = getattr(event.get(name), "dt", None) if name in event else None
+            if name in event and not isinstance(value, kind):
+                return _(
+                    "%(event)s: unreadable %(property)s (%(reason)s); the event is left out",
+                    event=_named(event),
+                    property=name,
+                    reason=type(value).__name__,
+                )
+        return None
 
     def _unreadable(self, event: Component) -> LazyString | None:
         where = _named(event)
@@ -566,7 +641,8 @@ class _Reader:
     def _expand(self, calendar: Calendar, start: datetime, end: datetime) -> list[Component]:
         try:
             return list(recurring_ical_events.of(calendar).between(start, end))
-        except ValueError as error:  # recurring_ical_events' InvalidCalendar, dateutil's
+        except Exception as error:  # InvalidCalendar, dateutil's errors, and what else breaks
+            log.info("calendar not expanded", exc_info=True)
             raise EventFeedError(
                 _("the calendar cannot be expanded: %(reason)s", reason=str(error))
             ) from error
@@ -734,6 +810,8 @@ def _list(value: object) -> list[Any]:
 
 
 def _text(value: object) -> str:
+    if isinstance(value, list):  # given twice: the first
+        value = value[0] if value else None
     return " ".join(str(value).split()) if value is not None else ""
 
 
@@ -746,7 +824,8 @@ def _uid(component: Component) -> str:
     if uid:
         return uid[:300]
     # no UID (it is required, but hand-made feeds forget it): stable for the same event
-    seed = f"{_summary(component)}|{component.get('DTSTART').to_ical().decode()}"
+    start = component.get("DTSTART")
+    seed = f"{_summary(component)}|{start.to_ical().decode() if hasattr(start, 'to_ical') else ''}"
     return f"{hashlib.sha256(seed.encode()).hexdigest()[:24]}@no-uid"
 
 

@@ -1,5 +1,6 @@
 """Event feeds (.ics) -> occurrences: every quirk real feeds hold, one test each."""
 
+import contextlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -386,3 +387,46 @@ def test_meetup_group_feed(gazetteer: Gazetteer) -> None:
     assert meetup.url == "https://www.meetup.example/python-munich/events/301234567/"
     assert office_hour.online and office_hour.city is None
     assert iso(office_hour.start) == "2027-02-10T18:00:00+01:00"  # UTC, shown at home
+
+
+def test_a_time_given_twice_leaves_the_event_out_other_doubles_keep_the_first() -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+        b"BEGIN:VEVENT\r\nUID:a@x\r\nUID:b@x\r\nDTSTART;VALUE=DATE:20270101\r\n"
+        b"SUMMARY:Erster\r\nSUMMARY:Zweiter\r\nEND:VEVENT\r\n"
+        b"BEGIN:VEVENT\r\nUID:c@x\r\nDTSTART;VALUE=DATE:20270102\r\n"
+        b"DTSTART;VALUE=DATE:20270103\r\nSUMMARY:Doppelt\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    feed = parse_feed(data, start=START, end=END)
+    assert [(i.uid, i.summary) for i in feed.occurrences] == [("a@x", "Erster")]
+    assert [str(p) for p in feed.problems] == [
+        'event "Doppelt": DTSTART is given more than once; the event is left out'
+    ]
+
+
+def test_mangled_feeds_never_crash() -> None:
+    """Lines dropped, doubled, cut or with a character changed: an EventFeedError for the
+    file, or events and problems, never another exception (found by this test: doubled
+    UIDs and times, a DTSTART that is a time, parameters icalendar itself trips over)."""
+    import random
+
+    rng = random.Random(20)
+    names = ["barcamps.ics", "recurrence.ics", "times.ics", "places.ics", "meetup_group.ics"]
+    for _ in range(300):
+        lines = (FIXTURES / rng.choice(names)).read_bytes().split(b"\r\n")
+        for _change in range(rng.randint(1, 4)):
+            at = rng.randrange(len(lines))
+            kind = rng.randrange(4)
+            if kind == 0:
+                del lines[at]
+            elif kind == 1:
+                lines.insert(at, rng.choice(lines))
+            elif kind == 2 and lines[at]:
+                line = bytearray(lines[at])
+                line[rng.randrange(len(line))] = rng.choice(b':;=,\\"0123456789TZ')
+                lines[at] = bytes(line)
+            else:
+                lines[at] = lines[at][: rng.randrange(len(lines[at]) + 1)]
+        with contextlib.suppress(EventFeedError):
+            parse_feed(b"\r\n".join(lines), start=START, end=END)
