@@ -80,14 +80,14 @@ def test_a_broken_travel_calendar_is_explained_in_german(
     web = german(login, make_user)
     url = "/trips/import-calendar"
     refused = upload(web, url, b"BEGIN:VCARD\r\nFN:x\r\nEND:VCARD\r\n", "contacts.ics")
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert (
         "contacts.ics: Das ist keine iCalendar-Datei (.ics): Sie enthält keinen VCALENDAR "
         "(gefunden: VCARD)."
     ) in text_of(refused)
     limit = calendars_app.config["CALENDAR_MAX_BYTES"]  # the one limit of every calendar
     too_large = upload(web, url, b"BEGIN:VCALENDAR\r\n" + b" " * limit, "big.ics")
-    assert too_large.status_code == 400
+    assert too_large.status_code == 422
     said = f"hat {limit + 1:,} Bytes; erlaubt sind höchstens {limit:,} Bytes.".replace(",", ".")
     assert said in text_of(too_large)
     skipped = upload(web, url, CANCELLED, "hotel.ics")

@@ -28,17 +28,17 @@ def test_a_huge_page_number_shows_the_last_page_of_duplicates(make_user: Any, lo
     assert web.get("/duplicates/?page=-3").status_code == 200
 
 
-def test_a_leg_number_that_is_no_number_is_a_400_naming_the_field(
+def test_a_leg_number_that_is_no_number_is_refused_saying_what_is_missing(
     make_user: Any, login: Any
 ) -> None:
     web = login(make_user())
     response = web.submit(
         "/trips/import-calendar/confirm",
-        {"keep": ["0", "x"], "place-0": "Berlin"},
+        {"legs-x-keep": "y", "legs-x-place": "Berlin", "keep": ["0", "x"]},
         form_url="/trips/import-calendar",
     )
-    assert response.status_code == 400
-    assert "“keep”" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose at least one leg." in response.get_data(as_text=True)
 
 
 def test_the_contacts_export_is_never_cached(make_user: Any, make_contact: Any, login: Any) -> None:
