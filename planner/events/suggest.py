@@ -498,9 +498,10 @@ def suggest_at_home(
     context: EventContext,
     now: datetime,
     limit: int = EVENTS_PER_TRIP,
+    decisions: Decisions | None = None,
 ) -> list[EventMatch]:
     """Upcoming events within the home radius, best first."""
-    decisions = decisions_of(session, owner=owner)
+    decisions = decisions or decisions_of(session, owner=owner)
     occurrences = home_candidates(session, owner=owner, home=home, now=now, hidden=decisions.hidden)
     if not occurrences:
         return []

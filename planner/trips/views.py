@@ -14,6 +14,7 @@ from markupsafe import Markup
 from planner import db
 from planner.datetimes import viewer_zone
 from planner.db import get_owned
+from planner.events.trip_views import home_values as home_event_values
 from planner.events.trip_views import page_values as trip_event_values
 from planner.matching import Weights, explain
 from planner.models import Contact, Decision, Meeting, Trip, TripLeg
@@ -331,6 +332,7 @@ def around() -> ResponseReturnValue:
         button=ButtonForm(),
         has_topics=bool(context.user_topics),
         radius=int(suggest.AROUND_RADIUS_KM),
+        **home_event_values(session, owner=current_user, match_context=context),
     )
 
 

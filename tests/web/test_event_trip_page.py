@@ -166,3 +166,41 @@ def test_trips_suggest_fills_events(events_app: Flask, alice: Any) -> None:
     assert event["start"] == "2027-09-25"  # all-day: a date
     assert "your contact Lotte Berg is on the programme" in event["reasons"]
     assert event["contacts"][0]["display_name"] == "Lotte Berg"
+
+
+def test_who_is_in_town_shows_coming_events_near_home(
+    events_app: Flask, make_user: Any, login: Any
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.events_match_fixtures import BERLIN, store_events
+
+    user = make_user(home_city="München", home_lat=48.1374, home_lon=11.5755)
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
+    with events_app.app_context(), Session(events_app.extensions["planner.engine"]) as session:
+        owner = session.get(User, user.id)
+        assert owner is not None
+        create_contact(
+            session, owner=owner, data=ContactInput(first_name="Lotte", last_name="Berg")
+        )
+        store_events(
+            session,
+            owner,
+            [
+                {"uid": "near", "summary": "Stammtisch Schwabing", "starts_at": soon,
+                 "ends_at": soon + timedelta(hours=2), "description": "mit Lotte Berg"},
+                {"uid": "far", "summary": "Stammtisch Berlin", "starts_at": soon,
+                 "ends_at": soon + timedelta(hours=2), "lat": BERLIN[0], "lon": BERLIN[1]},
+            ],
+        )  # fmt: skip
+        session.commit()
+    web = login(user)
+    page = web.get("/trips/around").get_data(as_text=True)
+    assert "Stammtisch Schwabing" in page and "Stammtisch Berlin" not in page
+    assert "in München, where you live" in page
+    assert "your contact Lotte Berg is on the programme" in page
+    event = occurrence_id(events_app, "Stammtisch Schwabing")
+    going = web.submit(f"/trips/around/events/{event}/going", form_url="/trips/around")
+    assert going.status_code == 302 and going.headers["Location"].startswith("/trips/around")
+    page = web.get("/trips/around").get_data(as_text=True)
+    assert "Propose a coffee at the event to Lotte Berg" in page
