@@ -44,3 +44,26 @@ def test_events_pages_fit_375_px(live_server: str, browser: Any, locale: str) ->
         assert not {k: v for k, v in wide.items() if v}, wide
     finally:
         context.close()
+
+
+def test_events_pages_have_no_serious_accessibility_violations(
+    live_server: str, browser: Any
+) -> None:
+    from tests.browser.test_accessibility import _serious
+
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        _register_with_demo_data(page, live_server)
+        found: dict[str, list[str]] = {}
+        page.goto(f"{live_server}/events?place=M%C3%BCnchen&radius=30")
+        found["/events"] = _serious(page)
+        page.get_by_role("link", name="Barcamp München: New Work & Community").click()
+        found["event"] = _serious(page)
+        for path in ("/events/month", "/events/feeds"):
+            page.goto(f"{live_server}{path}")
+            found[path] = _serious(page)
+        assert not {k: v for k, v in found.items() if v}, found
+    finally:
+        context.close()
