@@ -12,14 +12,15 @@ Decisions:
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlmodel import Session, col
 
+from planner.cache import BoundedCache
 from planner.db import table_of
 from planner.matching import Suggestion, Weights, rank
 from planner.models import Contact, User
@@ -37,6 +38,7 @@ INVITEE = table_of(GatheringInvitee)
 ANSWER = table_of(GatheringAnswer)
 CONTACT = table_of(Contact)
 ANSWER_VALUES = tuple(v.value for v in AnswerValue)
+CSRF_PLACEHOLDER = "__csrf_token__"
 
 
 def topic_context(context: MatchContext, topics: Sequence[str]) -> MatchContext:
@@ -327,3 +329,56 @@ def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathe
         open=service.open_for_answers(gathering),
         closes=service.answers_close_at(gathering),
     )
+
+
+# --- the organiser's page, kept per version -------------------------------------------
+
+# The organiser page's body per version of everything it shows, per worker process: 200
+# invitees times 10 options is 2,000 cells, far more often read than changed. As the trip
+# page (``planner.trips.cache.page``): never invalidated, a change makes a new key.
+PAGES: BoundedCache[tuple[Any, ...], str] = BoundedCache(128)
+USERS = table_of(User)
+
+
+def organiser_key(
+    session: Session, *, owner: User, gathering: Gathering, locale: str, zone: str, now: datetime
+) -> tuple[Any, ...]:
+    """Everything the page depends on: the get-together's own change stamp (every invite,
+    answer, revocation, fix and attendance touches ``updated_at``), the owner's contacts
+    (names), the language and clock of the reader, and whether the evening has begun."""
+    newest, renamed = session.execute(
+        select(
+            select(func.max(CONTACT.c.updated_at))
+            .where(CONTACT.c.owner_id == owner.id)
+            .scalar_subquery(),
+            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
+        )
+    ).one()
+    chosen = (
+        session.get(GatheringOption, gathering.chosen_option_id)
+        if gathering.chosen_option_id
+        else None
+    )
+    begun = chosen is not None and chosen.starts_at <= now
+    return (
+        gathering.id,
+        gathering.updated_at,
+        gathering.status,
+        gathering.sequence,
+        gathering.venue,
+        newest,
+        renamed,
+        locale,
+        zone,
+        begun,
+    )
+
+
+def organiser_page(key: tuple[Any, ...], *, render: Callable[[str], str], csrf_token: str) -> str:
+    """The page body for ``key``: ``render(placeholder)`` once, the request's CSRF token put
+    in on every call."""
+    html = PAGES.get(key)
+    if html is None:
+        html = render(CSRF_PLACEHOLDER)
+        PAGES.put(key, html)
+    return html.replace(CSRF_PLACEHOLDER, csrf_token)

@@ -26,12 +26,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from planner import db
 from planner.auth import throttle
+from planner.datetimes import viewer_zone
 from planner.db import get_owned
 from planner.gatherings import invites, service
 from planner.gatherings.forms import (
@@ -46,6 +49,8 @@ from planner.gatherings.suggest import (
     answer_page,
     list_gatherings,
     matrix,
+    organiser_key,
+    organiser_page,
     rank_region,
     region_context,
     shares_a_topic,
@@ -317,19 +322,32 @@ def _mail_links(gathering: Gathering, made: list[service.Invited]) -> set[uuid.U
 def show(gathering_id: str) -> ResponseReturnValue:
     session = db.session()
     gathering = _owned(gathering_id)
-    table = matrix(session, gathering=gathering)
-    chosen = table.chosen()
-    return render_template(
-        "gatherings/show.html",
+    now = utcnow()
+    key = organiser_key(
+        session,
+        owner=current_user,
         gathering=gathering,
-        table=table,
-        chosen=chosen,
-        fix_form=FixForm(formdata=None, venue=gathering.venue),
-        attended_form=AttendedForm(formdata=None),
-        next_form=NextForm(formdata=None),
-        button=ButtonForm(formdata=None),
-        past=chosen is not None and chosen.starts_at <= utcnow(),
+        locale=str(get_locale() or "en"),
+        zone=viewer_zone(),
+        now=now,
     )
+
+    def render(csrf: str) -> str:
+        table = matrix(session, gathering=gathering)
+        chosen = table.chosen()
+        return render_template(
+            "gatherings/_show_body.html",
+            gathering=gathering,
+            table=table,
+            chosen=chosen,
+            next_form=NextForm(formdata=None),
+            past=chosen is not None and chosen.starts_at <= now,
+            csrf=csrf,
+        )
+
+    html = organiser_page(key, render=render, csrf_token=generate_csrf())
+    body = Markup(html)  # noqa: S704  (our own HTML, escaped when it was rendered)
+    return render_template("gatherings/show.html", gathering=gathering, body=body)
 
 
 def _back(gathering: Gathering) -> ResponseReturnValue:

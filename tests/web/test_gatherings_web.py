@@ -258,3 +258,44 @@ def test_answers_are_rate_limited_per_link(
     # another invitee's link has its own count
     other = _answer(client, setup["tokens"]["Bernd"], options, ["yes", "yes", "yes"])
     assert other.status_code == 302
+
+
+def test_the_organiser_page_follows_every_change_though_it_is_kept(
+    client: Any, login: Any, setup: dict[str, Any], places_app: Flask
+) -> None:
+    organiser = login(setup["user"])
+    url = f"/gatherings/{setup['gathering_id']}"
+    first = organiser.get(url).get_data(as_text=True)
+    assert "Bernd Brandt" in first and "Spät, aber gern" not in first
+    assert organiser.get(url).get_data(as_text=True).count("Bernd Brandt") == first.count(
+        "Bernd Brandt"
+    )
+    _answer(
+        client,
+        setup["tokens"]["Bernd"],
+        setup["options"],
+        ["yes", "no", "no"],
+        comment="Spät, aber gern",
+    )
+    assert "Spät, aber gern" in organiser.get(url).get_data(as_text=True)
+    with places_app.app_context():
+        from planner.contacts.service import ContactInput, update_contact
+        from planner.models import Contact
+
+        session = planner_db.session()
+        bernd = session.get(Contact, uuid.UUID(setup["people"]["Bernd"]))
+        update_contact(
+            session,
+            contact=bernd,  # type: ignore[arg-type]
+            data=ContactInput(first_name="Bernhard", last_name="Brandt"),
+        )
+        session.commit()
+    again = organiser.get(url).get_data(as_text=True)
+    assert "Bernhard Brandt" in again
+    # each request carries its own CSRF token: a revoke from the kept page works
+    token = re.search(r'name="csrf_token" value="([^"]+)"', again).group(1)  # type: ignore[union-attr]
+    revoked = organiser.client.post(
+        f"{url}/revoke/{setup['people']['Anke']}", data={"csrf_token": token}
+    )
+    assert revoked.status_code == 302
+    assert "link revoked" in organiser.get(url).get_data(as_text=True)
