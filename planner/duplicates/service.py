@@ -17,7 +17,7 @@ from planner.duplicates.evidence import Crowd, Person, crowds_among, search
 from planner.identifiers import Account, account_key_tuple
 from planner.imports.bulk import insert_rows
 from planner.imports.plan import merge_inputs
-from planner.imports.service import delete_contacts, load_inputs, replace_contacts
+from planner.imports.service import delete_contacts, load_inputs, paused_gc, replace_contacts
 from planner.imports.undo import carry_edits, from_json, to_json
 from planner.meetings.service import attendance_of, move_attendance, restore_attendance
 from planner.models import (
@@ -182,6 +182,16 @@ def search_suggestions(
     of ``contact_ids``: what an import reports as its notes."""
     if contact_ids is not None and not contact_ids:
         return Found()
+    # Every contact and every pair is read and built at once, none of them in a cycle: the
+    # cyclic collector's passes over them cost half the search (measured on 30k contacts).
+    # They are all freed, by reference counting, before it runs again.
+    with paused_gc():
+        return _search_suggestions(session, owner, contact_ids)
+
+
+def _search_suggestions(
+    session: Session, owner: User, contact_ids: Sequence[uuid.UUID] | None
+) -> Found:
     known = {
         (a, b)
         for a, b in session.execute(
