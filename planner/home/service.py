@@ -5,33 +5,78 @@ next trip with its best suggestions (from the trip's cached plan); meetings comi
 people known online for over a year who live near the user and were never met (by the
 ``(owner, lat, lon, stage, …)`` index, oldest connection first); recent imports; and what
 other features add (``register``: get-togethers with open answers).
+
+The page is read far more often than anything on it changes, so its body is kept as HTML per
+worker process (``start_page_html``), keyed by everything it shows (``page_key``: one
+statement of counts and newest stamps per table, each read by index) and fresh only until
+the first moment time alone changes it (``fresh_until``: midnight, the end of a meeting or
+trip shown, an import leaving the last 30 days). Registered blocks are not kept: they are
+computed on every request and put in where the body leaves their place.
 """
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from planner.cache import BoundedCache
 from planner.db import table_of
 from planner.geo.distance import points_within
-from planner.models import Contact, Meeting, MeetingStatus, Stage, Trip, User
+from planner.models import (
+    Contact,
+    ImportBatch,
+    Meeting,
+    MeetingStatus,
+    Stage,
+    SuggestionDecision,
+    TopicVocabulary,
+    Trip,
+    TripLeg,
+    User,
+    UserTopic,
+)
+from planner.models.relationship import FollowUp, FollowUpStatus
 from planner.relationships import service as relationships
 
 COMING_UP = 5
 LONG_ONLINE = timedelta(days=365)
 NEAR_KM = 30.0
 
+RECENT_IMPORTS = timedelta(days=30)
+
 CONTACT = table_of(Contact)
 USERS = table_of(User)
+FOLLOW_UP = table_of(FollowUp)
+MEETING = table_of(Meeting)
+TRIP = table_of(Trip)
+LEG = table_of(TripLeg)
+DECISION = table_of(SuggestionDecision)
+VOCABULARY = table_of(TopicVocabulary)
+TOPIC = table_of(UserTopic)
+IMPORT = table_of(ImportBatch)
+
+Key = tuple[Any, ...]
+# Where the body leaves room for the CSRF token and for the registered blocks.
+CSRF_PLACEHOLDER = "__csrf_token__"
+BLOCKS_PLACEHOLDER = "<!--start-page-blocks-->"
 
 # Contacts per stage, per worker process, by the state of all the user's contacts: a count
 # over 100,000 contacts is most of the page otherwise (see bench/dashboard.py).
 _COUNTS: BoundedCache[tuple[Any, ...], dict[str, int]] = BoundedCache(256)
+# The page's body as HTML and until when time alone leaves it right, by ``page_key``.
+PAGES: BoundedCache[Key, tuple[str, datetime]] = BoundedCache(256)
+_KEY_STATEMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def clear() -> None:
+    """Empty the caches (tests and benchmarks)."""
+    _COUNTS.clear()
+    PAGES.clear()
+
 
 # Features that add a block to the start page: (session, owner, now) -> items or None.
 Block = Callable[[Session, User, datetime], Any]
@@ -144,8 +189,10 @@ def start_page(
     now: datetime,
     context: Callable[[], Any] | None = None,
     lease_time: timedelta = timedelta(minutes=10),
+    blocks: bool = True,
 ) -> StartPage:
-    """``context``: builds the trip ranking's match context (only when a trip is ahead)."""
+    """``context``: builds the trip ranking's match context (only when a trip is ahead);
+    ``blocks``: False leaves the registered blocks out (``start_page_html`` adds them)."""
     from planner.contacts import service as contacts
     from planner.imports.history import import_history
     from planner.meetings import service as meetings
@@ -173,7 +220,7 @@ def start_page(
     imports = [
         entry
         for entry in import_history(session, owner=owner, lease_time=lease_time, limit=3)
-        if entry.batch.created_at >= now - timedelta(days=30)
+        if entry.batch.created_at >= now - RECENT_IMPORTS
     ]
     return StartPage(
         counts=stage_counts(session, owner=owner),
@@ -191,5 +238,137 @@ def start_page(
         online_near=online_near(session, owner=owner, today=today),
         recent=list(contacts.recent_contacts(session, owner=owner)),
         imports=imports,
-        blocks={name: block(session, owner, now) for name, block in _BLOCKS.items()},
+        blocks=registered_blocks(session, owner=owner, now=now) if blocks else {},
     )
+
+
+def registered_blocks(session: Session, *, owner: User, now: datetime) -> dict[str, Any]:
+    """What the features that ``register``ed a block show now (computed on every request)."""
+    return {name: block(session, owner, now) for name, block in _BLOCKS.items()}
+
+
+# --- the page kept as HTML ---------------------------------------------------------------
+
+
+def _key_statement() -> Any:
+    """``page_key``'s statement, built once per set of the trip ranking's stamps (building
+    it costs more than running it): parameters ``owner_id`` and ``today``."""
+    from planner.trips import cache as trip_cache
+
+    names = tuple(trip_cache.stamp_names())
+    statement = _KEY_STATEMENTS.get(names)
+    if statement is not None:
+        return statement
+    mine: Any = bindparam("owner_id")
+    follow_up = FOLLOW_UP.c.owner_id == mine
+    open_ = (follow_up, FOLLOW_UP.c.status == FollowUpStatus.OPEN.value)
+    due = (*open_, FOLLOW_UP.c.due <= bindparam("today"))
+    imports = IMPORT.c.owner_id == mine
+    queries = [
+        select(USERS.c.contacts_changed_at).where(USERS.c.id == mine),
+        select(func.max(CONTACT.c.updated_at)).where(CONTACT.c.owner_id == mine),
+        select(func.count()).select_from(FOLLOW_UP).where(follow_up),
+        select(func.count()).select_from(FOLLOW_UP).where(*open_),
+        select(func.count()).select_from(FOLLOW_UP).where(*due),
+        select(func.min(FOLLOW_UP.c.due)).where(*open_),
+        select(func.max(FOLLOW_UP.c.due)).where(*due),
+        select(func.count()).select_from(MEETING).where(MEETING.c.owner_id == mine),
+        select(func.max(MEETING.c.updated_at)).where(MEETING.c.owner_id == mine),
+        select(func.count()).select_from(TRIP).where(TRIP.c.owner_id == mine),
+        select(func.max(TRIP.c.updated_at)).where(TRIP.c.owner_id == mine),
+        select(func.count()).select_from(LEG).where(LEG.c.owner_id == mine),
+        select(func.count()).select_from(DECISION).where(DECISION.c.owner_id == mine),
+        select(func.max(DECISION.c.id)).where(DECISION.c.owner_id == mine),
+        select(VOCABULARY.c.updated_at).where(VOCABULARY.c.owner_id == mine),
+        select(func.aggregate_strings(TOPIC.c.name, "\n")).where(TOPIC.c.owner_id == mine),
+        select(func.count()).select_from(IMPORT).where(imports),
+        select(func.max(IMPORT.c.created_at)).where(imports),
+        select(func.aggregate_strings(IMPORT.c.status, ",")).where(imports),
+        select(func.sum(IMPORT.c.progress)).where(imports),
+        select(func.max(IMPORT.c.finished_at)).where(imports),
+    ]
+    columns = [query.scalar_subquery() for query in queries]
+    # the trip ranking's stamps (decisions, meetings, events on the way, ...): what else the
+    # next trip's suggestions depend on, in the same statement
+    for name in names:
+        columns.extend(trip_cache._STAMPS[name](mine))  # its registry: no public reader
+    statement = select(*columns)
+    _KEY_STATEMENTS[names] = statement
+    return statement
+
+
+def page_key(
+    session: Session, *, owner: User, today: date, locale: str, zone: str, weights: Any
+) -> Key:
+    """Everything the page's body shows, read in one statement (``_key_statement``): the
+    state of all contacts (counts, newest, people near home, names everywhere), follow-ups
+    (how many, open, due by ``today``, the first and last due day: done, snoozed, dismissed
+    or new), meetings and trips with their legs (how many, last change), decisions on
+    suggestions, the synonym table and the user's topics, imports (how many, newest,
+    states, progress) and the trip ranking's stamps; then the reader: home, zones,
+    language, weights, day. Equal keys, equal bodies (until ``fresh_until``)."""
+    stamps = session.execute(_key_statement(), {"owner_id": owner.id, "today": today}).one()
+    return (
+        owner.id,
+        *stamps,
+        owner.home_city,
+        owner.home_lat,
+        owner.home_lon,
+        str(relationships.home_zone(owner)),
+        zone,
+        locale,
+        weights,
+        today,
+    )
+
+
+def fresh_until(page: StartPage, *, owner: User, now: datetime) -> datetime:
+    """The first moment time alone changes the page: midnight at home (due, overdue, known
+    for a year) or in UTC (the trip ranking's day), the end of a meeting or trip shown, an
+    import shown turning 30 days old."""
+    today = relationships.today_of(owner, now)
+    moments = [
+        relationships.start_of_day(today + timedelta(days=1), relationships.home_zone(owner)),
+        datetime.combine(now.astimezone(UTC).date() + timedelta(days=1), time(0), tzinfo=UTC),
+        *(m.ends_at for m in page.meetings if m.starts_at is not None and m.ends_at is not None),
+        *(trip.legs[-1].departs_at for trip in page.trips),
+        *(entry.batch.created_at + RECENT_IMPORTS for entry in page.imports),
+    ]
+    # shown while ``moment >= now``: gone from the first instant after it
+    return min(moments) + timedelta(microseconds=1)
+
+
+def start_page_html(
+    session: Session,
+    *,
+    owner: User,
+    now: datetime,
+    locale: str,
+    zone: str,
+    weights: Any,
+    render: Callable[[StartPage], str],
+    context: Callable[[], Any] | None = None,
+    lease_time: timedelta = timedelta(minutes=10),
+) -> str:
+    """The page's body: ``render(page)`` (with ``CSRF_PLACEHOLDER`` for the token and
+    ``BLOCKS_PLACEHOLDER`` where the registered blocks go, filled by ``fill``), kept by
+    ``page_key`` until ``fresh_until``."""
+    today = relationships.today_of(owner, now)
+    key = page_key(session, owner=owner, today=today, locale=locale, zone=zone, weights=weights)
+    kept = PAGES.get(key)
+    if kept is None or now >= kept[1]:
+        page = start_page(
+            session, owner=owner, now=now, context=context, lease_time=lease_time, blocks=False
+        )
+        kept = (render(page), fresh_until(page, owner=owner, now=now))
+        PAGES.put(key, kept)
+    return kept[0]
+
+
+def fill(html: str, *, csrf_token: Callable[[], str], blocks: Callable[[], str]) -> str:
+    """The kept body with this request's CSRF token and registered blocks put in."""
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, csrf_token())
+    if BLOCKS_PLACEHOLDER in html:
+        html = html.replace(BLOCKS_PLACEHOLDER, blocks() if _BLOCKS else "")
+    return html

@@ -6,10 +6,12 @@ from typing import Any
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from planner import db
 from planner.auth.views import safe_next
-from planner.home.service import start_page
+from planner.datetimes import viewer_zone
+from planner.home import service
 from planner.models.types import utcnow
 
 bp = Blueprint("home", __name__)
@@ -24,28 +26,48 @@ def index() -> ResponseReturnValue:
 @bp.get("/dashboard")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    """The start page: whom to see next (``planner.home.service.start_page``)."""
+    """The start page: whom to see next (``planner.home.service``), its body kept as HTML
+    until something it shows changes."""
+    from flask_babel import get_locale
+    from flask_wtf.csrf import generate_csrf
+
+    from planner.matching import Weights
+
+    session = db.session()
+    locale = str(get_locale() or "en")
+    weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
+    now = utcnow()
 
     def context() -> Any:
-        from flask_babel import get_locale
-
-        from planner.matching import Weights
         from planner.trips import suggest
 
-        weights = Weights.from_config(current_app.config.get("MATCH_WEIGHTS"))
-        locale = str(get_locale() or "en")
-        return suggest.match_context(
-            db.session(), owner=current_user, locale=locale, weights=weights
+        return suggest.match_context(session, owner=current_user, locale=locale, weights=weights)
+
+    def body(page: service.StartPage) -> str:
+        return render_template(
+            "home/_start_page.html",
+            page=page,
+            csrf=service.CSRF_PLACEHOLDER,
+            blocks_placeholder=service.BLOCKS_PLACEHOLDER,
         )
 
-    page = start_page(
-        db.session(),
+    def blocks() -> str:
+        found = service.registered_blocks(session, owner=current_user, now=now)
+        return render_template("home/_blocks.html", blocks=found)
+
+    html = service.start_page_html(
+        session,
         owner=current_user,
-        now=utcnow(),
+        now=now,
+        locale=locale,
+        zone=viewer_zone(),
+        weights=weights,
+        render=body,
         context=context,
         lease_time=timedelta(seconds=float(current_app.config["IMPORT_LEASE_SECONDS"])),
     )
-    return render_template("home/dashboard.html", page=page)
+    html = service.fill(html, csrf_token=generate_csrf, blocks=blocks)
+    return render_template("home/dashboard.html", body=Markup(html))  # noqa: S704 (escaped when rendered)
 
 
 @bp.get("/about")
