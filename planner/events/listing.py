@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 from sqlmodel import Session
 
+from planner.db import get_owned
 from planner.events.service import Near, occurrences, shown_end, shown_start
 from planner.models import User
-from planner.models.event import EventOccurrence
+from planner.models.event import EventFeed, EventOccurrence
 
 MAX_LISTED = 200  # rows on the list page; narrower filters show the rest
 DEFAULT_DAYS = 366  # the list's default reach from today
@@ -123,3 +124,33 @@ def _days_of(row: EventOccurrence) -> list[date]:
         last = end - timedelta(days=1)
     last = max(first, min(last, first + timedelta(days=62)))  # a months-long event: bounded
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    contact_id: str
+    display_name: str
+    role: str  # organizer | attendee | programme
+
+
+@dataclass(frozen=True)
+class EventPage:
+    event: EventOccurrence
+    feed: EventFeed
+    people: list[KnownPerson]  # the user's contacts the event names
+
+
+def event_page(session: Session, *, owner: User, occurrence_id: str) -> EventPage:
+    """One occurrence (404 unless the owner's), its feed, and the contacts it names (as
+    organiser, taking part, or in its title or programme: planner.events.matching)."""
+    from planner.events.suggest import as_occurrence, named_contacts
+
+    row = get_owned(session, EventOccurrence, occurrence_id, owner=owner)
+    feed = get_owned(session, EventFeed, row.feed_id, owner=owner)
+    occurrence = as_occurrence(row)
+    index = named_contacts(session, owner=owner, occurrences=[occurrence])
+    people = [
+        KnownPerson(str(named.contact_id), named.display_name, named.role)
+        for named in index.named_in(occurrence)
+    ]
+    return EventPage(row, feed, people)

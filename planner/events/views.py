@@ -19,7 +19,7 @@ from planner.datetimes import viewer_zone
 from planner.db import get_owned
 from planner.events import listing, service
 from planner.events.forms import FilterForm, SubscribeForm, UploadFeedForm
-from planner.models.event import EventFeed, EventFeedKind, EventFeedStatus, EventOccurrence
+from planner.models.event import EventFeed, EventFeedKind, EventFeedStatus
 from planner.trips.forms import ButtonForm
 from planner.web import FORM_ERROR_STATUS
 
@@ -108,18 +108,16 @@ def month() -> ResponseReturnValue:
 @bp.get("/events/<uuid:occurrence_id>")
 @login_required
 def show(occurrence_id: object) -> ResponseReturnValue:
-    session = db.session()
-    row = get_owned(session, EventOccurrence, str(occurrence_id), owner=current_user)
-    feed = get_owned(session, EventFeed, row.feed_id, owner=current_user)
+    page = listing.event_page(db.session(), owner=current_user, occurrence_id=str(occurrence_id))
+    row = page.event
     marker = None
     if row.lat is not None and row.lon is not None:
         marker = json.dumps({"lat": row.lat, "lon": row.lon, "label": row.city or row.summary})
     return render_template(
         "events/show.html",
         event=row,
-        feed=feed,
-        start=service.shown_start(row),
-        end=service.shown_end(row),
+        feed=page.feed,
+        people=page.people,
         marker=marker,
         description=_paragraphs(row.description),
     )

@@ -230,3 +230,20 @@ def test_an_empty_month_says_so(app: Flask, make_user: Any, login: Any) -> None:
     assert "No events this month." in text(web.get("/events/month?month=2026-08"))
     assert "No events this month." not in text(web.get("/events/month?month=2026-03"))
     assert web.get("/events/month?month=99999-01").status_code == 200
+
+
+def test_the_event_page_names_the_contacts_it_mentions(
+    places_app: Flask, make_user: Any, make_contact: Any, login: Any
+) -> None:
+    owner = make_user()
+    lotte = make_contact(owner, first_name="Lotte", last_name="Brandt")
+    make_contact(owner, first_name="Kofi", last_name="Mensah-Bauer", emails=["kofi@example.com"])
+    web = login(owner)
+    upload(web, (FIXTURES / "places.ics").read_bytes(), "places.ics")
+    [row] = [r for r in rows(places_app) if r.summary == "Mit Leuten"]
+    page = text(web.get(f"/events/{row.id}"))
+    assert "People you know there" in page
+    assert f'href="/contacts/{lotte.id}">Lotte Brandt</a>' in page
+    assert "(takes part)" in page and "Kofi Mensah-Bauer" in page  # by his address
+    other = login(make_user())
+    assert other.get(f"/events/{row.id}").status_code == 404
