@@ -133,6 +133,8 @@ class ContactView:
     id: uuid.UUID
     display_name: str
     first_name: str | None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,36 @@ class Matrix:
         return None
 
 
+@dataclass(frozen=True)
+class Centre:
+    """Where the people coming to a date live, on average: "meet halfway" for a region."""
+
+    lat: float
+    lon: float
+    near: str | None  # the nearest town, when the gazetteer knows one within 25 km
+    people: int
+
+
+def centre_of(table: Matrix, option: GatheringOption) -> Centre | None:
+    """The centre of those (placed) who said yes or if need be to ``option``."""
+    points = [
+        (row.contact.lat, row.contact.lon)
+        for row in table.rows
+        if not row.invitee.revoked
+        and row.answers.get(option.id) in (AnswerValue.YES.value, AnswerValue.MAYBE.value)
+        and row.contact.lat is not None
+        and row.contact.lon is not None
+    ]
+    if not points:
+        return None
+    lat = sum(p[0] for p in points if p[0] is not None) / len(points)
+    lon = sum(p[1] for p in points if p[1] is not None) / len(points)
+    from planner.places.service import gazetteer, gazetteer_ready
+
+    place = gazetteer().nearest(lat, lon, within_km=25) if gazetteer_ready() else None
+    return Centre(round(lat, 5), round(lon, 5), place.city if place else None, len(points))
+
+
 def options_of(session: Session, *, gathering: Gathering) -> list[GatheringOption]:
     return list(
         session.scalars(
@@ -212,6 +244,8 @@ def matrix(session: Session, *, gathering: Gathering) -> Matrix:
             CONTACT.c.id.label("contact_id"),
             CONTACT.c.display_name,
             CONTACT.c.first_name,
+            CONTACT.c.lat,
+            CONTACT.c.lon,
         )
         .join(CONTACT, CONTACT.c.id == INVITEE.c.contact_id)
         .where(INVITEE.c.gathering_id == gathering.id)
@@ -263,7 +297,13 @@ def matrix(session: Session, *, gathering: Gathering) -> Matrix:
                     person.attended,
                     bool(person.missed_last),
                 ),
-                ContactView(person.contact_id, person.display_name, person.first_name),
+                ContactView(
+                    person.contact_id,
+                    person.display_name,
+                    person.first_name,
+                    person.lat,
+                    person.lon,
+                ),
                 {o.id: v for o, v in zip(options, said, strict=True) if v is not None},
                 tuple(said),
             )

@@ -47,6 +47,7 @@ from planner.gatherings.forms import (
 )
 from planner.gatherings.suggest import (
     answer_page,
+    centre_of,
     list_gatherings,
     matrix,
     organiser_key,
@@ -335,11 +336,13 @@ def show(gathering_id: str) -> ResponseReturnValue:
     def render(csrf: str) -> str:
         table = matrix(session, gathering=gathering)
         chosen = table.chosen()
+        best = chosen or (table.best_first[0].option if table.options else None)
         return render_template(
             "gatherings/_show_body.html",
             gathering=gathering,
             table=table,
             chosen=chosen,
+            centre=centre_of(table, best) if best else None,
             next_form=NextForm(formdata=None),
             past=chosen is not None and chosen.starts_at <= now,
             csrf=csrf,

@@ -94,6 +94,8 @@ def test_answers_are_saved_changed_and_seen_by_the_organiser(
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     assert "Gern!" in html and "Bernd Brandt" in html
+    # meet halfway: where those who can come to the best date live
+    assert "the person who can come lives near Hamburg" in html
 
 
 def test_csrf_is_required_on_the_answer_form(places_app: Flask, setup: dict[str, Any]) -> None:
