@@ -238,6 +238,24 @@ def renew_link(session: Session, *, invitee: GatheringInvitee) -> str:
     return token
 
 
+def remind(session: Session, *, owner: User, gathering: Gathering) -> list[Invited]:
+    """New links for everyone still invited who has not answered (only hashes are kept, so
+    a reminder carries a new link; the old one stops working)."""
+    if gathering.status != GatheringStatus.POLLING.value:
+        raise GatheringError(_("Answers are closed for this get-together."))
+    waiting = [
+        i
+        for i in invitees_of(session, gathering=gathering)
+        if i.answered_at is None and not i.revoked
+    ]
+    made = []
+    for invitee in waiting:
+        contact = session.get(Contact, invitee.contact_id)
+        if contact is not None and contact.owner_id == owner.id:
+            made.append(Invited(invitee, contact, renew_link(session, invitee=invitee)))
+    return made
+
+
 def invitee_of(session: Session, *, gathering: Gathering, contact_id: str) -> GatheringInvitee:
     try:
         cid = uuid.UUID(str(contact_id))

@@ -393,6 +393,28 @@ def renew(gathering_id: str, contact_id: str) -> ResponseReturnValue:
     )
 
 
+@bp.post("/gatherings/<gathering_id>/remind")
+@login_required
+def remind(gathering_id: str) -> ResponseReturnValue:
+    """New links for those who have not answered: mailed when the server may, else shown."""
+    session = db.session()
+    gathering = _owned(gathering_id)
+    if not ButtonForm().validate_on_submit():
+        return _back(gathering)
+    try:
+        made = service.remind(session, owner=current_user, gathering=gathering)
+    except service.GatheringError as error:
+        flash(str(error), "error")
+        return _back(gathering)
+    session.commit()
+    sent = _mail_links(gathering, made)
+    return render_template(
+        "gatherings/links.html",
+        gathering=gathering,
+        links=[(m.contact, link_of(m.token), m.contact.id in sent) for m in made],
+    )
+
+
 @bp.post("/gatherings/<gathering_id>/fix")
 @login_required
 def fix(gathering_id: str) -> ResponseReturnValue:

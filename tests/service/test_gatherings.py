@@ -374,3 +374,27 @@ def test_a_fixed_get_together_is_in_the_private_feed_without_addresses(
     assert event.dtstart.value == datetime(2027, 3, 11, 17, 30, tzinfo=UTC)
     assert "Anke Albers" in event.description.value
     assert b"@example.org" not in data.replace(owner.email.encode(), b"")
+
+
+def test_a_reminder_gives_new_links_to_those_who_have_not_answered(
+    db: Session, owner: User, circle: Circle
+) -> None:
+    gathering, tokens = poll(db, owner, circle, ["Anke", "Bernd", "Carla"])
+    found = service.find_invitation(db, tokens["Anke"])
+    assert found is not None
+    option = matrix(db, gathering=gathering).options[0].option.id
+    service.answer(
+        db,
+        invitee=found[0],
+        gathering=gathering,
+        answers={option: "yes"},
+        name=None,
+        comment=None,
+        now=BEFORE,
+    )
+    service.revoke(db, gathering=gathering, contact_id=str(circle.people["Carla"].id))
+    made = service.remind(db, owner=owner, gathering=gathering)
+    assert [m.contact.first_name for m in made] == ["Bernd"]
+    assert service.find_invitation(db, tokens["Bernd"]) is None  # the old link ended
+    assert service.find_invitation(db, made[0].token) is not None
+    assert service.find_invitation(db, tokens["Anke"]) is not None  # who answered keeps theirs
