@@ -27,6 +27,7 @@ def test_events_pages_fit_375_px(live_server: str, browser: Any, locale: str) ->
         camp = page.get_by_role("link", name="Barcamp München: New Work & Community")
         expect(camp).to_be_visible()
         camp.click()
+        page.wait_for_load_state("load")
         expect(page.locator("#event-map")).to_be_visible()
         expect(page.locator("#event-map .leaflet-marker-icon")).to_have_count(1)
         assert "Carla Kessler" in page.locator(".event-description").inner_text()
@@ -35,8 +36,12 @@ def test_events_pages_fit_375_px(live_server: str, browser: Any, locale: str) ->
         wide["/events/feeds"] = _too_wide(page)
         page.goto(f"{live_server}/events")
         page.locator("a[href^='/events/month']").first.click()
+        page.wait_for_url("**/events/month**")
+        page.wait_for_load_state("load")
         wide["/events/month"] = _too_wide(page)
         page.locator("a[rel=next]").click()  # the trip is four weeks ahead
+        page.wait_for_url("**/events/month?month=**")
+        page.wait_for_load_state("load")
         wide["/events/month (next)"] = _too_wide(page)
         days = page.locator(".month-grid > li.has-events")
         if days.count():
