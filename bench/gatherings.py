@@ -91,6 +91,34 @@ def fill(app: Any, invitees: int, options: int, seed: int = 21) -> tuple[str, st
         return str(gathering.id), made[-1].token
 
 
+def cpu_per_request(
+    app: Any, paths: dict[str, tuple[str, bool]], repeat: int = 50
+) -> dict[str, float]:
+    """CPU milliseconds per request through the test client (``time.process_time``): what a
+    page costs, whatever else the machine is doing (wrk's figures move with the load)."""
+    import re
+    import time
+
+    signed_in = app.test_client()
+    page = signed_in.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None
+    signed_in.post(
+        "/login",
+        data={"csrf_token": token.group(1), "email": pages.EMAIL, "password": pages.PASSWORD},
+    )
+    anonymous = app.test_client()
+    result = {}
+    for label, (path, needs_login) in paths.items():
+        client = signed_in if needs_login else anonymous
+        assert client.get(path).status_code == 200, path
+        began = time.process_time()
+        for _ in range(repeat):
+            client.get(path)
+        result[label] = (time.process_time() - began) * 1000 / repeat
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0)
@@ -108,6 +136,14 @@ def main() -> None:
         with pages.throwaway_database(args.database_url, tmp) as url:
             app, instance, secret = pages.bench_app(url, tmp)
             gathering_id, token = fill(app, args.invitees, args.options)
+            cpu = cpu_per_request(
+                app,
+                {
+                    "sign-in /login": ("/login", False),
+                    "organiser matrix": (f"/gatherings/{gathering_id}", True),
+                    "answer page /g/…": (f"/g/{token}", False),
+                },
+            )
             env = pages.server_env(instance, url, secret)
             server = pages.start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
             try:
@@ -149,6 +185,9 @@ def main() -> None:
             )
             if result is not sign_in:
                 ok = ok and ratio >= TARGET_RATIO and result.p99_ms < TARGET_P99_MS
+    print("CPU per request in-process (test client, process time; load-independent):")
+    for label, ms in cpu.items():
+        print(f"  {label:<22}{ms:>7.1f} ms  {cpu['sign-in /login'] / ms:>5.2f}x the sign-in rate")
     print(
         f"goal: each page >= {TARGET_RATIO}x the sign-in page, p99 < {TARGET_P99_MS:.0f} ms: "
         + ("met" if ok else "MISSED")
