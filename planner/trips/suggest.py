@@ -12,7 +12,7 @@ reads them and writes nothing.
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from heapq import nlargest
@@ -176,16 +176,16 @@ def _in_reach(
     raw_id = type_coerce(CONTACT.c.id, String()).label("id")
     stale = case((stale_sql, 1), else_=0).label("stale")  # type: ignore[arg-type]
     columns = [raw_id, CONTACT.c.lat, CONTACT.c.lon, CONTACT.c.stage, CONTACT.c.last_met, stale]
-    if floor is not None:
-        # the few that can reach the floor: their ties read in the same statement
-        columns.extend(_tie_columns(session, context))
+    # the few that can reach the floor: their ties read in the same statement
+    columns.extend(_NO_TIES if floor is None else _tie_columns(session, context))
+    # Each row is unpacked by name where it is read: "contact_id, lat, lon, stage, last_met,
+    # stale, connected, mutual, topics", the labels above; as fast as row[i], while
+    # row.lat costs a Python call per column and row.
     rows = session.execute(select(*columns).where(*box)).all()
     if not rows:
         return []
     excluded = {u.hex for u in exclude} | {str(u) for u in exclude} | set(exclude)
-    near = points_within(
-        ((row, row.lat, row.lon) for row in rows if row.id not in excluded), lat, lon, radius_km
-    )
+    near = points_within(_located(rows, excluded), lat, lon, radius_km)
     if floor is None:
         topics, mutual, connected = _ties_in_box(
             session, owner=owner, box=box, context=context, rows=rows
@@ -197,7 +197,7 @@ def _in_reach(
     no_topics: frozenset[str] = frozenset()
     result: list[Candidate] = []
     for row, distance in near:
-        contact_id = row.id
+        contact_id, _lat, _lon, stage, last_met, _stale, _connected, _mutual, _topics = row
         shared = topics.get(contact_id)
         result.append(
             Candidate(
@@ -205,8 +205,8 @@ def _in_reach(
                 display_name="",
                 distance_km=distance,
                 topics=frozenset(shared) if shared else no_topics,
-                stage=row.stage,
-                last_met=row.last_met,
+                stage=stage,
+                last_met=last_met,
                 connected_on=connected.get(contact_id),
                 mutual_networks=tuple(mutual.get(contact_id, ())),
             )
@@ -214,7 +214,16 @@ def _in_reach(
     return result
 
 
+def _located(rows: Sequence[Any], excluded: set[Any]) -> Iterator[tuple[Any, float, float]]:
+    """(row, lat, lon) of the reach rows whose contact is not excluded."""
+    for row in rows:
+        contact_id, lat, lon, _stage, _last_met, _stale, _connected, _mutual, _topics = row
+        if contact_id not in excluded:
+            yield row, lat, lon
+
+
 _SEPARATOR = "\x1f"  # between the topic keys of one contact (keys never hold it)
+_NO_TIES = [null().label("connected"), null().label("mutual"), null().label("topics")]
 
 
 def _tie_columns(session: Session, context: MatchContext) -> list[Any]:
@@ -292,18 +301,17 @@ def _ties_of(session: Session, *, owner: User, context: MatchContext, rows: Sequ
     connected: dict[Any, date] = {}
     mutual: dict[Any, list[str]] = {}
     for row in rows:
-        if row.connected is not None:
-            connected[row.id] = row.connected
-        if row.mutual:
+        contact_id, _lat, _lon, _stage, _last_met, _stale, connected_on, following, keys = row
+        if connected_on is not None:
+            connected[contact_id] = connected_on
+        if following:
             accounts = sorted(
                 (int(account), network)
-                for account, network in (
-                    item.split(":", 1) for item in row.mutual.split(_SEPARATOR)
-                )
+                for account, network in (item.split(":", 1) for item in following.split(_SEPARATOR))
             )
-            mutual[row.id] = list(dict.fromkeys(network for _, network in accounts))
-        if row.topics:
-            topics[row.id] = set(row.topics.split(_SEPARATOR))
+            mutual[contact_id] = list(dict.fromkeys(network for _, network in accounts))
+        if keys:
+            topics[contact_id] = set(keys.split(_SEPARATOR))
     if context.user_topics:
         _stale_topics(session, owner=owner, context=context, rows=rows, topics=topics)
     return topics, mutual, connected
@@ -318,7 +326,11 @@ def _stale_topics(
     topics: dict[Any, set[str]],
 ) -> None:
     """Derive on the spot the topics of contacts whose stored interests are stale."""
-    by_text = {str(row.id): row.id for row in rows if row.stale}  # the driver's id form
+    by_text: dict[str, Any] = {}  # the driver's id form, by its text
+    for row in rows:
+        contact_id, _lat, _lon, _stage, _last_met, stale, _connected, _mutual, _topics = row
+        if stale:
+            by_text[str(contact_id)] = contact_id
     if not by_text:
         return
     ids = [_uuid(raw) for raw in by_text.values()]
