@@ -75,6 +75,11 @@ def upgrade() -> None:
     op.create_index(
         "ix_follow_up_owner_status_due", "follow_up", ["owner_id", "status", "due"], unique=False
     )
+    # the start page's version stamps: the newest follow-up made, the last done or dismissed
+    op.create_index(
+        "ix_follow_up_owner_created", "follow_up", ["owner_id", "created_at"], unique=False
+    )
+    op.create_index("ix_follow_up_owner_done", "follow_up", ["owner_id", "done_at"], unique=False)
     op.create_table(
         "keep_in_touch",
         sa.Column("contact_id", sa.Uuid(), nullable=False),
@@ -91,6 +96,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_keep_in_touch_owner_id"), table_name="keep_in_touch")
     op.drop_table("keep_in_touch")
+    op.drop_index("ix_follow_up_owner_done", table_name="follow_up")
+    op.drop_index("ix_follow_up_owner_created", table_name="follow_up")
     op.drop_index("ix_follow_up_owner_status_due", table_name="follow_up")
     op.drop_index(op.f("ix_follow_up_meeting_id"), table_name="follow_up")
     op.drop_index(op.f("ix_follow_up_contact_id"), table_name="follow_up")

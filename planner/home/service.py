@@ -15,12 +15,12 @@ computed on every request and put in where the body leaves their place.
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
 from sqlmodel import Session
 
 from planner.cache import BoundedCache
@@ -32,10 +32,8 @@ from planner.models import (
     Meeting,
     MeetingStatus,
     Stage,
-    SuggestionDecision,
     TopicVocabulary,
     Trip,
-    TripLeg,
     User,
     UserTopic,
 )
@@ -53,8 +51,6 @@ USERS = table_of(User)
 FOLLOW_UP = table_of(FollowUp)
 MEETING = table_of(Meeting)
 TRIP = table_of(Trip)
-LEG = table_of(TripLeg)
-DECISION = table_of(SuggestionDecision)
 VOCABULARY = table_of(TopicVocabulary)
 TOPIC = table_of(UserTopic)
 IMPORT = table_of(ImportBatch)
@@ -69,7 +65,7 @@ BLOCKS_PLACEHOLDER = "<!--start-page-blocks-->"
 _COUNTS: BoundedCache[tuple[Any, ...], dict[str, int]] = BoundedCache(256)
 # The page's body as HTML and until when time alone leaves it right, by ``page_key``.
 PAGES: BoundedCache[Key, tuple[str, datetime]] = BoundedCache(256)
-_KEY_STATEMENTS: dict[tuple[str, ...], Any] = {}
+_KEY_STATEMENTS: dict[tuple[str, ...], "_KeyQuery"] = {}
 
 
 def clear() -> None:
@@ -250,15 +246,68 @@ def registered_blocks(session: Session, *, owner: User, now: datetime) -> dict[s
 # --- the page kept as HTML ---------------------------------------------------------------
 
 
-def _key_statement() -> Any:
-    """``page_key``'s statement, built once per set of the trip ranking's stamps (building
-    it costs more than running it): parameters ``owner_id`` and ``today``."""
+def _joined(column: Any, dialect: str) -> Any:
+    """All values of ``column`` in one text (the order as the database finds them). Not
+    ``func.aggregate_strings``: its separator is a parameter put in on every execution."""
+    if dialect == "postgresql":
+        return func.string_agg(column, literal_column("','"))
+    return func.group_concat(column, literal_column("','"))
+
+
+@dataclass(frozen=True)
+class _KeyQuery:
+    """``page_key``'s statement as the driver takes it: building and compiling it costs
+    more than running it, and so would SQLAlchemy's cache key of its 25 subqueries."""
+
+    sql: str
+    names: tuple[str, ...] | None  # the parameters' order (positional drivers)
+    params: dict[str, Any]  # the constants, converted for the driver
+    convert: dict[str, Callable[[Any], Any]]  # owner_id, today: for the driver
+
+    def parameters(self, owner_id: uuid.UUID, today: date) -> Any:
+        values = {
+            **self.params,
+            "owner_id": self.convert["owner_id"](owner_id),
+            "today": self.convert["today"](today),
+        }
+        return values if self.names is None else tuple(values[name] for name in self.names)
+
+
+def _key_query(session: Session) -> _KeyQuery:
+    """``page_key``'s statement for this database, built once per kind of database and set
+    of the trip ranking's stamps: parameters ``owner_id`` and ``today``."""
     from planner.trips import cache as trip_cache
 
-    names = tuple(trip_cache.stamp_names())
-    statement = _KEY_STATEMENTS.get(names)
-    if statement is not None:
-        return statement
+    dialect = session.get_bind().dialect
+    names = (dialect.name, *trip_cache.stamp_names())
+    query = _KEY_STATEMENTS.get(names)
+    if query is None:
+        query = _compiled(_key_statement(dialect.name, names[1:]), dialect)
+        _KEY_STATEMENTS[names] = query
+    return query
+
+
+def _compiled(statement: Any, dialect: Any) -> _KeyQuery:
+    compiled = statement.compile(dialect=dialect)
+
+    def converter(name: str) -> Callable[[Any], Any]:
+        process = compiled.binds[name].type.bind_processor(dialect)
+        return process or (lambda value: value)
+
+    params = {
+        name: converter(name)(value)
+        for name, value in compiled.params.items()
+        if name not in ("owner_id", "today")
+    }
+    order = tuple(compiled.positiontup) if compiled.positional else None
+    convert = {name: converter(name) for name in ("owner_id", "today")}
+    return _KeyQuery(str(compiled), order, params, convert)
+
+
+def _key_statement(dialect: str, stamps: Sequence[str]) -> Any:
+    """The statement: every stamp of the page as a scalar subquery."""
+    from planner.trips import cache as trip_cache
+
     mine: Any = bindparam("owner_id")
     follow_up = FOLLOW_UP.c.owner_id == mine
     open_ = (follow_up, FOLLOW_UP.c.status == FollowUpStatus.OPEN.value)
@@ -267,8 +316,8 @@ def _key_statement() -> Any:
     queries = [
         select(USERS.c.contacts_changed_at).where(USERS.c.id == mine),
         select(func.max(CONTACT.c.updated_at)).where(CONTACT.c.owner_id == mine),
-        select(func.count()).select_from(FOLLOW_UP).where(follow_up),
-        select(func.count()).select_from(FOLLOW_UP).where(*open_),
+        select(func.max(FOLLOW_UP.c.created_at)).where(follow_up),
+        select(func.max(FOLLOW_UP.c.done_at)).where(follow_up),
         select(func.count()).select_from(FOLLOW_UP).where(*due),
         select(func.min(FOLLOW_UP.c.due)).where(*open_),
         select(func.max(FOLLOW_UP.c.due)).where(*due),
@@ -276,38 +325,37 @@ def _key_statement() -> Any:
         select(func.max(MEETING.c.updated_at)).where(MEETING.c.owner_id == mine),
         select(func.count()).select_from(TRIP).where(TRIP.c.owner_id == mine),
         select(func.max(TRIP.c.updated_at)).where(TRIP.c.owner_id == mine),
-        select(func.count()).select_from(LEG).where(LEG.c.owner_id == mine),
-        select(func.count()).select_from(DECISION).where(DECISION.c.owner_id == mine),
-        select(func.max(DECISION.c.id)).where(DECISION.c.owner_id == mine),
         select(VOCABULARY.c.updated_at).where(VOCABULARY.c.owner_id == mine),
-        select(func.aggregate_strings(TOPIC.c.name, "\n")).where(TOPIC.c.owner_id == mine),
+        select(_joined(TOPIC.c.name, dialect)).where(TOPIC.c.owner_id == mine),
         select(func.count()).select_from(IMPORT).where(imports),
         select(func.max(IMPORT.c.created_at)).where(imports),
-        select(func.aggregate_strings(IMPORT.c.status, ",")).where(imports),
+        select(_joined(IMPORT.c.status, dialect)).where(imports),
         select(func.sum(IMPORT.c.progress)).where(imports),
         select(func.max(IMPORT.c.finished_at)).where(imports),
     ]
     columns = [query.scalar_subquery() for query in queries]
     # the trip ranking's stamps (decisions, meetings, events on the way, ...): what else the
     # next trip's suggestions depend on, in the same statement
-    for name in names:
+    for name in stamps:
         columns.extend(trip_cache._STAMPS[name](mine))  # its registry: no public reader
-    statement = select(*columns)
-    _KEY_STATEMENTS[names] = statement
-    return statement
+    return select(*columns)
 
 
 def page_key(
     session: Session, *, owner: User, today: date, locale: str, zone: str, weights: Any
 ) -> Key:
-    """Everything the page's body shows, read in one statement (``_key_statement``): the
-    state of all contacts (counts, newest, people near home, names everywhere), follow-ups
-    (how many, open, due by ``today``, the first and last due day: done, snoozed, dismissed
-    or new), meetings and trips with their legs (how many, last change), decisions on
-    suggestions, the synonym table and the user's topics, imports (how many, newest,
-    states, progress) and the trip ranking's stamps; then the reader: home, zones,
-    language, weights, day. Equal keys, equal bodies (until ``fresh_until``)."""
-    stamps = session.execute(_key_statement(), {"owner_id": owner.id, "today": today}).one()
+    """Everything the page's body shows, read in one statement (``_key_query``): the state
+    of all contacts (counts, newest, people near home, names everywhere); follow-ups (the
+    newest made and the last done or dismissed, by index; how many due by ``today``, the
+    first open and the last due day: a snoozed one leaves the due ones); meetings and trips
+    (how many, last change: a leg changed changes its trip); the synonym table and the
+    user's topics; imports (how many, newest, states, progress); the trip ranking's stamps
+    (decisions, meetings, events); then the reader: home, zones, language, weights, day.
+    Equal keys, equal bodies (until ``fresh_until``)."""
+    query = _key_query(session)
+    stamps = (
+        session.connection().exec_driver_sql(query.sql, query.parameters(owner.id, today)).one()
+    )
     return (
         owner.id,
         *stamps,

@@ -58,7 +58,12 @@ class FollowUpStatus(StrEnum):
 class FollowUp(SQLModel, table=True):
     __tablename__ = "follow_up"
     # The list of what is due: open ones of an owner, soonest first, from the index.
-    __table_args__ = (Index("ix_follow_up_owner_status_due", "owner_id", "status", "due"),)
+    # The newest made and the last done or dismissed: the start page's version stamps.
+    __table_args__ = (
+        Index("ix_follow_up_owner_status_due", "owner_id", "status", "due"),
+        Index("ix_follow_up_owner_created", "owner_id", "created_at"),
+        Index("ix_follow_up_owner_done", "owner_id", "done_at"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     owner_id: uuid.UUID = owner_fk()
