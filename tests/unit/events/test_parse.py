@@ -430,3 +430,64 @@ def test_mangled_feeds_never_crash() -> None:
                 lines[at] = lines[at][: rng.randrange(len(lines[at]) + 1)]
         with contextlib.suppress(EventFeedError):
             parse_feed(b"\r\n".join(lines), start=START, end=END)
+
+
+def _as_instant(value: date | datetime, wall_zone: str) -> date | datetime:
+    """A date stays a date; a date-time becomes UTC (naive ones as wall time in the zone)."""
+    from zoneinfo import ZoneInfo
+
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(wall_zone))
+    return value.astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "barcamps.ics",
+        "busy.ics",
+        "recurrence.ics",
+        "outlook_custom_zone.ics",
+        "meetup_group.ics",
+        "folded_utf8.ics",
+        "method_cancel.ics",
+    ],
+)
+def test_every_occurrence_equals_an_independent_reading(name: str) -> None:
+    """recurring_ical_events on icalendar's reading of the untouched file: the same events,
+    times, all-day ranges, moves, exclusions and cancellations (floating times compared as
+    the wall time we read them in)."""
+    import icalendar
+    import recurring_ical_events
+
+    data = (FIXTURES / name).read_bytes()
+    ours = parse_feed(data, start=START, end=END, default_zone="Europe/Berlin").occurrences
+    zone_of = {item.uid: item.timezone for item in ours}
+    if name == "folded_utf8.ics":  # icalendar alone breaks the split character ...
+        assert "\ufffd" in str(icalendar.Calendar.from_ical(data).walk("VEVENT")[0]["SUMMARY"])
+        data = unfold(data)  # ... so it reads the bytes unfolded, as we do
+    calendar = icalendar.Calendar.from_ical(data)
+    theirs = sorted(
+        (
+            str(c["UID"]),
+            _as_instant(c["DTSTART"].dt, zone_of.get(str(c["UID"]), "UTC")),
+            _as_instant(c["DTEND"].dt, zone_of.get(str(c["UID"]), "UTC")),
+            str(c.get("STATUS", "CONFIRMED")).upper(),
+            str(c.get("SUMMARY", "")),
+        )
+        for c in recurring_ical_events.of(calendar).between(START, END)
+    )
+    mine = sorted(
+        (
+            item.uid,
+            item.start if item.all_day else item.starts_at,
+            item.end if item.all_day else item.ends_at,
+            "CONFIRMED" if name == "method_cancel.ics" else item.status,
+            item.summary,
+        )
+        for item in ours
+    )
+    assert mine == theirs
+    assert all("\ufffd" not in item.summary + item.description for item in ours)
