@@ -221,3 +221,38 @@ def test_a_registered_block_is_fresh_on_every_request(
     web = login(user)
     assert '<p id="probe">probe 1</p>' in web.get("/dashboard").get_data(as_text=True)
     assert '<p id="probe">probe 2</p>' in web.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_follow_up_snoozed_or_dismissed_leaves_the_page(
+    app: Flask, make_user: Any, make_contact: Any, login: Any
+) -> None:
+    user = make_user()
+    anna = make_contact(user, first_name="Anna", last_name="Berg")
+    yesterday = date.today() - timedelta(days=1)
+    items = [
+        FollowUp(
+            owner_id=user.id,
+            contact_id=anna.id,
+            kind="keep_in_touch",
+            due=yesterday,
+            first_due=yesterday,
+            about=about,
+        )
+        for about in ("Send the slides", "Ask about the book")
+    ]
+    _store(app, *items)
+    web = login(user)
+    section = _section(web.get("/dashboard").get_data(as_text=True), 'id="followups-due"')
+    assert "Send the slides" in section and "Ask about the book" in section
+
+    later = (date.today() + timedelta(days=3)).isoformat()
+    snoozed = web.submit(
+        f"/followups/{items[0].id}/snooze", {"until": later}, form_url="/followups"
+    )
+    assert snoozed.status_code == 302
+    section = _section(web.get("/dashboard").get_data(as_text=True), 'id="followups-due"')
+    assert "Send the slides" not in section and "Ask about the book" in section
+
+    dismissed = web.submit(f"/followups/{items[1].id}/dismiss", form_url="/followups")
+    assert dismissed.status_code == 302
+    assert 'id="followups-due"' not in web.get("/dashboard").get_data(as_text=True)
