@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, func, literal, or_, select
+from sqlalchemy import BigInteger, and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from planner.cache import BoundedCache
@@ -342,12 +342,33 @@ def _known(session: Session, *, owner: User, ids: Sequence[Any]) -> list[KnownCo
 # --- contacts near the place who share an event's topics ------------------------------------
 
 
+def user_interest_keys(session: Session, *, owner: User, state: tuple[Any, ...]) -> frozenset[str]:
+    """Every interest key any of the user's contacts has (kept by the contacts' state)."""
+    key = (owner.id, *state)
+    known = _KEYS.get(key) if state else None
+    if known is None:
+        query = select(INTEREST.c.key).where(INTEREST.c.owner_id == owner.id).distinct()
+        known = frozenset(session.execute(query).scalars())
+        if state:
+            _KEYS.put(key, known)
+    return known
+
+
 def topic_counts_near(
-    session: Session, *, owner: User, stay: Stay, topics: Iterable[str]
+    session: Session,
+    *,
+    owner: User,
+    stay: Stay,
+    topics: Iterable[str],
+    known_keys: frozenset[str] | None = None,
 ) -> dict[str, int]:
     """How many placed contacts within the stay's radius have each topic (stored
-    interests), counted by the database: the bounding box narrows by index, the circle
-    is tested as an equirectangular distance (exact enough within a few hundred km)."""
+    interests), counted by the database: the bounding box narrows by index, the circle is
+    tested as an equirectangular distance (exact enough within a few hundred km).
+
+    A topic whose bit in ``interest_bits`` no other key of the user's contacts has
+    (``known_keys``) is counted from the contact index alone, all such topics in one pass;
+    the others by joining each contact's interests (ten times the work)."""
     wanted = sorted(set(topics))
     if not wanted:
         return {}
@@ -355,26 +376,52 @@ def topic_counts_near(
     km_lon = km_lat * math.cos(math.radians(stay.lat))
     dy = (CONTACT.c.lat - stay.lat) * km_lat
     dx = (CONTACT.c.lon - stay.lon) * km_lon
-    query = (
-        select(INTEREST.c.key, func.count())
-        .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
-        .where(
-            *box_conditions(owner.id, stay.lat, stay.lon, stay.radius_km),
-            dy * dy + dx * dx <= stay.radius_km * stay.radius_km,
-            # bits stored with the interests, in the index: only contacts that may have one
-            CONTACT.c.interest_bits.op("&")(literal(interest_bits(wanted), BigInteger)) != 0,
-            # lower() of a lower-case key: the contacts in the box (by index) lead, each
-            # one's interests found by contact; by key first would read every contact's
-            func.lower(INTEREST.c.key).in_(wanted),
+    near = [
+        *box_conditions(owner.id, stay.lat, stay.lon, stay.radius_km),
+        dy * dy + dx * dx <= stay.radius_km * stay.radius_km,
+    ]
+    alone: dict[str, int] = {}  # topic -> its bit, when the bit is its own
+    if known_keys is not None:
+        sharing: dict[int, set[str]] = defaultdict(set)
+        for key in known_keys | set(wanted):
+            sharing[interest_bits([key])].add(key)
+        alone = {
+            key: interest_bits([key]) for key in wanted if sharing[interest_bits([key])] == {key}
+        }
+    counts: dict[str, int] = {}
+    if alone:
+        has = [
+            CONTACT.c.interest_bits.op("&")(literal(bit, BigInteger)) != 0 for bit in alone.values()
+        ]
+        row = session.execute(
+            select(*(func.sum(case((one, 1), else_=0)) for one in has)).where(*near)
+        ).one()
+        counts.update({key: int(n or 0) for key, n in zip(alone, row, strict=True)})
+    rest = [key for key in wanted if key not in alone]
+    if rest:
+        query = (
+            select(INTEREST.c.key, func.count())
+            .join(CONTACT, CONTACT.c.id == INTEREST.c.contact_id)
+            .where(
+                *near,
+                # bits stored with the interests, in the index: only contacts that may have one
+                CONTACT.c.interest_bits.op("&")(literal(interest_bits(rest), BigInteger)) != 0,
+                # lower() of a lower-case key: the contacts in the box (by index) lead, each
+                # one's interests found by contact; by key first would read every contact's
+                func.lower(INTEREST.c.key).in_(rest),
+            )
+            .group_by(INTEREST.c.key)
         )
-        .group_by(INTEREST.c.key)
-    )
-    return {key: n for key, n in session.execute(query)}
+        counts.update({key: n for key, n in session.execute(query)})
+    return {key: n for key, n in counts.items() if n}
 
 
 # Counts of contacts near a place sharing topics, per worker process, by everything they are
 # counted from: after a decision the trip page is built again, its contacts unchanged.
 _COUNTS: BoundedCache[tuple[Any, ...], dict[str, int]] = BoundedCache(256)
+# Every interest key of a user's contacts, per process, by their state: which topics have a
+# bit of their own in ``interest_bits`` (``topic_counts_near``).
+_KEYS: BoundedCache[tuple[Any, ...], frozenset[str]] = BoundedCache(64)
 
 
 def nearby_counter(
@@ -399,7 +446,13 @@ def nearby_counter(
             key = (owner.id, stay.lat, stay.lon, stay.radius_km, user_topics, *state)
             known = _COUNTS.get(key) if state else None
             if known is None:
-                known = topic_counts_near(session, owner=owner, stay=stay, topics=user_topics)
+                known = topic_counts_near(
+                    session,
+                    owner=owner,
+                    stay=stay,
+                    topics=user_topics,
+                    known_keys=user_interest_keys(session, owner=owner, state=state),
+                )
                 if state:
                     _COUNTS.put(key, known)
             counts[stay.key] = known

@@ -285,3 +285,53 @@ def test_set_user_topics_give_the_context(db: Session, owner: User) -> None:
     db.commit()
     built = suggest.event_context(db, owner=owner, locale="en")
     assert "new-work" in built.user_topics
+
+
+def _colliding_topic(key: str) -> str:
+    """An unknown topic whose key has the same bit in ``interest_bits`` as ``key``."""
+    from planner.trips.interests import interest_bits
+
+    return next(
+        f"thema{i}" for i in range(10_000) if interest_bits([f"thema{i}"]) == interest_bits([key])
+    )
+
+
+@pytest.mark.parametrize("collision", [False, True])
+def test_counts_near_a_place_are_exact_whether_a_topic_bit_is_shared_or_not(
+    db: Session, owner: User, collision: bool
+) -> None:
+    for i in range(3):
+        add_contact(
+            db,
+            owner,
+            first_name="Nah",
+            last_name=f"Bei{i}",
+            lat=48.14,
+            lon=11.57,
+            topics=["New Work"],
+        )
+    add_contact(
+        db, owner, first_name="Nah", last_name="Barcamp", lat=48.15, lon=11.56, topics=["Barcamp"]
+    )
+    add_contact(
+        db,
+        owner,
+        first_name="Weit",
+        last_name="Weg",
+        lat=BERLIN[0],
+        lon=BERLIN[1],
+        topics=["New Work"],
+    )
+    if collision:  # same bit as new-work, another topic: counted by joining, not by the bit
+        topic = _colliding_topic("new-work")
+        add_contact(
+            db, owner, first_name="Andere", last_name="Sache", lat=48.14, lon=11.57, topics=[topic]
+        )
+    refresh_interests(db, owner=owner, locale="en")
+    db.commit()
+    home = suggest.Stay("home", "Munich", MUNICH.lat or 0, MUNICH.lon or 0, 30.0, "Europe/Berlin")
+    keys = suggest.user_interest_keys(db, owner=owner, state=())
+    wanted = {"new-work", "barcamps", "podcasting"}
+    counted = suggest.topic_counts_near(db, owner=owner, stay=home, topics=wanted, known_keys=keys)
+    joined = suggest.topic_counts_near(db, owner=owner, stay=home, topics=wanted)
+    assert counted == joined == {"new-work": 3, "barcamps": 1}
