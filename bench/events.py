@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -179,6 +180,41 @@ def feed(events: int, megabytes: float, seed: int = 7) -> bytes:
     return ("\r\n".join(_folded(line) for line in lines) + "\r\n").encode("utf-8")
 
 
+def store_time(parsed: Any, folder: Path, runs: int) -> str:
+    """How long replacing a feed's occurrences holds the SQLite write lock (a refresh)."""
+    from sqlmodel import Session
+
+    from planner import migrate
+    from planner.db import make_engine
+    from planner.events.service import store
+    from planner.models import User
+    from planner.models.event import EventFeed
+
+    url = f"sqlite:///{folder / 'bench.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        user = User(email="bench@example.org", password_hash="x")
+        session.add(user)
+        session.flush()
+        feed = EventFeed(owner_id=user.id, kind="url", url="https://bench.example/feed.ics")
+        session.add(feed)
+        session.commit()
+        times, cpu = [], []
+        for _run in range(runs):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            store(session, feed=feed, parsed=parsed, now=datetime.now(UTC))
+            session.commit()
+            times.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
+    engine.dispose()
+    return (
+        f"refresh write (delete + insert {len(parsed.occurrences)} occurrences, SQLite): "
+        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s "
+        f"(CPU {statistics.median(cpu):.2f} s; load {os.getloadavg()[0]:.1f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=5000)
@@ -201,6 +237,7 @@ def main() -> None:
         path = Path(folder) / "gazetteer.sqlite"
         build_gazetteer(path)
         with Gazetteer(path) as gazetteer:
+            parsed = None
             for label, places in (("without places", None), ("placed (gazetteer)", gazetteer)):
                 times, cpu = [], []
                 for _run in range(args.runs):
@@ -216,6 +253,8 @@ def main() -> None:
                     f"{len(parsed.occurrences)} occurrences, {placed} with a city, "
                     f"{len(parsed.problems)} problems (target <= 5 s)"
                 )
+            assert parsed is not None
+            print(store_time(parsed, Path(folder), args.runs))
 
 
 if __name__ == "__main__":
