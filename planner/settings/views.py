@@ -10,9 +10,8 @@ from flask_login import current_user, login_required, logout_user
 from planner import db, tasks
 from planner.auth import service
 from planner.auth.passwords import verify_password
-from planner.contacts.fields import split_topics
 from planner.models import User
-from planner.places.service import set_home
+from planner.settings import service as settings
 from planner.settings.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -31,14 +30,23 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def index() -> ResponseReturnValue:
     user = current_user
     form = PreferencesForm() if request.method == "POST" else _preferences_of(user)
-    if form.validate_on_submit() and _set_home(user, form):
-        user.locale = form.locale.data or None
-        interests.set_user_topics(db.session(), owner=user, names=split_topics(form.topics.data))
-        db.session().add(user)
-        db.session().commit()
-        refresh()  # show the confirmation in the newly chosen language
-        flash(_("Settings saved."), "success")
-        return redirect(url_for(".index"))
+    if form.validate_on_submit():
+        home = (form.home_city.data or "").strip()
+        saved = settings.save_preferences(
+            db.session(),
+            user=user,
+            locale=form.locale.data,
+            home_city=home,
+            topics=form.topics.data or "",
+        )
+        if saved:
+            db.session().commit()
+            refresh()  # show the confirmation in the newly chosen language
+            flash(_("Settings saved."), "success")
+            return redirect(url_for(".index"))
+        form.home_city.errors.append(
+            _("'%(text)s' is not a city we know: try the nearest larger city.", text=home)
+        )
     return render_template(
         "settings/index.html",
         form=form,
@@ -94,22 +102,8 @@ def delete_account() -> ResponseReturnValue:
     ), FORM_ERROR_STATUS
 
 
-def _set_home(user: User, form: PreferencesForm) -> bool:
-    """Place the home city with the gazetteer; False (with the field's error) if unknown."""
-    text = (form.home_city.data or "").strip()
-    if set_home(user, text):
-        return True
-    form.home_city.errors.append(
-        _("'%(text)s' is not a city we know: try the nearest larger city.", text=text)
-    )
-    return False
-
-
-def _preferences_of(user: object) -> PreferencesForm:
-    form = PreferencesForm(formdata=None, obj=user)
-    form.locale.data = getattr(user, "locale", None) or ""
-    form.topics.data = ", ".join(interests.user_topics(db.session(), owner=user))  # type: ignore[arg-type]
-    return form
+def _preferences_of(user: User) -> PreferencesForm:
+    return PreferencesForm(formdata=None, obj=settings.preferences_of(db.session(), user=user))
 
 
 @bp.route("/topics", methods=["GET", "POST"])
