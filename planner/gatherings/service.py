@@ -291,14 +291,14 @@ def find_invitation(session: Session, token: str) -> tuple[GatheringInvitee, Gat
     revoked link or a cancelled get-together."""
     if not 20 <= len(token) <= 100:
         return None
-    invitee = session.scalars(
-        select(GatheringInvitee).where(col(GatheringInvitee.token_hash) == token_hash(token))
+    found = session.execute(
+        select(GatheringInvitee, Gathering)
+        .join(Gathering, col(Gathering.id) == col(GatheringInvitee.gathering_id))
+        .where(col(GatheringInvitee.token_hash) == token_hash(token))
     ).first()
-    if invitee is None:
+    if found is None:
         return None
-    gathering = session.get(Gathering, invitee.gathering_id)
-    if gathering is None:
-        return None
+    invitee, gathering = found
     if invitee.revoked or gathering.status == GatheringStatus.CANCELLED.value:
         raise LinkGone()
     return invitee, gathering

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, and_, func, select, type_coerce
 from sqlmodel import Session, col
 
 from planner.cache import BoundedCache
@@ -37,6 +37,7 @@ from planner.trips.suggest import MatchContext
 INVITEE = table_of(GatheringInvitee)
 ANSWER = table_of(GatheringAnswer)
 CONTACT = table_of(Contact)
+USERS = table_of(User)
 ANSWER_VALUES = tuple(v.value for v in AnswerValue)
 CSRF_PLACEHOLDER = "__csrf_token__"
 
@@ -348,7 +349,28 @@ class AnswerPage:
 def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathering) -> AnswerPage:
     from planner.gatherings import service
 
-    options = options_of(session, gathering=gathering)
+    # the options with this invitee's answers, and the two names shown: two statements
+    rows = session.execute(
+        select(GatheringOption, ANSWER.c.value)
+        .outerjoin(
+            ANSWER,
+            and_(
+                ANSWER.c.option_id == col(GatheringOption.id),
+                ANSWER.c.invitee_id == invitee.id,
+            ),
+        )
+        .where(col(GatheringOption.gathering_id) == gathering.id)
+        .order_by(col(GatheringOption.starts_at), col(GatheringOption.id))
+    ).all()
+    options = [option for option, _ in rows]
+    first_name, organiser = session.execute(
+        select(
+            select(CONTACT.c.first_name)
+            .where(CONTACT.c.id == invitee.contact_id)
+            .scalar_subquery(),
+            select(USERS.c.display_name).where(USERS.c.id == gathering.owner_id).scalar_subquery(),
+        )
+    ).one()
     others: list[InviteeRow] = []
     if gathering.show_answers:  # the whole matrix only when it is shown
         own_id = invitee.id
@@ -357,15 +379,13 @@ def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathe
             for row in matrix(session, gathering=gathering).rows
             if row.answered and not row.invitee.revoked and row.invitee.id != own_id
         ]
-    contact = session.get(Contact, invitee.contact_id)
-    owner = session.get(User, gathering.owner_id)
     return AnswerPage(
         options=options,
-        own=service.answers_of(session, invitee=invitee),
-        first_name=contact.first_name if contact else None,
+        own={option.id: value for option, value in rows if value is not None},
+        first_name=first_name,
         others=others,
         chosen=next((o for o in options if o.id == gathering.chosen_option_id), None),
-        organiser=(owner.display_name or "") if owner else "",
+        organiser=organiser or "",
         open=service.open_for_answers(gathering),
         closes=service.answers_close_at(gathering),
     )
@@ -377,7 +397,6 @@ def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathe
 # invitees times 10 options is 2,000 cells, far more often read than changed. As the trip
 # page (``planner.trips.cache.page``): never invalidated, a change makes a new key.
 PAGES: BoundedCache[tuple[Any, ...], str] = BoundedCache(128)
-USERS = table_of(User)
 
 
 def organiser_key(
