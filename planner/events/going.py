@@ -27,7 +27,6 @@ from planner.models.event import EventOccurrence as OccurrenceRow
 from planner.models.types import utcnow
 
 DECISION = table_of(EventDecision)
-OCCURRENCE = table_of(OccurrenceRow)
 FEED = table_of(EventFeed)
 # A coffee at an event: an hour from its start (from 10:00 on an all-day event's first day).
 COFFEE = timedelta(hours=1)

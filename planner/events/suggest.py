@@ -16,7 +16,6 @@ interests are refreshed.
 """
 
 import math
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -573,11 +572,6 @@ def suggest_at_home(
         ),
         limit=limit,
     )
-
-
-def occurrence_id(match: EventMatch) -> uuid.UUID:
-    key = match.occurrence.key
-    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
 
 
 # --- the trip page ---------------------------------------------------------------------------
