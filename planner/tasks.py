@@ -202,6 +202,51 @@ def refresh_due_calendars() -> int:
 
 
 @huey.task()
+def refresh_travel_feed_task(feed_id: str) -> int:
+    """Read one travel calendar address again and propose its new journeys as trips."""
+    from planner.db import session_scope
+    from planner.models.travel import TravelFeed
+    from planner.places.service import place_text
+    from planner.trips.travel_feeds import refresh_feed
+
+    app = task_app()
+    config = app.config
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        feed = session.get(TravelFeed, uuid.UUID(feed_id))
+        if feed is None:
+            return 0
+        made = refresh_feed(
+            session,
+            feed=feed,
+            place_of=place_text,
+            max_bytes=int(config["CALENDAR_MAX_BYTES"]),
+            allow_private=bool(config["CALENDAR_ALLOW_PRIVATE_ADDRESSES"]),
+            user_agent=config["GEOCODER_USER_AGENT"],
+        )
+        session.commit()
+        return made
+
+
+@huey.periodic_task(crontab(minute="7,22,37,52"))
+def refresh_due_travel_feeds() -> int:
+    """Every quarter hour: queue the travel calendars not read within the refresh interval
+    (CALENDAR_REFRESH_MINUTES, as the user's own calendars)."""
+    from datetime import timedelta
+
+    from planner.db import session_scope
+    from planner.models.types import utcnow
+    from planner.trips.travel_feeds import due_feeds
+
+    app = task_app()
+    every = timedelta(minutes=int(app.config["CALENDAR_REFRESH_MINUTES"]))
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        due = due_feeds(session, now=utcnow(), every=every)
+    for feed_id in due:
+        refresh_travel_feed_task(str(feed_id))
+    return len(due)
+
+
+@huey.task()
 def refresh_event_feed_task(feed_id: str) -> int:
     """Read one event feed address again: mark it "reading" (committed, for its page), then
     fetch and parse before the write that replaces its occurrences (planner.events.service)."""

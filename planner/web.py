@@ -78,6 +78,7 @@ def init_app(app: Flask) -> None:
     from planner.relationships.views import bp as relationships_bp
     from planner.settings.sending_views import bp as sending_bp
     from planner.settings.views import bp as settings_bp
+    from planner.trips.travel_feed_views import bp as travel_feeds_bp
     from planner.trips.views import bp as trips_bp
 
     for bp in (
@@ -91,6 +92,7 @@ def init_app(app: Flask) -> None:
         places_bp,
         duplicates_bp,
         trips_bp,
+        travel_feeds_bp,
         events_bp,
         trip_events_bp,
         meetings_bp,

@@ -93,7 +93,51 @@ def upgrade() -> None:
     op.create_index(op.f("ix_keep_in_touch_owner_id"), "keep_in_touch", ["owner_id"], unique=False)
 
 
+    # travel calendars by address and the trips they propose (issue 20)
+    op.create_table(
+        "travel_feed",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("etag", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("last_modified", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
+        sa.Column("fetched_at", planner.models.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("error_text", sa.JSON(), nullable=True),
+        sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index(op.f("ix_travel_feed_owner_id"), "travel_feed", ["owner_id"], unique=False)
+    op.create_table(
+        "trip_proposal",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("feed_id", sa.Uuid(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("legs", sa.JSON(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("trip_id", sa.Uuid(), nullable=True),
+        sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["feed_id"], ["travel_feed.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["trip_id"], ["trip.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("feed_id", "key", name="uq_trip_proposal_feed_key"),
+    )
+    op.create_index(op.f("ix_trip_proposal_feed_id"), "trip_proposal", ["feed_id"], unique=False)
+    op.create_index(
+        op.f("ix_trip_proposal_owner_id"), "trip_proposal", ["owner_id"], unique=False
+    )
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_trip_proposal_owner_id"), table_name="trip_proposal")
+    op.drop_index(op.f("ix_trip_proposal_feed_id"), table_name="trip_proposal")
+    op.drop_table("trip_proposal")
+    op.drop_index(op.f("ix_travel_feed_owner_id"), table_name="travel_feed")
+    op.drop_table("travel_feed")
     op.drop_index(op.f("ix_keep_in_touch_owner_id"), table_name="keep_in_touch")
     op.drop_table("keep_in_touch")
     op.drop_index("ix_follow_up_owner_done", table_name="follow_up")

@@ -52,6 +52,7 @@ from planner.models.gathering import (
     GatheringOption,
 )
 from planner.models.relationship import FollowUp, KeepInTouch, TimelineEntry
+from planner.models.travel import TravelFeed
 
 FORMAT = "treffpunkt-account"
 VERSION = 1
@@ -264,6 +265,8 @@ SECTIONS: list[Section] = [
         defaults={"status": EventFeedStatus.QUEUED.value},
     ),
     Section("event_decisions", EventDecision, ("uid", "recurrence_id", "decision")),
+    # travel calendar addresses; the journeys they propose are read again from them
+    Section("travel_feeds", TravelFeed, ("name", "url"), new_id="id"),
 ]
 
 

@@ -30,7 +30,7 @@ from planner.models.trip import Decision, SuggestionDecision, Trip, TripLeg
 from planner.models.user import User
 
 # Features whose tables live in their own modules, imported from there (this registers them).
-from planner.models import event, gathering, relationship  # noqa: F401  isort: skip
+from planner.models import event, gathering, relationship, travel  # noqa: F401  isort: skip
 
 __all__ = [
     "BusyTime",
