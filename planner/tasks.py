@@ -70,8 +70,8 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
     the batch is marked failed. ``attempt`` is the claim this run writes for (a resumed
     batch is claimed again: a delivery of an older claim writes nothing)."""
     from planner.db import session_scope
-    from planner.imports import lease, service
-    from planner.models import ImportBatch, ImportStatus, User
+    from planner.imports import confirm
+    from planner.models import ImportStatus
 
     app = task_app()
     engine = app.extensions["planner.engine"]
@@ -80,12 +80,12 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
     with app.app_context():
         try:
             with session_scope(engine) as session:
-                batch = session.get(ImportBatch, uuid.UUID(batch_id))
-                owner = session.get(User, uuid.UUID(owner_id))
-                if batch is None or owner is None or batch.owner_id != owner.id:
-                    return {"status": "missing"}
-                if batch.status != ImportStatus.RUNNING.value:  # delivered twice, or stale
-                    return {"status": batch.status}
+                found = confirm.batch_for_task(
+                    session, batch_id=batch_id, owner_id=owner_id, status=ImportStatus.RUNNING
+                )
+                if isinstance(found, str):  # missing, delivered twice, or stale
+                    return {"status": found}
+                batch, owner = found
                 mine = batch.attempt
                 if attempt is not None and attempt != mine:  # superseded by a resume
                     return {"status": "superseded"}
@@ -94,23 +94,17 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
                     _heartbeat(batch_id, mine, done, total)  # renews the lease
 
                 progress(0, 0)
-                parsed = service.parse_batch(batch)
-                progress(0, 0)
-                service.write_import(
-                    session, owner=owner, batch=batch, parsed=parsed, progress=progress
+                outcomes = confirm.write_claimed(
+                    session, owner=owner, batch=batch, attempt=mine, progress=progress
                 )
-                if lease.current_attempt(session, batch) != mine:  # resumed meanwhile
+                if outcomes is None:  # resumed meanwhile
                     session.rollback()
                     return {"status": "superseded"}
                 written = batch.status
         except Exception as error:
             log.exception("import %s failed", batch_id)
             with session_scope(engine) as session:
-                batch = session.get(ImportBatch, uuid.UUID(batch_id))
-                if batch is not None:
-                    batch.status = ImportStatus.FAILED.value
-                    batch.error = f"{type(error).__name__}: {error}"[:2000]
-                    session.add(batch)
+                confirm.mark_failed(session, batch_id=uuid.UUID(batch_id), error=error)
             return {"status": ImportStatus.FAILED.value}
         finally:
             huey.get(key)  # drop the progress entry
@@ -291,20 +285,20 @@ def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
     from flask_babel import force_locale
 
     from planner.db import session_scope
-    from planner.imports import previews, service
-    from planner.models import ImportBatch, ImportStatus, User
+    from planner.imports import confirm, previews, service
+    from planner.models import ImportStatus
 
     app = task_app()
     engine = app.extensions["planner.engine"]
     with app.app_context():
         try:
             with session_scope(engine) as session:
-                batch = session.get(ImportBatch, uuid.UUID(batch_id))
-                owner = session.get(User, uuid.UUID(owner_id))
-                if batch is None or owner is None or batch.owner_id != owner.id:
-                    return {"status": "missing"}
-                if batch.status != ImportStatus.PARSING.value:  # delivered twice, or discarded
-                    return {"status": batch.status}
+                found = confirm.batch_for_task(
+                    session, batch_id=batch_id, owner_id=owner_id, status=ImportStatus.PARSING
+                )
+                if isinstance(found, str):  # missing, delivered twice, or discarded
+                    return {"status": found}
+                batch, owner = found
                 with force_locale(owner.locale or app.config["BABEL_DEFAULT_LOCALE"]):
                     parsed = service.parse_batch(batch)
                     previews.store_preview(session, owner=owner, batch=batch, parsed=parsed)
@@ -312,11 +306,12 @@ def preview_batch(batch_id: str, owner_id: str) -> dict[str, Any]:
         except Exception as error:
             log.exception("preview of import %s failed", batch_id)
             with session_scope(engine) as session:
-                batch = session.get(ImportBatch, uuid.UUID(batch_id))
-                if batch is not None and batch.status == ImportStatus.PARSING.value:
-                    batch.status = ImportStatus.FAILED.value
-                    batch.error = f"{type(error).__name__}: {error}"[:2000]
-                    session.add(batch)
+                confirm.mark_failed(
+                    session,
+                    batch_id=uuid.UUID(batch_id),
+                    error=error,
+                    only_from=ImportStatus.PARSING.value,
+                )
             return {"status": ImportStatus.FAILED.value}
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session
 
+from planner import tasks
 from planner.db import table_of
 from planner.models import ImportBatch, ImportStatus, User
 from planner.models.types import utcnow
@@ -44,6 +45,15 @@ def is_stuck(
     if batch.status != ImportStatus.RUNNING.value:
         return False
     return now - last_sign_of_life(batch, heartbeat) > lease
+
+
+def is_stopped(batch: ImportBatch, *, lease: timedelta) -> bool:
+    """``is_stuck`` now, with a running write's heartbeat from Huey's store."""
+    if batch.status not in (ImportStatus.RUNNING.value, ImportStatus.PARSING.value):
+        return False
+    running = batch.status == ImportStatus.RUNNING.value
+    heartbeat = tasks.import_progress(batch.id) if running else None
+    return is_stuck(batch, heartbeat, now=utcnow(), lease=lease)
 
 
 def current_attempt(session: Session, batch: ImportBatch) -> int:

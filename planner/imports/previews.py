@@ -13,15 +13,20 @@ Decisions:
 """
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session
 
+from planner import tasks
 from planner.importers.container import ArchiveRejected, is_zip, list_members
 from planner.importers.records import Limits, ParsedFile
 from planner.imports import service
 from planner.models import ImportBatch, ImportStatus, User
+from planner.models.types import utcnow
+
+log = logging.getLogger(__name__)
 
 
 def store_preview(
@@ -61,3 +66,31 @@ def work_bytes(uploads: Sequence[tuple[str, bytes]], limits: Limits = Limits()) 
         else:
             total += len(data)
     return total
+
+
+def stored_work(batch: ImportBatch) -> int:
+    """``work_bytes`` of the files kept on ``batch``."""
+    return work_bytes([(f.name, f.data or b"") for f in batch.files])
+
+
+def prepare_preview(
+    session: Session, *, owner: User, batch: ImportBatch, work: int, background_from: int
+) -> None:
+    """Compute and keep the preview now, or, from ``background_from`` bytes of ``work`` on,
+    in the worker (tasks.preview_batch). Commits: the worker reads the batch from its own
+    connection."""
+    if work < background_from:
+        store_preview(session, owner=owner, batch=batch, parsed=service.parse_batch(batch))
+        session.commit()
+        return
+    batch.status, batch.claimed_at = ImportStatus.PARSING.value, utcnow()  # its lease
+    session.add(batch)
+    session.commit()
+    try:
+        tasks.preview_batch(str(batch.id), str(owner.id))
+    except Exception:  # the queue is down: the upload stays, the page offers to discard it
+        log.exception("could not queue the preview of import %s", batch.id)
+        batch.status = ImportStatus.FAILED.value
+        batch.error = "the background worker could not be reached"
+        session.add(batch)
+        session.commit()

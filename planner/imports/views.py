@@ -5,8 +5,6 @@ worker when they are big) and kept on the batch: page views never parse
 (planner.imports.previews says why).
 """
 
-import logging
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -25,21 +23,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlmodel import col, select
 
 from planner import db, tasks
 from planner.contacts.holds import Hold
 from planner.imports import lease, previews, service, uploads
+from planner.imports.confirm import Confirmed, Resumed, confirm_import, resume_import
 from planner.imports.forms import ImportForm, format_label
+from planner.imports.history import import_history, totals
 from planner.imports.undo import EDITED, IMPORTS, apply_undo, plan_undo
-from planner.models import ImportBatch, ImportFile, ImportStatus
-from planner.models.types import utcnow
-
-log = logging.getLogger(__name__)
+from planner.models import ImportBatch, ImportStatus
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-
-HISTORY_LENGTH = 50
 
 # What each file status means, in words (CLI.md's statuses).
 FILE_STATUS: dict[str, tuple[Any, Any]] = {
@@ -76,41 +70,15 @@ def _lease() -> timedelta:
 
 
 def _is_stuck(batch: ImportBatch) -> bool:
-    if batch.status not in (ImportStatus.RUNNING.value, ImportStatus.PARSING.value):
-        return False
-    running = batch.status == ImportStatus.RUNNING.value
-    heartbeat = tasks.import_progress(batch.id) if running else None
-    return lease.is_stuck(batch, heartbeat, now=utcnow(), lease=_lease())
+    return lease.is_stopped(batch, lease=_lease())
 
 
 def _prepare_preview(batch: ImportBatch, work: int) -> None:
     """Compute and keep the preview now, or (big files) in the worker. Commits."""
-    session = db.session()
-    if work < current_app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"]:
-        parsed = service.parse_batch(batch)
-        previews.store_preview(session, owner=current_user, batch=batch, parsed=parsed)
-        session.commit()
-        return
-    batch.status, batch.claimed_at = ImportStatus.PARSING.value, utcnow()  # its lease
-    session.add(batch)
-    session.commit()
-    try:
-        tasks.preview_batch(str(batch.id), str(current_user.id))
-    except Exception:  # the queue is down: the upload stays, the page offers to discard it
-        log.exception("could not queue the preview of import %s", batch.id)
-        batch.status = ImportStatus.FAILED.value
-        batch.error = "the background worker could not be reached"
-        session.add(batch)
-        session.commit()
-
-
-def _totals(files: Iterable[Any]) -> dict[str, int]:
-    totals = {"created": 0, "merged": 0, "skipped": 0, "contacts": 0}
-    for outcome in files:
-        for key in totals:
-            value = outcome[key] if isinstance(outcome, dict) else getattr(outcome, key)
-            totals[key] += int(value or 0)
-    return totals
+    background_from = current_app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"]
+    previews.prepare_preview(
+        db.session(), owner=current_user, batch=batch, work=work, background_from=background_from
+    )
 
 
 def _render(template: str, **context: Any) -> str:
@@ -151,30 +119,7 @@ def index() -> ResponseReturnValue:
         status = 422
     elif form.is_submitted():
         status = 422
-    batches = session.exec(
-        select(ImportBatch)
-        .where(ImportBatch.owner_id == current_user.id)
-        .order_by(col(ImportBatch.created_at).desc())
-        .limit(HISTORY_LENGTH)
-    ).all()
-    # Names only: the stored files themselves can be megabytes each.
-    names: dict[Any, list[str]] = {}
-    if batches:
-        for import_id, name in session.exec(
-            select(ImportFile.import_id, ImportFile.name)
-            .where(col(ImportFile.import_id).in_([b.id for b in batches]))
-            .order_by(col(ImportFile.id))
-        ):
-            names.setdefault(import_id, []).append(name)
-    history = [
-        {
-            "batch": b,
-            "files": names.get(b.id, []),
-            "totals": _totals((b.summary or {}).get("files", [])),
-            "stuck": _is_stuck(b),
-        }
-        for b in batches
-    ]
+    history = import_history(session, owner=current_user, lease_time=_lease())
     return _render("imports/index.html", form=form, history=history), status
 
 
@@ -185,7 +130,7 @@ def show(import_id: str) -> ResponseReturnValue:
     context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None, "stuck": False}
     if batch.status == ImportStatus.PREVIEW.value and batch.preview is None:
         # uploaded before previews were stored (migration 0013): computed once, then kept
-        _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
+        _prepare_preview(batch, previews.stored_work(batch))
     if batch.status == ImportStatus.PREVIEW.value:  # stored at upload: never parsed here
         context.update(
             outcomes=previews.preview_files(batch), importable=previews.importable(batch)
@@ -197,7 +142,7 @@ def show(import_id: str) -> ResponseReturnValue:
         context["stuck"] = _is_stuck(batch)
     else:
         context["outcomes"] = (batch.summary or {}).get("files", [])
-    context["totals"] = _totals(context["outcomes"])
+    context["totals"] = totals(context["outcomes"])
     return _render("imports/show.html", **context)
 
 
@@ -253,61 +198,44 @@ def mapping(import_id: str) -> ResponseReturnValue:
     return back
 
 
+# What the user is told after confirming (planner.imports.confirm), but for WRITTEN.
+CONFIRMED: dict[Confirmed, tuple[str, Any]] = {
+    Confirmed.NOT_PREVIEW: (
+        "error",
+        _l("This import is no longer a preview, so it cannot be confirmed."),
+    ),
+    Confirmed.NOTHING: ("error", _l("There is nothing to import in these files.")),
+    Confirmed.QUEUED: (
+        "info",
+        _l("The import runs in the background; this page shows how far it is."),
+    ),
+    Confirmed.NOT_QUEUED: (
+        "error",
+        _l("The import could not be started. Please try again in a moment."),
+    ),
+    Confirmed.FAILED: ("error", _l("The import failed; nothing was written.")),
+}
+
+
 @bp.post("/<import_id>/confirm")
 @login_required
 def confirm(import_id: str) -> ResponseReturnValue:
     batch = _owned_batch(import_id)
-    session = db.session()
     back = redirect(url_for(".show", import_id=batch.id))
-    if batch.status != ImportStatus.PREVIEW.value:
-        flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
+    background_from = current_app.config.get("IMPORT_BACKGROUND_THRESHOLD", 5000)
+    done = confirm_import(
+        db.session(), owner=current_user, batch=batch, background_from=background_from
+    )
+    if done.result != Confirmed.WRITTEN:
+        category, message = CONFIRMED[done.result]
+        flash(str(message), category)
         return back
-    records = previews.importable(batch)
-    if records == 0:
-        flash(_("There is nothing to import in these files."), "error")
-        return back
-    if not service.claim_batch(session, owner=current_user, batch=batch):
-        session.rollback()
-        flash(_("This import is no longer a preview, so it cannot be confirmed."), "error")
-        return back
-    threshold = current_app.config.get("IMPORT_BACKGROUND_THRESHOLD", 5000)
-    if records >= threshold:
-        session.commit()
-        try:
-            tasks.run_import(str(batch.id), str(current_user.id), batch.attempt)
-        except Exception:  # the queue is down: back to preview, so the user can retry
-            log.exception("could not queue import %s", batch.id)
-            batch.status = ImportStatus.PREVIEW.value
-            session.add(batch)
-            session.commit()
-            flash(_("The import could not be started. Please try again in a moment."), "error")
-            return back
-        flash(_("The import runs in the background; this page shows how far it is."), "info")
-        return back
-    try:
-        parsed = service.parse_batch(batch)  # writing needs the records themselves
-        outcomes = service.write_import(session, owner=current_user, batch=batch, parsed=parsed)
-        session.commit()
-    except Exception as error:  # all or nothing: roll back, keep the files, say so
-        log.exception("import %s failed", batch.id)
-        session.rollback()
-        failed = _owned_batch(import_id)
-        failed.status = ImportStatus.FAILED.value
-        failed.error = f"{type(error).__name__}: {error}"[:2000]
-        session.add(failed)
-        session.commit()
-        flash(_("The import failed; nothing was written."), "error")
-        return back
-    try:
-        tasks.after_import(str(batch.id), str(current_user.id))  # places, duplicates: queued
-    except Exception:  # the contacts are in; placing them can be redone later
-        log.exception("could not queue the follow-ups of import %s", batch.id)
-    totals = _totals(outcomes)
+    written = totals(done.outcomes)
     flash(
         _(
             "%(created)d contacts imported, %(merged)d merged",
-            created=totals["created"],
-            merged=totals["merged"],
+            created=written["created"],
+            merged=written["merged"],
         ),
         "success",
     )
@@ -334,30 +262,39 @@ def discard(import_id: str) -> ResponseReturnValue:
     return redirect(url_for(".index"))
 
 
+# What the user is told after asking to run a stopped import again.
+RESUMED: dict[Resumed, tuple[str, Any]] = {
+    Resumed.REREAD: ("info", _l("The files are read again.")),
+    Resumed.NOT_STOPPED: (
+        "error",
+        _l("This import is not stopped, so there is nothing to resume."),
+    ),
+    Resumed.NOT_QUEUED: (
+        "error",
+        _l("The import could not be started. Please try again in a moment."),
+    ),
+    Resumed.QUEUED: (
+        "info",
+        _l("The import runs again in the background; this page shows how far it is."),
+    ),
+}
+
+
 @bp.post("/<import_id>/resume")
 @login_required
 def resume(import_id: str) -> ResponseReturnValue:
     """Run a stopped import again from its stored files (its first run wrote nothing)."""
     batch = _owned_batch(import_id)
-    session = db.session()
-    back = redirect(url_for(".show", import_id=batch.id))
-    if batch.status == ImportStatus.PARSING.value and _is_stuck(batch):
-        _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
-        flash(_("The files are read again."), "info")
-        return back
-    if not _is_stuck(batch) or not lease.reclaim_batch(session, owner=current_user, batch=batch):
-        session.rollback()
-        flash(_("This import is not stopped, so there is nothing to resume."), "error")
-        return back
-    session.commit()
-    try:
-        tasks.run_import(str(batch.id), str(current_user.id), batch.attempt)
-    except Exception:  # the queue is down: the batch stays stopped, the user can retry
-        log.exception("could not queue the resumed import %s", batch.id)
-        flash(_("The import could not be started. Please try again in a moment."), "error")
-        return back
-    flash(_("The import runs again in the background; this page shows how far it is."), "info")
-    return back
+    done = resume_import(
+        db.session(),
+        owner=current_user,
+        batch=batch,
+        lease_time=_lease(),
+        work_from=current_app.config["IMPORT_PREVIEW_BACKGROUND_BYTES"],
+    )
+    category, message = RESUMED[done]
+    flash(str(message), category)
+    return redirect(url_for(".show", import_id=batch.id))
 
 
 UNDO_LISTED = 200  # names listed per outcome on the undo confirmation (all are counted)
