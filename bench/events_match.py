@@ -123,6 +123,7 @@ def time_matching(
         for _ in range(rounds):
             if not counts_kept:
                 suggest._COUNTS.clear()
+                suggest._KEYS.clear()
             started, started_cpu = time.perf_counter(), time.process_time()
             context = suggest.event_context(session, owner=owner, locale="en")
             matches = suggest.suggest_for_trip(
