@@ -28,10 +28,11 @@ from planner import db, tasks
 from planner.contacts.holds import Hold
 from planner.imports import lease, previews, service, uploads
 from planner.imports.confirm import Confirmed, Resumed, confirm_import, resume_import
-from planner.imports.forms import ImportForm, format_label
+from planner.imports.forms import ColumnMappingForm, ImportForm, format_label
 from planner.imports.history import import_history, totals
 from planner.imports.undo import EDITED, IMPORTS, apply_undo, plan_undo
 from planner.models import ImportBatch, ImportStatus
+from planner.web import FORM_ERROR_STATUS
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 
@@ -87,7 +88,6 @@ def _render(template: str, **context: Any) -> str:
         file_status=FILE_STATUS,
         batch_status=BATCH_STATUS,
         format_label=format_label,
-        field_labels=FIELD_LABELS,
         stuck_status=STUCK_STATUS,
         upload_ttl_hours=int(current_app.config["IMPORT_UPLOAD_TTL_HOURS"]),
         **context,
@@ -126,7 +126,12 @@ def index() -> ResponseReturnValue:
 @bp.get("/<import_id>")
 @login_required
 def show(import_id: str) -> ResponseReturnValue:
-    batch = _owned_batch(import_id)
+    return _show(_owned_batch(import_id))
+
+
+def _show(batch: ImportBatch, mapping_form: ColumnMappingForm | None = None) -> str:
+    """The page of one import; ``mapping_form``: a column mapping sent and refused, shown
+    again as the user chose it."""
     context: dict[str, Any] = {"batch": batch, "outcomes": [], "progress": None, "stuck": False}
     if batch.status == ImportStatus.PREVIEW.value and batch.preview is None:
         # uploaded before previews were stored (migration 0013): computed once, then kept
@@ -143,34 +148,16 @@ def show(import_id: str) -> ResponseReturnValue:
     else:
         context["outcomes"] = (batch.summary or {}).get("files", [])
     context["totals"] = totals(context["outcomes"])
+    context["mapping_forms"] = {
+        o["file"]: (
+            mapping_form
+            if mapping_form is not None and mapping_form.file.data == o["file"]
+            else ColumnMappingForm.proposed(o["file"], o["headers"], o["mapping"])
+        )
+        for o in context["outcomes"]
+        if batch.status == ImportStatus.PREVIEW.value and o.get("needs_mapping")
+    }
     return _render("imports/show.html", **context)
-
-
-# What a column of an unknown CSV can hold (planner.importers.generic_csv.FIELDS).
-FIELD_LABELS: dict[str, Any] = {
-    "name": _l("Full name"),
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "nickname": _l("Nickname"),
-    "email": _l("E-mail"),
-    "phone": _l("Phone number"),
-    "organization": _l("Organisation"),
-    "title": _l("Position"),
-    "city": _l("City"),
-    "region": _l("Region"),
-    "postal_code": _l("Postal code"),
-    "country": _l("Country"),
-    "location": _l("Location as written"),
-    "topics": _l("Topics"),
-    "notes": _l("Notes"),
-    "birthday": _l("Birthday"),
-    "website": _l("Website"),
-    "linkedin": _l("LinkedIn profile"),
-    "xing": _l("XING profile"),
-    "x": _l("X handle"),
-    "mastodon": _l("Mastodon handle"),
-    "connected_on": _l("Connected since"),
-}
 
 
 @bp.post("/<import_id>/mapping")
@@ -178,24 +165,24 @@ FIELD_LABELS: dict[str, Any] = {
 def mapping(import_id: str) -> ResponseReturnValue:
     """Keep the columns the user assigned for one CSV file of a preview."""
     batch = _owned_batch(import_id)
-    back = redirect(url_for(".show", import_id=batch.id))
     file = request.form.get("file", "")
     if batch.status != ImportStatus.PREVIEW.value or file not in {f.name for f in batch.files}:
         abort(404)
     headers: list[str] = next(
         (o["headers"] for o in previews.preview_files(batch) if o["file"] == file), []
     )
-    chosen = dict(zip(request.form.getlist("header"), request.form.getlist("field"), strict=False))
-    problem = service.set_column_mapping(
-        db.session(), batch=batch, file=file, headers=headers, mapping=chosen
-    )
-    if problem:
-        flash(problem, "error")
-        return back
-    db.session().commit()
-    _prepare_preview(batch, previews.work_bytes([(f.name, f.data or b"") for f in batch.files]))
-    flash(_("Columns assigned. Check the preview below."), "success")
-    return back
+    form = ColumnMappingForm.posted(request.form, headers)
+    if form.validate_on_submit():
+        problem = service.set_column_mapping(
+            db.session(), batch=batch, file=file, headers=headers, mapping=form.chosen()
+        )
+        if problem is None:
+            db.session().commit()
+            _prepare_preview(batch, previews.stored_work(batch))
+            flash(_("Columns assigned. Check the preview below."), "success")
+            return redirect(url_for(".show", import_id=batch.id))
+        form.form_errors.append(problem)
+    return _show(batch, mapping_form=form), FORM_ERROR_STATUS
 
 
 # What the user is told after confirming (planner.imports.confirm), but for WRITTEN.
