@@ -116,9 +116,9 @@ def index() -> ResponseReturnValue:
             _prepare_preview(batch, previews.work_bytes(received))
             return redirect(url_for(".show", import_id=batch.id))
         form.files.errors = [*form.files.errors, problem]
-        status = 422
+        status = FORM_ERROR_STATUS
     elif form.is_submitted():
-        status = 422
+        status = FORM_ERROR_STATUS
     history = import_history(session, owner=current_user, lease_time=_lease())
     return _render("imports/index.html", form=form, history=history), status
 
