@@ -204,3 +204,33 @@ def test_who_is_in_town_shows_coming_events_near_home(
     assert going.status_code == 302 and going.headers["Location"].startswith("/trips/around")
     page = web.get("/trips/around").get_data(as_text=True)
     assert "Propose a coffee at the event to Lotte Berg" in page
+
+
+def test_acceptance_from_outside_with_the_command_line(events_app: Flask, make_user: Any) -> None:
+    """Issue 20's check, with the commands alone: a feed imported, a contact on the
+    barcamp's programme, a Munich trip; the barcamp with a reason naming the contact, and
+    not the Berlin meetup at the same time, the cancelled conference or the webinar."""
+    from tests.events_match_fixtures import FIXTURES
+
+    user = make_user("carla@example.org")
+    with events_app.app_context(), Session(events_app.extensions["planner.engine"]) as session:
+        owner = session.get(User, user.id)
+        assert owner is not None
+        create_contact(
+            session, owner=owner, data=ContactInput(first_name="Lotte", last_name="Berg")
+        )
+        session.commit()
+    feed = str(FIXTURES / "munich_trip.ics")
+    imported = run(events_app, "events", "import", feed, "--user", "carla@example.org", "--json")
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["cancelled"] == 1
+    created = run(
+        events_app, "trips", "create", "--user", "carla@example.org", "--city", "München",
+        "--from", "2027-09-24", "--to", "2027-09-27", "--json",
+    )  # fmt: skip
+    trip_id = json.loads(created.stdout)["id"]
+    result = run(events_app, "trips", "suggest", trip_id, "--user", "carla@example.org", "--json")
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.stdout)["events"]
+    assert [e["summary"] for e in events] == [BARCAMP]
+    assert "your contact Lotte Berg is on the programme" in events[0]["reasons"]
