@@ -319,8 +319,10 @@ def _key_statement(dialect: str, stamps: Sequence[str]) -> Any:
         select(func.max(FOLLOW_UP.c.created_at)).where(follow_up),
         select(func.max(FOLLOW_UP.c.done_at)).where(follow_up),
         select(func.count()).select_from(FOLLOW_UP).where(*due),
-        select(func.min(FOLLOW_UP.c.due)).where(*open_),
-        select(func.max(FOLLOW_UP.c.due)).where(*due),
+        # the first and last by the index's order (PostgreSQL counts all for min and max
+        # unless its statistics say the index is worth it)
+        select(FOLLOW_UP.c.due).where(*open_).order_by(FOLLOW_UP.c.due).limit(1),
+        select(FOLLOW_UP.c.due).where(*due).order_by(FOLLOW_UP.c.due.desc()).limit(1),
         select(func.count()).select_from(MEETING).where(MEETING.c.owner_id == mine),
         select(func.max(MEETING.c.updated_at)).where(MEETING.c.owner_id == mine),
         select(func.count()).select_from(TRIP).where(TRIP.c.owner_id == mine),
