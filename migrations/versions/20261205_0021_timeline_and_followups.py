@@ -65,6 +65,7 @@ def upgrade() -> None:
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("done_at", planner.models.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", planner.models.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="SET NULL"),
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], ondelete="CASCADE"),
@@ -80,6 +81,10 @@ def upgrade() -> None:
         "ix_follow_up_owner_created", "follow_up", ["owner_id", "created_at"], unique=False
     )
     op.create_index("ix_follow_up_owner_done", "follow_up", ["owner_id", "done_at"], unique=False)
+    # the calendar feed's ETag: how many follow-ups and the newest change
+    op.create_index(
+        "ix_follow_up_owner_updated", "follow_up", ["owner_id", "updated_at"], unique=False
+    )
     op.create_table(
         "keep_in_touch",
         sa.Column("contact_id", sa.Uuid(), nullable=False),
@@ -140,6 +145,7 @@ def downgrade() -> None:
     op.drop_table("travel_feed")
     op.drop_index(op.f("ix_keep_in_touch_owner_id"), table_name="keep_in_touch")
     op.drop_table("keep_in_touch")
+    op.drop_index("ix_follow_up_owner_updated", table_name="follow_up")
     op.drop_index("ix_follow_up_owner_done", table_name="follow_up")
     op.drop_index("ix_follow_up_owner_created", table_name="follow_up")
     op.drop_index("ix_follow_up_owner_status_due", table_name="follow_up")

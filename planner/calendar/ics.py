@@ -16,7 +16,9 @@ Three messages, one VEVENT per meeting:
   feed is read by whoever hosts the subscribing calendar (Google, Apple, Microsoft ...), and
   the invitees' e-mail addresses are not the user's to hand them; the people are named in
   the DESCRIPTION instead (see People). ``NAME``/``X-WR-CALNAME``, ``REFRESH-INTERVAL`` and
-  ``X-PUBLISHED-TTL`` tell clients what to call it and how often to poll.
+  ``X-PUBLISHED-TTL`` tell clients what to call it and how often to poll. A feed may also
+  carry ``DayEntry`` reminders: all-day VEVENTs (``VALUE=DATE``, ``DTEND`` the next day),
+  not VTODOs, which Google, Apple and Outlook calendars do not show from a subscription.
 
 UID and SEQUENCE, for callers: the UID is created once per meeting and never changes;
 every message about the meeting (invitation, update, cancellation, feed entry) carries
@@ -143,6 +145,21 @@ class MeetingInvite:
 
 
 @dataclass(frozen=True)
+class DayEntry:
+    """A whole-day entry in a feed (a reminder due that day): an all-day VEVENT with DATE
+    values, ``DTEND`` the day after (exclusive), free time (``TRANSP:TRANSPARENT``) so it
+    never blocks a free/busy search, and no alarm."""
+
+    uid: str
+    summary: str
+    day: date
+    organizer: Person
+    description: str | None = None
+    url: str | None = None
+    last_modified: datetime | None = None
+
+
+@dataclass(frozen=True)
 class _Method:
     name: str
     rsvp: bool
@@ -177,10 +194,12 @@ def feed_ics(
     prodid: str = PRODID,
     refresh_minutes: int = 60,
     timezone: str = "UTC",
+    days: Iterable[DayEntry] = (),
 ) -> bytes:
-    """A subscribable calendar (``METHOD:PUBLISH``) of many meetings, polled every so often.
-    Without meetings it carries the VTIMEZONE of ``timezone`` (the owner's), as RFC 5545
-    wants at least one component in a calendar."""
+    """A subscribable calendar (``METHOD:PUBLISH``) of many meetings, polled every so often,
+    and whole-day entries (``days``, after the meetings). Without any entry it carries the
+    VTIMEZONE of ``timezone`` (the owner's), as RFC 5545 wants at least one component in a
+    calendar."""
     if refresh_minutes < 1:
         raise IcsError(f"refresh_minutes must be at least 1, not {refresh_minutes}")
     calendar_name = _text(name)
@@ -192,7 +211,13 @@ def feed_ics(
         _line("X-PUBLISHED-TTL", refresh),  # Outlook, older Apple Calendar
     ]
     return _ics(
-        _PUBLISH, meetings, dtstamp=dtstamp, prodid=prodid, header=header, empty_zone=timezone
+        _PUBLISH,
+        meetings,
+        dtstamp=dtstamp,
+        prodid=prodid,
+        header=header,
+        empty_zone=timezone,
+        days=days,
     )
 
 
@@ -204,8 +229,10 @@ def _ics(
     prodid: str,
     header: Iterable[bytes] = (),
     empty_zone: str | None = None,
+    days: Iterable[DayEntry] = (),
 ) -> bytes:
-    """The VCALENDAR: header, one VTIMEZONE per TZID used, one VEVENT per meeting."""
+    """The VCALENDAR: header, one VTIMEZONE per TZID used, one VEVENT per meeting and one
+    per whole-day entry."""
     stamp = _line("DTSTAMP", vDDDTypes(_utc(dtstamp, "dtstamp")).to_ical())
     events: list[bytes] = []
     years: dict[str, tuple[int, int]] = {}  # TZID -> first and last year it is used in
@@ -222,6 +249,11 @@ def _ics(
                 first, last = years.get(tzid, (value.year, value.year))
                 years[tzid] = (min(first, value.year), max(last, value.year))
         events.extend(_event(meeting, method, stamp, start, end))
+    for entry in days:
+        if entry.uid in uids:
+            raise IcsError(f"uid {entry.uid!r} appears twice")
+        uids.add(entry.uid)
+        events.extend(_day_event(entry, stamp))
     if not events and empty_zone is not None:
         year = _utc(dtstamp, "dtstamp").year
         years[empty_zone] = (year, year)
@@ -314,6 +346,36 @@ def _event(
         lines.append(_line("LAST-MODIFIED", vDDDTypes(modified).to_ical()))
     if method.alarm and meeting.alarm_minutes is not None:
         lines.extend(_alarm(meeting.alarm_minutes, meeting.summary))
+    lines.append(b"END:VEVENT\r\n")
+    return lines
+
+
+def _day_event(entry: DayEntry, stamp: bytes) -> list[bytes]:
+    """An all-day VEVENT: DATE values, the end exclusive (RFC 5545 3.6.1)."""
+    if not entry.uid.strip() or _CONTROL.search(entry.uid) or "\n" in entry.uid:
+        raise IcsError(f"uid must be non-blank text on one line, not {entry.uid!r}")
+    if not date.min < entry.day < date.max:
+        raise IcsError(f"day must lie within the years 1 to 9999, not {entry.day!r}")
+    date_value = Parameters({"VALUE": "DATE"})
+    lines = [
+        b"BEGIN:VEVENT\r\n",
+        _line("UID", _text(entry.uid)),
+        stamp,
+        _line("DTSTART", vDDDTypes(entry.day).to_ical(), date_value),
+        _line("DTEND", vDDDTypes(entry.day + timedelta(days=1)).to_ical(), date_value),
+        _line("SUMMARY", _text(entry.summary)),
+    ]
+    if entry.description is not None:
+        lines.append(_line("DESCRIPTION", _text(entry.description)))
+    if entry.url is not None:
+        if not _URI.fullmatch(entry.url):
+            raise IcsError(f"url must be an absolute URI without spaces, not {entry.url!r}")
+        lines.append(_line("URL", vUri(entry.url).to_ical()))
+    lines.append(b"TRANSP:TRANSPARENT\r\n")
+    lines.append(_organizer(entry.organizer))
+    if entry.last_modified is not None:
+        modified = _utc(entry.last_modified, "last_modified")
+        lines.append(_line("LAST-MODIFIED", vDDDTypes(modified).to_ical()))
     lines.append(b"END:VEVENT\r\n")
     return lines
 

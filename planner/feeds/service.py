@@ -1,9 +1,10 @@
 """Calendar feeds, in and out.
 
 Out: a private, subscribable iCalendar feed of the user's confirmed meetings (and the
-events they said they are going to) at a secret address, naming the invitees without their
-e-mail addresses. Only a SHA-256 of the token is stored: the address is shown once when it
-is made; losing it means making a new one (which also revokes the old). A cheap version
+events they said they are going to, and open follow-ups on their due day) at a secret
+address, naming the invitees without their e-mail addresses. Only a SHA-256 of the token
+is stored: the address is shown once when it is made; losing it means making a new one
+(which also revokes the old). A cheap version
 query gives the ETag, so a calendar app polling an unchanged feed costs one indexed query.
 
 In: the user's own calendars (an uploaded .ics or a private ics address), read for busy
@@ -152,6 +153,12 @@ def feed_version(session: Session, *, owner: User) -> FeedVersion:
     if fixed_newest is not None:
         last = max(last, _aware(fixed_newest))
     key = f"{key}|{fixed}|{fixed_newest}"
+    from planner.relationships.feed import feed_stamp as followups_stamp
+
+    followups, followups_newest = followups_stamp(session, owner=owner)  # open ones, by day
+    if followups_newest is not None:
+        last = max(last, _aware(followups_newest))
+    key = f"{key}|{followups}|{followups_newest}"
     return FeedVersion(etag=hashlib.sha256(key.encode()).hexdigest()[:32], last_modified=last)
 
 
@@ -198,11 +205,14 @@ def feed_bytes(session: Session, *, owner: User, version: FeedVersion) -> bytes:
     from planner.gatherings.invites import feed_entries as gatherings_entries
 
     invites.extend(gatherings_entries(session, owner=owner))
+    from planner.relationships.feed import feed_entries as followup_entries
+
     data = feed_ics(
         invites,
         name=_("Treffpunkt meetings"),
         dtstamp=version.last_modified,
         timezone=default_timezone(owner, None),
+        days=followup_entries(session, owner=owner, organizer=organiser(owner)),
     )
     _FEEDS.put(key, data)
     return data

@@ -63,6 +63,7 @@ class FollowUp(SQLModel, table=True):
         Index("ix_follow_up_owner_status_due", "owner_id", "status", "due"),
         Index("ix_follow_up_owner_created", "owner_id", "created_at"),
         Index("ix_follow_up_owner_done", "owner_id", "done_at"),
+        Index("ix_follow_up_owner_updated", "owner_id", "updated_at"),  # the feed's ETag
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -86,6 +87,7 @@ class FollowUp(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=Text)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)  # any change
 
 
 class KeepInTouch(SQLModel, table=True):

@@ -324,6 +324,7 @@ def mark_done(
     follow_up.status = FollowUpStatus.DONE.value
     follow_up.note = note
     follow_up.done_at = moment
+    follow_up.updated_at = utcnow()
     session.add(follow_up)
     session.add(
         TimelineEntry(
@@ -358,6 +359,7 @@ def snooze(
     if until <= today_of(owner, now):
         raise RelationshipError(_("Snooze until a day after today."))
     follow_up.due = until
+    follow_up.updated_at = utcnow()
     session.add(follow_up)
     session.flush()
 
@@ -365,7 +367,7 @@ def snooze(
 def dismiss(session: Session, *, owner: User, follow_up: FollowUp) -> None:
     _open(follow_up)
     follow_up.status = FollowUpStatus.DISMISSED.value
-    follow_up.done_at = utcnow()
+    follow_up.done_at = follow_up.updated_at = utcnow()
     session.add(follow_up)
     session.flush()
 
@@ -395,6 +397,7 @@ def _schedule(
     if existing is not None:
         existing.due = due
         existing.first_due = due
+        existing.updated_at = utcnow()
         session.add(existing)
         return existing
     follow_up = FollowUp(
