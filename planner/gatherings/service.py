@@ -41,6 +41,7 @@ from planner.models.gathering import (
     GatheringStatus,
 )
 from planner.models.types import utcnow
+from planner.places.service import city_of
 
 MAX_OPTIONS = 20
 MAX_INVITEES = 500
@@ -387,7 +388,9 @@ def fix(
     venue_lon: float | None = None,
 ) -> GatheringOption:
     """Close the poll on this option (and venue); fixing again with another date or venue
-    raises SEQUENCE. ``venue`` None keeps the venue there is."""
+    raises SEQUENCE. ``venue`` None keeps the venue there is. A venue given without
+    coordinates is placed by the offline gazetteer (the city it names: "Café Paris,
+    Rathausstraße 4, 20095 Hamburg" is Hamburg); a venue naming no city has no place."""
     if gathering.status == GatheringStatus.CANCELLED.value:
         raise GatheringError(_("This get-together is cancelled."))
     option = next((o for o in _options(session, gathering) if str(o.id) == str(option_id)), None)
@@ -395,7 +398,12 @@ def fix(
         raise GatheringError(_("That is not one of the dates of this get-together."))
     new_venue = gathering.venue if venue is None else _clean(venue, 300)
     changed = option.id != gathering.chosen_option_id or new_venue != gathering.venue
-    if venue_lat is not None and venue_lon is not None:
+    if venue is not None and (venue_lat is None or venue_lon is None):
+        place = city_of(new_venue) if new_venue else None
+        venue_lat, venue_lon = (place.lat, place.lon) if place else (None, None)
+        changed = changed or (venue_lat, venue_lon) != (gathering.venue_lat, gathering.venue_lon)
+        gathering.venue_lat, gathering.venue_lon = venue_lat, venue_lon
+    elif venue_lat is not None and venue_lon is not None:
         changed = changed or (venue_lat, venue_lon) != (gathering.venue_lat, gathering.venue_lon)
         gathering.venue_lat, gathering.venue_lon = venue_lat, venue_lon
     was_fixed = gathering.status == GatheringStatus.FIXED.value

@@ -425,6 +425,8 @@ def organiser_key(
         gathering.status,
         gathering.sequence,
         gathering.venue,
+        gathering.venue_lat,
+        gathering.venue_lon,
         newest,
         renamed,
         locale,
