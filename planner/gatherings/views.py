@@ -36,7 +36,7 @@ from planner import db
 from planner.auth import throttle
 from planner.datetimes import viewer_zone
 from planner.db import get_owned
-from planner.gatherings import invites, service
+from planner.gatherings import invites, service, start
 from planner.gatherings.forms import (
     AnswerForm,
     AttendedForm,
@@ -56,6 +56,7 @@ from planner.gatherings.suggest import (
     region_context,
     shares_a_topic,
 )
+from planner.home import service as home
 from planner.matching import Weights, explain
 from planner.models import Contact
 from planner.models.gathering import Gathering, GatheringStatus
@@ -66,6 +67,8 @@ from planner.trips.wording import wording
 from planner.web import FORM_ERROR_STATUS, page_base_url
 
 bp = Blueprint("gatherings", __name__)
+# The start page lists the polls with open answers (home does not import get-togethers).
+home.register("gatherings", start.open_polls)
 
 CANDIDATES_SHOWN = 50
 ANSWERS_PER_LINK = throttle.Limit("gathering-answer/link", 20, timedelta(minutes=10))

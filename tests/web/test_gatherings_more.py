@@ -65,3 +65,91 @@ def test_a_venue_naming_no_city_says_so_and_loses_the_old_place(
     assert (gathering.venue_lat, gathering.venue_lon) == (None, None)
     page = organiser.get(f"/gatherings/{gathering_id}").get_data(as_text=True)
     assert "not on the map" in page and 'id="trip-map"' not in page and "leaflet.js" not in page
+
+
+def _block(page: str) -> str:
+    found = re.search(r'<section id="gatherings-open">.*?</section>', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_start_page_lists_polls_with_open_answers(
+    places_app: Flask,  # noqa: F811
+    login: Any,
+    make_user: Any,
+    client: Any,
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    from datetime import date
+
+    from planner.gatherings import service
+    from planner.models import User
+    from tests.gatherings_fixtures import poll_input
+
+    with places_app.app_context():
+        session = planner_db.session()
+        owner = session.get(User, setup["user"].id)
+        closed = service.create_gathering(
+            session,
+            owner=owner,  # type: ignore[arg-type]
+            data=poll_input(title="Vorbei-Stammtisch", deadline=date(2020, 1, 1)),
+        )
+        session.commit()
+        closed_id = str(closed.id)
+    organiser = login(setup["user"])
+    block = _block(organiser.get("/dashboard").get_data(as_text=True))
+    gathering_id = setup["gathering_id"]
+    assert f"/gatherings/{gathering_id}" in block and "Karriere-Stammtisch" in block
+    assert "0 of 3 answered" in block
+    assert closed_id not in block and "Vorbei" not in block  # its answers are closed
+    # an answer shows on the next visit, though the rest of the page is kept
+    options = setup["options"]
+    data = {f"option-{o}": "yes" for o in options}
+    assert client.submit(f"/g/{setup['tokens']['Anke']}", {"name": "Anke", **data}).status_code in (
+        200,
+        302,
+    )
+    assert "1 of 3 answered" in _block(organiser.get("/dashboard").get_data(as_text=True))
+    # a revoked link no longer counts; a fixed date ends the poll
+    organiser.submit(
+        f"/gatherings/{gathering_id}/revoke/{setup['people']['Carla']}",
+        {},
+        form_url=f"/gatherings/{gathering_id}",
+    )
+    assert "1 of 2 answered" in _block(organiser.get("/dashboard").get_data(as_text=True))
+    organiser.submit(
+        f"/gatherings/{gathering_id}/fix",
+        {"option": options[0], "venue": ""},
+        form_url=f"/gatherings/{gathering_id}",
+    )
+    assert _block(organiser.get("/dashboard").get_data(as_text=True)) == ""
+    # nobody else sees it
+    stranger = login(make_user(email="stranger@example.org"))
+    assert "Karriere" not in stranger.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_block_reads_two_statements_at_most(
+    places_app: Flask,  # noqa: F811
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    from sqlalchemy import event
+
+    from planner.gatherings.start import open_polls
+    from planner.models import User
+    from planner.models.types import utcnow
+
+    with places_app.app_context():
+        session = planner_db.session()
+        owner = session.get(User, setup["user"].id)
+        statements: list[str] = []
+        engine = session.get_bind()
+
+        def count(*_args: Any) -> None:
+            statements.append("x")
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            polls = open_polls(session, owner, utcnow())  # type: ignore[arg-type]
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert polls is not None and [p.invited for p in polls] == [3]
+        assert len(statements) <= 2
