@@ -152,15 +152,16 @@ def main() -> None:
             server = pages.start_gunicorn("planner", "planner:create_app()", env, tmp, "/login")
             try:
                 cookie = pages.log_in(server.port)
-                began = time.perf_counter()
-                status, body = pages.fetch(server.port, "/dashboard", cookie)
-                first_ms = (time.perf_counter() - began) * 1000
-                assert status == 200, status
-                began = time.perf_counter()
-                pages.fetch(server.port, "/dashboard", cookie)
+                times = []
+                for _ in range(4):  # each of the two workers computes it once, then keeps it
+                    began = time.perf_counter()
+                    status, body = pages.fetch(server.port, "/dashboard", cookie)
+                    times.append((time.perf_counter() - began) * 1000)
+                    assert status == 200, status
                 print(
-                    f"first start page {first_ms:.0f} ms (computed), the next "
-                    f"{(time.perf_counter() - began) * 1000:.0f} ms (kept, if the same worker)"
+                    "the first start pages: "
+                    + ", ".join(f"{ms:.0f}" for ms in times)
+                    + " ms (computed by each worker once, then kept)"
                 )
                 for section in ('id="next-trip"', 'id="followups-due"', 'id="online-near"'):
                     assert section in body, f"start page without {section}"
