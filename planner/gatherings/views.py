@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlmodel import col, select
 
 from planner import db
 from planner.auth import throttle
@@ -71,6 +72,7 @@ bp = Blueprint("gatherings", __name__)
 home.register("gatherings", start.open_polls)
 
 CANDIDATES_SHOWN = 50
+FROM_NEAR_MAX = 200  # people taken over from "Who is near"
 ANSWERS_PER_LINK = throttle.Limit("gathering-answer/link", 20, timedelta(minutes=10))
 ANSWERS_PER_ADDRESS = throttle.Limit("gathering-answer/address", 60, timedelta(minutes=10))
 PRIVATE_HEADERS = {
@@ -188,12 +190,49 @@ def _topics(text: str | None) -> list[str]:
     return [t.strip() for t in (text or "").split(",") if t.strip()]
 
 
+def _owned_contacts(raw_ids: list[str]) -> list[Contact]:
+    """The user's own contacts among ``raw_ids`` (others' and malformed ids are dropped),
+    by name; at most ``FROM_NEAR_MAX``."""
+    ids = set()
+    for raw in raw_ids[:FROM_NEAR_MAX]:
+        try:
+            ids.add(uuid.UUID(raw))
+        except ValueError:
+            continue
+    if not ids:
+        return []
+    return list(
+        db.session().exec(
+            select(Contact)
+            .where(col(Contact.owner_id) == current_user.id, col(Contact.id).in_(ids))
+            .order_by(col(Contact.display_name), col(Contact.id))
+        )
+    )
+
+
+@bp.post("/gatherings/new/near")
+@login_required
+def from_near() -> ResponseReturnValue:
+    """Started from "Who is near" / "Who is in town": the new get-together's form with that
+    region filled in and those people ticked (only the user's own contacts; the POST is
+    CSRF-checked like every form)."""
+    form = GatheringForm(formdata=None)
+    form.city.data = (request.form.get("city") or current_user.home_city or "").strip()[:200]
+    try:
+        form.radius.data = min(max(int(float(request.form.get("radius") or 30)), 1), 500)
+    except ValueError:
+        form.radius.data = 30
+    people = _owned_contacts(request.form.getlist("contact"))
+    return render_template("gatherings/new.html", form=form, people=people, picked=True)
+
+
 @bp.route("/gatherings/new", methods=["GET", "POST"])
 @login_required
 def new() -> ResponseReturnValue:
     form = GatheringForm()
     if request.method == "GET" and current_user.home_city and not form.city.data:
         form.city.data = current_user.home_city
+    people = _owned_contacts(request.form.getlist("invitees")) if request.method == "POST" else []
     if form.validate_on_submit():
         place = trips.leg_place(form.city.data or "")
         options = [f.data for f in form.options if f.data]
@@ -220,9 +259,10 @@ def new() -> ResponseReturnValue:
                 form.form_errors.append(str(error))
             else:
                 db.session().commit()
-                return redirect(url_for(".invite", gathering_id=gathering.id))
+                picks = [str(contact.id) for contact in people]
+                return redirect(url_for(".invite", gathering_id=gathering.id, pick=picks))
     status = FORM_ERROR_STATUS if form.is_submitted() else 200
-    return render_template("gatherings/new.html", form=form), status
+    return render_template("gatherings/new.html", form=form, people=people), status
 
 
 def _candidates(gathering: Gathering, exclude: set[uuid.UUID]) -> list[dict[str, Any]]:
@@ -267,7 +307,7 @@ def invite(gathering_id: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         reasons: dict[uuid.UUID, list[str]] = {}
         chosen = []
-        for raw in form.contacts.data or []:
+        for raw in dict.fromkeys(form.contacts.data or []):  # ticked twice: once
             contact = get_owned(session, Contact, raw, owner=current_user)
             chosen.append(contact)
         for item in _candidates(gathering, invited):
@@ -288,6 +328,7 @@ def invite(gathering_id: str) -> ResponseReturnValue:
             gathering=gathering,
             links=[(m.contact, link_of(m.token), m.contact.id in sent) for m in made],
         )
+    picked = [c for c in _owned_contacts(request.args.getlist("pick")) if c.id not in invited]
     query = (request.args.get("q") or "").strip()
     found: list[Any] = []
     if query:
@@ -298,11 +339,15 @@ def invite(gathering_id: str) -> ResponseReturnValue:
             for row in list_contacts(session, owner=current_user, query=query, per_page=20).items
             if row.id not in invited
         ]
+    candidates = _candidates(gathering, invited)
+    ranked = {uuid.UUID(str(item["id"])) for item in candidates}
     return render_template(
         "gatherings/invite.html",
         gathering=gathering,
         form=form,
-        candidates=_candidates(gathering, invited),
+        candidates=candidates,
+        picked={str(c.id) for c in picked},
+        picked_elsewhere=[c for c in picked if c.id not in ranked],
         found=found,
         query=query,
         invited_count=len(invited),

@@ -153,3 +153,99 @@ def test_the_block_reads_two_statements_at_most(
             event.remove(engine, "before_cursor_execute", count)
         assert polls is not None and [p.invited for p in polls] == [3]
         assert len(statements) <= 2
+
+
+def _hidden(page: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" value="([^"]*)"', page)
+
+
+def _stranger_contact(app: Flask, make_user: Any) -> str:
+    from planner.contacts.service import ContactInput, create_contact
+    from planner.models import User
+
+    stranger = make_user(email="stranger@example.org")
+    with app.app_context():
+        session = planner_db.session()
+        owner = session.get(User, stranger.id)
+        contact = create_contact(
+            session,
+            owner=owner,  # type: ignore[arg-type]
+            data=ContactInput(first_name="Xaver", last_name="Fremd", lat=53.55, lon=9.99),
+        )
+        session.commit()
+        return str(contact.id)
+
+
+def test_who_is_near_invites_these_people_to_a_get_together(
+    places_app: Flask,  # noqa: F811
+    login: Any,
+    make_user: Any,
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    organiser = login(setup["user"])
+    near = organiser.get("/places/near?place=Hamburg&radius=25").get_data(as_text=True)
+    assert 'action="/gatherings/new/near"' in near
+    assert "Invite these people to a get-together" in near
+    shown = _hidden(near, "contact")
+    people = setup["people"]
+    assert people["Anke"] in shown and people["Ida"] not in shown  # Berlin is not near
+    others = _stranger_contact(places_app, make_user)
+    form = organiser.submit(
+        "/gatherings/new/near",
+        {"city": "Hamburg", "radius": "25", "contact": [*shown, others, "not-an-id"]},
+        form_url="/places/near?place=Hamburg&radius=25",
+    )
+    assert form.status_code == 200
+    page = form.get_data(as_text=True)
+    assert 'name="city"' in page and 'value="Hamburg"' in page and 'value="25"' in page
+    assert sorted(_hidden(page, "invitees")) == sorted(shown)
+    assert "Anke Albers" in page and "Xaver" not in page and others not in page
+    # the new get-together keeps them ticked on the invite page; others' ids are dropped
+    created = organiser.submit(
+        "/gatherings/new",
+        {
+            "title": "Stammtisch aus der Umgebung",
+            "city": "Hamburg",
+            "radius": "25",
+            "options-0": "2027-03-04T18:30",
+            "minutes": "120",
+            "invitees": [people["Gerd"], people["Hanna"], others],
+        },
+    )
+    assert created.status_code == 302, created.get_data(as_text=True)[:1000]
+    invite_url = created.headers["Location"]
+    assert others not in invite_url and people["Gerd"] in invite_url
+    invite = organiser.get(invite_url).get_data(as_text=True)
+    ticked = re.findall(r'name="contacts" value="([0-9a-f-]{36})" checked', invite)
+    assert sorted(ticked) == sorted([people["Gerd"], people["Hanna"]])  # not the default ten
+    assert "Xaver" not in invite
+
+
+def test_the_start_from_near_needs_the_csrf_token(
+    places_app: Flask,  # noqa: F811
+    login: Any,
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    organiser = login(setup["user"])
+    places_app.config["WTF_CSRF_ENABLED"] = True
+    answer = organiser.client.post(
+        "/gatherings/new/near", data={"city": "Hamburg", "contact": [setup["people"]["Anke"]]}
+    )
+    assert answer.status_code == 400
+
+
+def test_who_is_in_town_offers_the_same(
+    places_app: Flask,  # noqa: F811
+    login: Any,
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    organiser = login(setup["user"])
+    organiser.submit("/settings/", {"locale": "en", "home_city": "Hamburg", "topics": ""})
+    around = organiser.get("/trips/around").get_data(as_text=True)
+    assert 'action="/gatherings/new/near"' in around
+    form = re.search(r'<form method="post" action="/gatherings/new/near">.*?</form>', around, re.S)
+    assert form is not None
+    assert _hidden(form.group(0), "city") == ["Hamburg"] and _hidden(form.group(0), "radius") == [
+        "50"
+    ]
+    assert setup["people"]["Anke"] in _hidden(form.group(0), "contact")
