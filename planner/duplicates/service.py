@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import String, bindparam, delete, func, insert, select, type_coerce, update
 from sqlalchemy.orm import aliased, selectinload
 from sqlmodel import Session, col
 
@@ -85,12 +85,15 @@ class SuggestionPair:
 
 def _people(session: Session, owner: User) -> list[Person]:
     """Every contact of the owner with its name, handles and addresses, and the strong keys
-    (``planner.imports.plan.record_keys``) it shares with another contact."""
-    handles: dict[uuid.UUID, list[str]] = {}
-    holders: dict[str, list[uuid.UUID]] = {}
+    (``planner.imports.plan.record_keys``) it shares with another contact.
+
+    The contact ids are read as the driver gives them (text on SQLite) and made UUIDs once
+    per contact, not once per row of every table."""
+    handles: dict[Any, list[str]] = {}
+    holders: dict[str, list[Any]] = {}
     for contact_id, network, account_id, handle, url in session.execute(
         select(
-            ACCOUNT.c.contact_id,
+            _raw(ACCOUNT.c.contact_id),
             ACCOUNT.c.network,
             ACCOUNT.c.account_id,
             ACCOUNT.c.handle,
@@ -102,26 +105,26 @@ def _people(session: Session, owner: User) -> list[Person]:
         for key in account_key_tuple(Account(network, account_id, handle, url)):
             holders.setdefault(key, []).append(contact_id)
     for contact_id, address, normalized in session.execute(
-        select(EMAIL.c.contact_id, EMAIL.c.address, EMAIL.c.normalized).where(
+        select(_raw(EMAIL.c.contact_id), EMAIL.c.address, EMAIL.c.normalized).where(
             EMAIL.c.owner_id == owner.id
         )
     ):
         handles.setdefault(contact_id, []).append(address)
         holders.setdefault(f"email:{normalized}", []).append(contact_id)
     for contact_id, e164 in session.execute(
-        select(PHONE.c.contact_id, PHONE.c.e164).where(
+        select(_raw(PHONE.c.contact_id), PHONE.c.e164).where(
             PHONE.c.owner_id == owner.id, PHONE.c.e164.is_not(None)
         )
     ):
         holders.setdefault(f"phone:{e164}", []).append(contact_id)
-    keys: dict[uuid.UUID, list[str]] = {}
+    keys: dict[Any, list[str]] = {}
     for key, ids in holders.items():
         if len(set(ids)) > 1:  # only a shared key is evidence
             for contact_id in dict.fromkeys(ids):
                 keys.setdefault(contact_id, []).append(key)
     rows = session.execute(
         select(
-            CONTACT.c.id,
+            _raw(CONTACT.c.id),
             CONTACT.c.display_name,
             CONTACT.c.first_name,
             CONTACT.c.last_name,
@@ -131,10 +134,22 @@ def _people(session: Session, owner: User) -> list[Person]:
     )
     return [
         Person(
-            id, name, first, last, org, city, tuple(handles.get(id, ())), tuple(keys.get(id, ()))
+            raw if isinstance(raw, uuid.UUID) else uuid.UUID(raw),
+            name,
+            first,
+            last,
+            org,
+            city,
+            tuple(handles.get(raw, ())),
+            tuple(keys.get(raw, ())),
         )
-        for id, name, first, last, org, city in rows
+        for raw, name, first, last, org, city in rows
     ]
+
+
+def _raw(column: Any) -> Any:
+    """``column`` as the driver returns it: a UUID from psycopg, text from SQLite."""
+    return type_coerce(column, String)
 
 
 @dataclass
