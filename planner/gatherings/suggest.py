@@ -15,7 +15,9 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, func, select, type_coerce
 from sqlmodel import Session, col
@@ -344,6 +346,39 @@ class AnswerPage:
     organiser: str
     open: bool
     closes: datetime | None
+    # The zone of the invitee's city when its clocks differ from the place's on a date
+    # asked about (the options are shown in it too); None otherwise.
+    own_zone: str | None = None
+
+
+@lru_cache(maxsize=4096)
+def _city_zone(gazetteer_file: str, city: str) -> str | None:
+    """The zone of the city a contact's city text names (None: no city or zone)."""
+    from planner.meetings.service import is_zone
+    from planner.places.service import city_of
+
+    place = city_of(city)
+    if place is not None and place.timezone and is_zone(place.timezone):
+        return place.timezone
+    return None
+
+
+def own_zone(city: str | None, gathering: Gathering, options: list[GatheringOption]) -> str | None:
+    """The invitee's zone (by the city of their contact) when a date asked about reads
+    differently there than at the place; never builds the gazetteer inside a request."""
+    from planner.places.service import gazetteer_path, gazetteer_ready
+
+    if not city or not options or not gazetteer_ready():
+        return None
+    zone = _city_zone(str(gazetteer_path()), city)
+    if zone is None or zone == gathering.timezone:
+        return None
+    here, there = ZoneInfo(gathering.timezone), ZoneInfo(zone)
+    differs = any(
+        o.starts_at.astimezone(here).utcoffset() != o.starts_at.astimezone(there).utcoffset()
+        for o in options
+    )
+    return zone if differs else None
 
 
 def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathering) -> AnswerPage:
@@ -363,11 +398,12 @@ def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathe
         .order_by(col(GatheringOption.starts_at), col(GatheringOption.id))
     ).all()
     options = [option for option, _ in rows]
-    first_name, organiser = session.execute(
+    first_name, city, organiser = session.execute(
         select(
             select(CONTACT.c.first_name)
             .where(CONTACT.c.id == invitee.contact_id)
             .scalar_subquery(),
+            select(CONTACT.c.city).where(CONTACT.c.id == invitee.contact_id).scalar_subquery(),
             select(USERS.c.display_name).where(USERS.c.id == gathering.owner_id).scalar_subquery(),
         )
     ).one()
@@ -388,6 +424,7 @@ def answer_page(session: Session, *, invitee: GatheringInvitee, gathering: Gathe
         organiser=organiser or "",
         open=service.open_for_answers(gathering),
         closes=service.answers_close_at(gathering),
+        own_zone=own_zone(city, gathering, options),
     )
 
 

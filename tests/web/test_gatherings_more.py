@@ -249,3 +249,37 @@ def test_who_is_in_town_offers_the_same(
         "50"
     ]
     assert setup["people"]["Anke"] in _hidden(form.group(0), "contact")
+
+
+def test_the_answer_page_shows_the_invitees_own_time_when_it_differs(
+    places_app: Flask,  # noqa: F811
+    client: Any,
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    from planner.contacts.service import ContactInput, create_contact
+    from planner.gatherings import service
+    from planner.models import User
+
+    with places_app.app_context():
+        session = planner_db.session()
+        owner = session.get(User, setup["user"].id)
+        gathering = session.get(Gathering, __import__("uuid").UUID(setup["gathering_id"]))
+        people = [
+            create_contact(
+                session,
+                owner=owner,  # type: ignore[arg-type]
+                data=ContactInput(first_name=first, last_name="Gast", city=city),
+            )
+            for first, city in (("Liam", "London"), ("Wim", "Wien"))
+        ]
+        made = service.invite(session, owner=owner, gathering=gathering, contacts=people)  # type: ignore[arg-type]
+        session.commit()
+        tokens = {m.contact.first_name: m.token for m in made}
+    london = client.get(f"/g/{tokens['Liam']}").get_data(as_text=True)
+    assert "Europe/London" in london
+    assert london.count('class="own-zone"') == 3  # one per date
+    assert "5:30" in london and "6:30" in london  # 18:30 in Hamburg is 17:30 in London
+    vienna = client.get(f"/g/{tokens['Wim']}").get_data(as_text=True)  # same clocks
+    assert "own-zone" not in vienna and "Europe/Vienna" not in vienna
+    hamburg = client.get(f"/g/{setup['tokens']['Anke']}").get_data(as_text=True)
+    assert "own-zone" not in hamburg
