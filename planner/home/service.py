@@ -304,6 +304,11 @@ def _compiled(statement: Any, dialect: Any) -> _KeyQuery:
     return _KeyQuery(str(compiled), order, params, convert)
 
 
+def _newest(column: Any, *where: Any) -> Any:
+    """The newest value of ``column`` (None if none), read from an index on it."""
+    return select(column).where(*where, column.is_not(None)).order_by(column.desc()).limit(1)
+
+
 def _key_statement(dialect: str, stamps: Sequence[str]) -> Any:
     """The statement: every stamp of the page as a scalar subquery."""
     from planner.trips import cache as trip_cache
@@ -315,12 +320,13 @@ def _key_statement(dialect: str, stamps: Sequence[str]) -> Any:
     imports = IMPORT.c.owner_id == mine
     queries = [
         select(USERS.c.contacts_changed_at).where(USERS.c.id == mine),
-        select(func.max(CONTACT.c.updated_at)).where(CONTACT.c.owner_id == mine),
-        select(func.max(FOLLOW_UP.c.created_at)).where(follow_up),
-        select(func.max(FOLLOW_UP.c.done_at)).where(follow_up),
+        # the newest, first and last by an index's order, not max() or min(): PostgreSQL
+        # without fresh statistics (after a large import) takes any index with the owner
+        # first and reads all the owner's rows for those
+        _newest(CONTACT.c.updated_at, CONTACT.c.owner_id == mine),
+        _newest(FOLLOW_UP.c.created_at, follow_up),
+        _newest(FOLLOW_UP.c.done_at, follow_up),
         select(func.count()).select_from(FOLLOW_UP).where(*due),
-        # the first and last by the index's order (PostgreSQL counts all for min and max
-        # unless its statistics say the index is worth it)
         select(FOLLOW_UP.c.due).where(*open_).order_by(FOLLOW_UP.c.due).limit(1),
         select(FOLLOW_UP.c.due).where(*due).order_by(FOLLOW_UP.c.due.desc()).limit(1),
         select(func.count()).select_from(MEETING).where(MEETING.c.owner_id == mine),
