@@ -328,3 +328,16 @@ def expire_unconfirmed_uploads() -> int:
     ttl = timedelta(hours=float(app.config["IMPORT_UPLOAD_TTL_HOURS"]))
     with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
         return expire_uploads(session, now=utcnow(), ttl=ttl)
+
+
+@huey.periodic_task(crontab(minute="3"))
+def send_due_digests() -> int:
+    """Every hour: e-mail the follow-up digests that are due (daily or weekly, from 07:00 in
+    each user's home zone; planner.relationships.digest)."""
+    from planner.db import session_scope
+    from planner.models.types import utcnow
+    from planner.relationships.digest import send_due
+
+    app = task_app()
+    with app.app_context(), session_scope(app.extensions["planner.engine"]) as session:
+        return send_due(session, now=utcnow())

@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     from planner.imports.views import bp as imports_bp
     from planner.meetings.views import bp as meetings_bp
     from planner.places.views import bp as places_bp
+    from planner.relationships.digest_views import bp as digest_bp
     from planner.relationships.views import bp as relationships_bp
     from planner.settings.sending_views import bp as sending_bp
     from planner.settings.views import bp as settings_bp
@@ -97,6 +98,7 @@ def init_app(app: Flask) -> None:
         trip_events_bp,
         meetings_bp,
         relationships_bp,
+        digest_bp,
         feeds_bp,
         gatherings_bp,
         demo_bp,

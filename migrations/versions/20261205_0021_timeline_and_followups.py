@@ -23,6 +23,17 @@ def upgrade() -> None:
     op.add_column(
         "users", sa.Column("followup_days", sa.Integer(), nullable=False, server_default="7")
     )
+    # the e-mail digest of due follow-ups: off/daily/weekly, and the day it last went out
+    op.add_column(
+        "users",
+        sa.Column(
+            "digest",
+            sqlmodel.sql.sqltypes.AutoString(length=10),
+            nullable=False,
+            server_default="off",
+        ),
+    )
+    op.add_column("users", sa.Column("digest_sent_on", sa.Date(), nullable=True))
     # the start page's "recently added": the newest few by index, not a sort of all contacts
     op.create_index(
         "ix_contact_owner_created", "contact", ["owner_id", "created_at"], unique=False
@@ -156,5 +167,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_timeline_entry_contact_id"), table_name="timeline_entry")
     op.drop_table("timeline_entry")
     with op.batch_alter_table("users") as batch_op:
+        batch_op.drop_column("digest_sent_on")
+        batch_op.drop_column("digest")
         batch_op.drop_column("followup_days")
     op.drop_index("ix_contact_owner_created", table_name="contact")

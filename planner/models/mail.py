@@ -28,6 +28,7 @@ class EmailVerification(SQLModel, table=True):
 class MailKind(StrEnum):
     INVITE = "invite"
     VERIFICATION = "verification"
+    DIGEST = "digest"  # the user's own follow-up digest (planner.relationships.digest)
 
 
 class MailSend(SQLModel, table=True):

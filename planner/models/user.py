@@ -1,7 +1,7 @@
 """Accounts."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -35,6 +35,10 @@ class User(SQLModel, table=True):
     )
     # A follow-up falls due this many days after a meeting or get-together took place.
     followup_days: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    # An e-mail of due follow-ups and coming meetings: "off", "daily" or "weekly"
+    # (planner.relationships.digest); the day (home zone) it last went out.
+    digest: str = Field(default="off", max_length=10, sa_column_kwargs={"server_default": "off"})
+    digest_sent_on: date | None = None
     meeting_alarm_minutes: int | None = Field(
         default=30, sa_column_kwargs={"server_default": "30"}
     )  # None: invites carry no reminder
