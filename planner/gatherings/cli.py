@@ -121,6 +121,9 @@ def show_json(session: Any, gathering: Any) -> dict[str, Any]:
         ],
         "chosen_option": str(gathering.chosen_option_id) if gathering.chosen_option_id else None,
         "venue": gathering.venue,
+        # where the venue was placed (the city its text names), else null
+        "venue_lat": gathering.venue_lat,
+        "venue_lon": gathering.venue_lon,
         "sequence": gathering.sequence,
         "uid": gathering.uid,
         "previous_id": str(gathering.previous_id) if gathering.previous_id else None,

@@ -283,3 +283,36 @@ def test_the_answer_page_shows_the_invitees_own_time_when_it_differs(
     assert "own-zone" not in vienna and "Europe/Vienna" not in vienna
     hamburg = client.get(f"/g/{setup['tokens']['Anke']}").get_data(as_text=True)
     assert "own-zone" not in hamburg
+
+
+def test_the_cli_fix_places_the_venue_too(
+    places_app: Flask,  # noqa: F811
+    setup: dict[str, Any],  # noqa: F811
+) -> None:
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from planner.cli import main
+    from tests.web.test_gatherings_cli import run_json
+
+    runner = CliRunner()
+
+    def planner(*args: str) -> Any:
+        return runner.invoke(main, list(args), obj=ScriptInfo(create_app=lambda: places_app))
+
+    gathering_id = setup["gathering_id"]
+    fixed = run_json(
+        planner,
+        "gatherings",
+        "fix",
+        gathering_id,
+        "--user",
+        "organiser@example.org",
+        "--option",
+        setup["options"][0],
+        "--venue",
+        "Mojo Club, Reeperbahn 1, 20359 Hamburg",
+    )
+    assert fixed["venue_lat"] == pytest.approx(53.55, abs=0.05)
+    shown = run_json(planner, "gatherings", "show", gathering_id, "--user", "organiser@example.org")
+    assert shown["venue_lon"] == pytest.approx(9.99, abs=0.05)
