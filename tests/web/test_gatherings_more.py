@@ -47,6 +47,9 @@ def test_a_venue_with_its_city_is_placed_on_the_map(
     assert 'id="trip-map"' in page and "leaflet.js" in page and "trip-map.js" in page
     assert "53.55" in page and "Café Paris, Rathausstraße 4" in page
     assert "not on the map" not in page
+    # the invitation carries the place too
+    ics = organiser.get(f"/gatherings/{gathering_id}/invite.ics").get_data(as_text=True)
+    assert "GEO:53.55" in ics and "LOCATION:Café Paris" in ics
 
 
 def test_a_venue_naming_no_city_says_so_and_loses_the_old_place(
