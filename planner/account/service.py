@@ -72,6 +72,7 @@ SETTINGS = (
     "meeting_weekdays",
     "followup_days",
     "meeting_alarm_minutes",
+    "digest",  # off/daily/weekly (when it last went out is not taken along)
 )
 
 
