@@ -410,10 +410,10 @@ def _floor(data: bytes) -> tuple[float, float]:
 def run_end_to_end(url: str, instance: str, files: list[tuple[str, bytes]], queue: Any) -> None:
     """In a fresh process: what `planner import` waits for, step by step."""
     os.environ["PLANNER_INSTANCE_PATH"] = instance
-    from planner import create_app, followups
+    from planner import create_app
     from planner.auth.service import create_user, find_user
     from planner.db import session_scope
-    from planner.imports import service
+    from planner.imports import followups, service
 
     gazetteer = Path(__file__).resolve().parent.parent / "instance" / "gazetteer.sqlite"
     app = create_app(

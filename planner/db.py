@@ -35,7 +35,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     synchronous=NORMAL is safe against corruption (a power cut may lose the last commits,
     not the file) and saves an fsync per commit. The busy timeout is set first, so that even
     switching to WAL waits for a lock instead of failing. It is no cure for long
-    transactions: background work commits in chunks (planner/followups.py), so a web
+    transactions: background work commits in chunks (planner/imports/followups.py), so a web
     request waits well under a second. Foreign keys make ON DELETE CASCADE work as on
     PostgreSQL."""
     cursor = dbapi_connection.cursor()

@@ -117,8 +117,8 @@ def run_import(batch_id: str, owner_id: str, attempt: int | None = None) -> dict
 
 def import_followups(app: Flask, batch_id: str, owner_id: str) -> dict[str, Any]:
     """What follows a written import, for the contacts it created or merged into (places,
-    possible duplicates, topics), in short transactions: see planner/followups.py."""
-    from planner import followups
+    possible duplicates, topics), in short transactions: see planner/imports/followups.py."""
+    from planner.imports import followups
 
     return followups.import_followups(app, batch_id, owner_id)
 

@@ -17,7 +17,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from planner import tasks
-from planner.followups import FOLLOWUP_CHUNK
+from planner.imports.followups import FOLLOWUP_CHUNK
 from tests.places_fixtures import with_gazetteer
 
 ROWS = 10_000  # the follow-ups take several seconds (placing, pairs, topics): 5,000 took 1.8 s
