@@ -2,7 +2,8 @@
 
 The private feed's address is its only key (``/feed/<token>.ics``), and a verification or
 registration link (``/settings/email/verify/<token>``, ``/register/confirm/<token>``) proves
-a mailbox: written into the access log, they would be readable by everyone who reads the
+a mailbox (and a digest's unsubscribe link, ``/digest/unsubscribe/<token>``, turns it off
+without signing in): written into the access log, they would be readable by everyone who reads the
 logs or their backups. ``MaskingLogger`` writes ``/feed/…`` (and so on) instead, in every
 field of a log line (request line, path, referrer, environ), and masks gunicorn's error log
 ("Error handling request /feed/…"). ``planner serve`` passes it to gunicorn
@@ -22,7 +23,8 @@ from gunicorn.glogging import Logger
 
 MASK = "…"
 _SECRET_PATHS = re.compile(
-    r"(/feed/|/settings/email/verify/|/register/confirm/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)"
+    r"(/feed/|/settings/email/verify/|/register/confirm/|/digest/unsubscribe/)"
+    r"[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)"
 )
 
 

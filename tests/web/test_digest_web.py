@@ -63,3 +63,11 @@ def test_a_tampered_or_foreign_unsubscribe_link_is_not_found(
     raw = client.client.post(f"/digest/unsubscribe/{token}")  # no CSRF token
     assert raw.status_code == 400
     assert digest_of(app, user.id) == "daily"
+
+
+def test_the_unsubscribe_token_is_masked_in_the_logs() -> None:
+    from planner.access_log import mask_secrets
+
+    line = '"GET /digest/unsubscribe/ImFiYyI.SDW1DyJRJItaz HTTP/1.1" 200'
+    assert mask_secrets(line) == '"GET /digest/unsubscribe/… HTTP/1.1" 200'
+    assert mask_secrets("/feed/abcdefgh.ics?x") == "/feed/….ics?x"  # as before
