@@ -1,6 +1,15 @@
 """The digest's choice in the settings and the unsubscribe link from its e-mails."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -45,9 +54,13 @@ def unsubscribe(token: str) -> ResponseReturnValue:
     owner = digest.owner_of_unsubscribe(db.session(), token)
     if owner is None:
         abort(404)
-    return render_template(
-        "digest/unsubscribe.html", form=UnsubscribeForm(), owner=owner, token=token
+    page = make_response(
+        render_template("digest/unsubscribe.html", form=UnsubscribeForm(), owner=owner, token=token)
     )
+    # the token is in the address: no copy in caches, no Referer to a linked site
+    page.headers["Cache-Control"] = "no-store"
+    page.headers["Referrer-Policy"] = "no-referrer"
+    return page
 
 
 @bp.post("/digest/unsubscribe/<token>")

@@ -44,6 +44,8 @@ def test_the_unsubscribe_link_asks_first_and_works_without_signing_in(
     url = f"/digest/unsubscribe/{token}"
     asked = client.get(url)
     assert asked.status_code == 200
+    assert asked.headers["Cache-Control"] == "no-store"
+    assert asked.headers["Referrer-Policy"] == "no-referrer"
     assert "Turn the digest off" in asked.get_data(as_text=True)
     assert digest_of(app, user.id) == "daily"  # a GET (a mail scanner) changes nothing
     done = client.submit(url)
