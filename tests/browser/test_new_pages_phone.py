@@ -23,16 +23,24 @@ LONG_URL = "https://example.org/" + "a1b2c3d4e5" * 12
 
 
 def _hostile_feed(folder: Path) -> Path:
-    """An event in three days whose title, place, link and text are single long words."""
-    day = date.today() + timedelta(days=3)
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hostile//EN", "BEGIN:VEVENT",
-        "UID:long-words@example.org", "DTSTAMP:20261101T090000Z",
-        f"DTSTART:{day:%Y%m%d}T180000Z", f"DTEND:{day:%Y%m%d}T200000Z",
-        f"SUMMARY:{LONG}", f"LOCATION:{LONG}\\, 20095 Hamburg", "GEO:53.55;9.99",
-        f"URL:{LONG_URL}", f"DESCRIPTION:{LONG_URL} {LONG}",
-        "END:VEVENT", "END:VCALENDAR",
-    ]  # fmt: skip
+    """Events whose title, place, link and text are single long words: one in three days at
+    home, one in Munich during the demo trip."""
+    from planner.demo.service import trip_dates
+
+    soon = date.today() + timedelta(days=3)
+    on_trip = trip_dates(date.today())[0].date() + timedelta(days=1)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//hostile//EN"]
+    for uid, day, city, geo in (
+        ("home", soon, "20095 Hamburg", "53.55;9.99"),
+        ("trip", on_trip, "80331 München", "48.137;11.575"),
+    ):
+        lines += [
+            "BEGIN:VEVENT", f"UID:long-words-{uid}@example.org", "DTSTAMP:20261101T090000Z",
+            f"DTSTART:{day:%Y%m%d}T160000Z", f"DTEND:{day:%Y%m%d}T180000Z",
+            f"SUMMARY:{LONG}", f"LOCATION:{LONG}\\, {city}", f"GEO:{geo}",
+            f"URL:{LONG_URL}", f"DESCRIPTION:{LONG_URL} {LONG}", "END:VEVENT",
+        ]  # fmt: skip
+    lines.append("END:VCALENDAR")
     path = folder / "long_words.ics"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     return path
@@ -80,11 +88,25 @@ def _prepare(page: Any, live_server: str, folder: Path) -> dict[str, str]:
     page.goto(f"{live_server}/trips/")
     urls["trip"] = page.get_by_role("link", name="München (Demo)").first.get_attribute("href") or ""
 
-    page.goto(f"{live_server}/contacts/")
-    urls["contact"] = page.evaluate(
-        """() => Array.from(document.querySelectorAll("main a[href^='/contacts/']"),
-             a => a.getAttribute('href')).find(h => /[0-9a-f]{8}-[0-9a-f-]{27}$/.test(h))"""
-    )
+    page.goto(f"{live_server}/contacts/new")  # someone with a long name and organisation
+    page.get_by_label("First name").fill(LONG[:60])
+    page.get_by_label("Last name").fill(LONG)
+    page.get_by_label("Organisation").fill(LONG_URL)
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/contacts/[0-9a-f-]{36}$"))
+    urls["contact"] = page.url.removeprefix(live_server)
+    # a feed and a travel calendar at long addresses nobody answers (refused at once)
+    refused = f"http://127.0.0.1:9/{'x' * 150}.ics"
+    page.goto(f"{live_server}/events/feeds")
+    page.locator("form[action$='/subscribe'] input[name=url]").fill(refused)
+    page.locator("form[action$='/subscribe'] input[name=title]").fill(LONG)
+    page.locator("form[action$='/subscribe'] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    page.goto(f"{live_server}/trips/travel-calendars/")
+    page.locator("main form input[name=name]").fill(LONG)
+    page.locator("main form input[name=url]").fill(refused)
+    page.locator("main form input[name=url]").press("Enter")
+    page.wait_for_load_state("load")
     page.goto(f"{live_server}{urls['contact']}")
     page.get_by_role("button", name="Plan a meeting").click()
     met_on = date.today() - timedelta(days=10)
@@ -93,6 +115,8 @@ def _prepare(page: Any, live_server: str, folder: Path) -> dict[str, str]:
     page.get_by_label("Time zone").fill("Europe/Berlin")
     page.get_by_label("Venue").fill("Café an der Alster mit einem sehr langen Namen")
     page.get_by_role("button", name="Save meeting").click()
+    page.wait_for_url(re.compile(r"/meetings/[0-9a-f-]{36}$"))
+    urls["meeting"] = page.url.removeprefix(live_server)
     page.get_by_role("button", name="We met").click()
     page.wait_for_load_state("load")
     page.goto(f"{live_server}{urls['contact']}")
