@@ -98,3 +98,49 @@ def test_another_users_pages_are_404(two: dict[str, Any]) -> None:
     a = two["alice"]
     for path in (f"/events/{a['event']}", f"/trips/{a['trip']}", f"/contacts/{a['contact']}"):
         assert two["web"].get(path).status_code == 404, path
+
+
+def _new_gathering(web: Any) -> str:
+    from datetime import date
+
+    year = date.today().year + 1
+    response = web.submit(
+        "/gatherings/new",
+        {
+            "title": "Stammtisch",
+            "city": "Hamburg",
+            "radius": "30",
+            "topics": "Employer Branding",
+            "options-0": f"{year}-03-04T18:30",
+            "options-1": f"{year}-03-11T18:30",
+            "minutes": "120",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response.headers["Location"].split("/gatherings/")[1].split("/")[0]
+
+
+def test_a_get_together_takes_no_one_elses_contacts(app: Flask, two: dict[str, Any]) -> None:
+    """Bob's own get-together, with Alice's contact ids in the invite, renew, revoke and
+    who-came forms: 404 or nobody of Alice's is touched."""
+    bob = two["web"]
+    gathering = _new_gathering(bob)
+    page = f"/gatherings/{gathering}/invite"
+    alice_contact = two["alice"]["contact"]
+    invited = bob.submit(page, {"contacts": [alice_contact]})
+    assert invited.status_code == 404
+    assert count_rows(app, "gathering_invitee") == 0
+    for action in ("link", "revoke"):
+        path = f"/gatherings/{gathering}/{action}/{alice_contact}"
+        assert bob.submit(path, form_url=page).status_code == 404, path
+    came = bob.submit(
+        f"/gatherings/{gathering}/attended", {"contacts": [alice_contact]}, form_url=page
+    )
+    assert came.status_code in (302, 400, 404)
+    assert count_rows(app, "gathering_invitee") == 0
+    body = bob.get(f"/gatherings/{gathering}").get_data(as_text=True)
+    assert alice_contact not in body
+    # the same form with Bob's own contact does invite: the refusal above was not the form's
+    own = bob.submit(page, {"contacts": [two["bob"]["contact"]]})
+    assert own.status_code == 200 and "/g/" in own.get_data(as_text=True)  # the links page
+    assert count_rows(app, "gathering_invitee") == 1
