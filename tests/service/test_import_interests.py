@@ -41,9 +41,7 @@ def _stored(db: Session, owner: User) -> dict[Any, Any]:
     }
 
 
-def test_new_contacts_are_written_with_what_a_refresh_stores(
-    db: Session, make_user: Any
-) -> None:
+def test_new_contacts_are_written_with_what_a_refresh_stores(db: Session, make_user: Any) -> None:
     owner = db.get(User, make_user().id)
     assert owner is not None
     set_user_topics(db, owner=owner, names=["Employer Branding", "Open Data"])
