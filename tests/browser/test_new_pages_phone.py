@@ -144,9 +144,20 @@ def _prepare(page: Any, live_server: str, folder: Path) -> dict[str, str]:
     urls["gathering-links"] = page.url.removeprefix(live_server)
     urls["answer"] = links.first.input_value().split("://", 1)[1].split("/", 1)[1]
     urls["answer"] = "/" + urls["answer"]
+    invitee = page.context.browser.new_context(viewport=PHONE, locale="de-DE").new_page()
+    invitee.goto(f"{live_server}{urls['answer']}")  # a hostile invitee: long words everywhere
+    for radio in invitee.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    invitee.locator("textarea[name=comment]").fill(f"{LONG_URL} {LONG}")
+    invitee.locator("input[name=name]").fill(LONG)
+    invitee.locator("main form button[type=submit]").click()
+    invitee.wait_for_load_state("load")
+    invitee.context.close()
     page.goto(f"{live_server}/gatherings")
     href = page.locator("main a[href^='/gatherings/']").filter(has_text="Stammtisch").first
     urls["gathering"] = href.get_attribute("href") or ""
+    page.goto(f"{live_server}{urls['gathering']}")
+    expect(page.locator("main")).to_contain_text(LONG_URL[:40])  # the invitee's comment
     assert all(urls.values()), urls
     return urls
 
