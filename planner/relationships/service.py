@@ -170,25 +170,17 @@ def after_meeting(
 ) -> list[FollowUp]:
     """A meeting took place on ``met_on``: each (contact, stage before) gets its stage change
     remembered and a follow-up ``owner.followup_days`` later (none twice for one meeting)."""
-    made = []
-    for contact, before in contacts:
-        record_stage(session, contact=contact, before=before, at=at, by="meeting")
-        if _open_about(session, owner.id, contact.id, meeting_id=meeting_id) is not None:
-            continue
-        due = met_on + timedelta(days=owner.followup_days)
-        follow_up = FollowUp(
-            owner_id=owner.id,
-            contact_id=contact.id,
-            kind=FollowUpKind.AFTER_MEETING.value,
-            due=due,
-            first_due=due,
-            meeting_id=meeting_id,
-            about=about[:300],
-        )
-        session.add(follow_up)
-        made.append(follow_up)
-    session.flush()
-    return made
+    return _took_place(
+        session,
+        owner=owner,
+        day=met_on,
+        at=at,
+        contacts=contacts,
+        about=about,
+        by="meeting",
+        kind=FollowUpKind.AFTER_MEETING,
+        about_row={"meeting_id": meeting_id},
+    )
 
 
 def after_gathering(
@@ -202,20 +194,48 @@ def after_gathering(
     about: str,
 ) -> list[FollowUp]:
     """Who came to a get-together on ``day``: as ``after_meeting``, kind after_gathering."""
+    return _took_place(
+        session,
+        owner=owner,
+        day=day,
+        at=at,
+        contacts=contacts,
+        about=about,
+        by="gathering",
+        kind=FollowUpKind.AFTER_GATHERING,
+        about_row={"gathering_id": gathering_id},
+    )
+
+
+def _took_place(
+    session: Session,
+    *,
+    owner: User,
+    day: date,
+    at: datetime,
+    contacts: Iterable[tuple[Contact, str]],
+    about: str,
+    by: str,
+    kind: FollowUpKind,
+    about_row: dict[str, uuid.UUID],
+) -> list[FollowUp]:
+    """Stage changes remembered; a follow-up ``owner.followup_days`` after ``day`` for each
+    contact without an open one about the same meeting or get-together (``about_row``)."""
     made = []
     for contact, before in contacts:
-        record_stage(session, contact=contact, before=before, at=at, by="gathering")
-        if _open_about(session, owner.id, contact.id, gathering_id=gathering_id) is not None:
+        record_stage(session, contact=contact, before=before, at=at, by=by)
+        if _open_about(session, owner.id, contact.id, **about_row) is not None:
             continue
         due = day + timedelta(days=owner.followup_days)
         follow_up = FollowUp(
             owner_id=owner.id,
             contact_id=contact.id,
-            kind=FollowUpKind.AFTER_GATHERING.value,
+            kind=kind.value,
             due=due,
             first_due=due,
-            gathering_id=gathering_id,
             about=about[:300],
+            meeting_id=about_row.get("meeting_id"),
+            gathering_id=about_row.get("gathering_id"),
         )
         session.add(follow_up)
         made.append(follow_up)
