@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, ngettext, pgettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
@@ -149,7 +149,7 @@ def build(session: Session, *, owner: User, now: datetime) -> Digest:
 
 def message(owner: User, digest: Digest, *, unsubscribe_url: str) -> Notice:
     """The e-mail, in the language in force (the caller forces the user's)."""
-    lines = [_("Hello,"), ""]
+    lines = [pgettext("formal", "Hello,"), ""]  # the app writes to the user: "Sie"
     if digest.followups:
         lines.append(_("Follow-ups due:"))
         for item in digest.followups:
