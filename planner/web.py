@@ -2,10 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import countries, datetimes
@@ -59,6 +60,41 @@ def mail_base_url() -> str:
     the request's Host header: whoever sends a request chooses it, and a registration mail
     would carry their site."""
     return str(current_app.config.get("BASE_URL") or current_app.config["SERVED_AT"]).rstrip("/")
+
+
+# The signed-in menu: (endpoint, label). Every page renders it, so its links are built once
+# per language, page and script root and kept (a dozen url_for and gettext calls were a
+# tenth of the contact list's request).
+MENU: tuple[tuple[str, object], ...] = (
+    ("home.dashboard", _l("Overview")),
+    ("contacts.index", _l("Contacts")),
+    ("places.map_page", _l("Map")),
+    ("trips.index", _l("Trips")),
+    ("events.index", _l("Events")),
+    ("meetings.index", _l("Meetings")),
+    ("gatherings.index", _l("Get-togethers")),
+    ("relationships.index", _l("Follow-ups")),
+    ("imports.index", _l("Import")),
+    ("settings.index", _l("Settings")),
+)
+_MENUS: dict[tuple[str, str | None, str], Markup] = {}
+
+
+def signed_in_menu() -> Markup:
+    """The menu's links as ``<li>`` items, the current page marked ``aria-current``."""
+    key = (str(get_locale()), request.endpoint, request.script_root)
+    menu = _MENUS.get(key)
+    if menu is None:
+        items = []
+        for endpoint, label in MENU:
+            current = Markup(' aria-current="page"') if request.endpoint == endpoint else ""
+            items.append(
+                Markup('<li><a href="{}"{}>{}</a></li>').format(url_for(endpoint), current, label)
+            )
+        menu = Markup("\n").join(items)
+        if len(_MENUS) < 4096:  # languages x pages x script roots: small, but bounded
+            _MENUS[key] = menu
+    return menu
 
 
 def init_app(app: Flask) -> None:
@@ -117,6 +153,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"current_locale": str(get_locale() or "en")})
     datetimes.init_app(app)
     countries.init_app(app)
+    app.add_template_global(signed_in_menu)
     app.add_template_global(format_label)  # a source's format as the user knows the export
     app.add_template_filter(from_stored, "stored_text")  # kept messages, in today's language
     for code in (400, 403, 404, 405, 413, 429, 500):
