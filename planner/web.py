@@ -97,6 +97,21 @@ def signed_in_menu() -> Markup:
     return menu
 
 
+_LINKS: dict[tuple[str, str], str] = {}
+
+
+def link(endpoint: str) -> str:
+    """``url_for(endpoint)`` for a page without arguments, built once per script root: the
+    contact list names seven such pages on every request."""
+    key = (endpoint, request.script_root)
+    address = _LINKS.get(key)
+    if address is None:
+        address = url_for(endpoint)
+        if len(_LINKS) < 4096:
+            _LINKS[key] = address
+    return address
+
+
 def init_app(app: Flask) -> None:
     from planner.account.views import bp as account_bp
     from planner.auth.views import bp as auth_bp
@@ -154,6 +169,7 @@ def init_app(app: Flask) -> None:
     datetimes.init_app(app)
     countries.init_app(app)
     app.add_template_global(signed_in_menu)
+    app.add_template_global(link)
     app.add_template_global(format_label)  # a source's format as the user knows the export
     app.add_template_filter(from_stored, "stored_text")  # kept messages, in today's language
     for code in (400, 403, 404, 405, 413, 429, 500):
