@@ -77,7 +77,10 @@ def test_another_user_saves_quickly_while_a_big_import_runs(
         f"p99 {bench.percentile(during, 0.99):.3f} s max {max(during):.3f} s"
     )
     assert set(result["statuses"]) == {302}, result["statuses"]  # every save went through
-    assert result["times"]["follow-ups"] > 2  # long enough to show a held lock
+    # A window long enough to show a held lock: the follow-ups take about a second on a
+    # quiet machine since the topics are written with the contacts (3 s and more before);
+    # what shows the point is that many saves fell within them, each quickly.
+    assert result["times"]["follow-ups"] > 0.3
     assert len(during) >= 20
     assert bench.percentile(during, 0.99) < 1.0
     assert result["times"]["suggestions"] > 0 and ROWS > FOLLOWUP_CHUNK  # it did the work
