@@ -26,6 +26,7 @@ from sqlalchemy import BigInteger, and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from planner.cache import BoundedCache
+from planner.contacts.service import contacts_version
 from planner.db import in_chunks, owned_rows, table_of
 from planner.events import matching
 from planner.events.matching import (
@@ -61,7 +62,6 @@ CONTACT = table_of(Contact)
 EMAIL = table_of(ContactEmail)
 ACCOUNT = table_of(ContactAccount)
 INTEREST = table_of(ContactInterest)
-USERS = table_of(User)
 
 EVENTS_PER_TRIP = 20
 # Around the legs' dates: the days matching allows, and one for zones and all-day dates.
@@ -487,14 +487,7 @@ class EventContext:
 def event_context(session: Session, *, owner: User, locale: str) -> EventContext:
     vocabulary, changed = vocabulary_of(session, owner=owner, locale=locale)
     names = user_topics(session, owner=owner)
-    contacts = session.execute(
-        select(
-            select(func.max(CONTACT.c.updated_at))
-            .where(CONTACT.c.owner_id == owner.id)
-            .scalar_subquery(),
-            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
-        )
-    ).one()
+    contacts = contacts_version(session, owner=owner)
     keys = vocabulary.topics_of(topics=names, texts=())
     return EventContext(vocabulary, keys, (changed, *contacts))
 

@@ -19,10 +19,11 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, func, select, type_coerce
+from sqlalchemy import String, and_, select, type_coerce
 from sqlmodel import Session, col
 
 from planner.cache import BoundedCache
+from planner.contacts.service import contacts_version
 from planner.db import table_of
 from planner.matching import Suggestion, Weights, rank
 from planner.models import Contact, User
@@ -442,14 +443,7 @@ def organiser_key(
     """Everything the page depends on: the get-together's own change stamp (every invite,
     answer, revocation, fix and attendance touches ``updated_at``), the owner's contacts
     (names), the language and clock of the reader, and whether the evening has begun."""
-    newest, renamed = session.execute(
-        select(
-            select(func.max(CONTACT.c.updated_at))
-            .where(CONTACT.c.owner_id == owner.id)
-            .scalar_subquery(),
-            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
-        )
-    ).one()
+    newest, renamed = contacts_version(session, owner=owner)
     chosen = (
         session.get(GatheringOption, gathering.chosen_option_id)
         if gathering.chosen_option_id

@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, func, literal_column, select
 from sqlmodel import Session
 
 from planner.cache import BoundedCache
+from planner.contacts.service import contacts_version
 from planner.db import table_of
 from planner.geo.distance import points_within
 from planner.models import (
@@ -147,14 +148,7 @@ def stage_counts(session: Session, *, owner: User) -> dict[str, int]:
     """``contacts.count_contacts``, counted again only when a contact changed."""
     from planner.contacts.service import count_contacts
 
-    version = session.execute(
-        select(
-            select(func.max(CONTACT.c.updated_at))
-            .where(CONTACT.c.owner_id == owner.id)
-            .scalar_subquery(),
-            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
-        )
-    ).one()
+    version = contacts_version(session, owner=owner)
     key = (owner.id, *version)
     counts = _COUNTS.get(key)
     if counts is None:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import String, case, cast, func, null, or_, select, true, type_coerce
 from sqlmodel import Session
 
+from planner.contacts.service import contacts_version
 from planner.db import owned_rows, table_of
 from planner.geo.distance import points_within
 from planner.matching import (
@@ -57,7 +58,6 @@ from planner.trips.interests import (
 from planner.trips.service import home_place, meetings_on_legs
 
 DECISION = table_of(SuggestionDecision)
-USERS = table_of(User)
 MEETING = table_of(Meeting)
 ATTENDEE = table_of(MeetingAttendee)
 
@@ -91,14 +91,7 @@ def match_context(
     names = user_topics(session, owner=owner)
     keys = vocabulary.topics_of(topics=names, texts=())
     labels = {vocabulary.canonical(name): name for name in names}
-    contacts_version = session.execute(
-        select(
-            select(func.max(CONTACT.c.updated_at))
-            .where(CONTACT.c.owner_id == owner.id)
-            .scalar_subquery(),
-            select(USERS.c.contacts_changed_at).where(USERS.c.id == owner.id).scalar_subquery(),
-        )
-    ).one()
+    version = contacts_version(session, owner=owner)
     return MatchContext(
         vocabulary,
         changed,
@@ -107,7 +100,7 @@ def match_context(
         weights,
         today or utcnow().date(),
         locale,
-        tuple(contacts_version),
+        version,
     )
 
 
