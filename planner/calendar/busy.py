@@ -176,16 +176,22 @@ def _zone(name: str) -> ZoneInfo | None:
 
 
 def _decode(data: bytes) -> str:
+    return decode_calendar(data, CalendarReadError)
+
+
+def decode_calendar(data: bytes, error: type[Exception]) -> str:
+    """An .ics file's text: UTF-8 (BOM or not), UTF-16, else cp1252; an empty or binary file
+    raises ``error`` with the message the user sees (busy times and event feeds alike)."""
     if not data.strip():
-        raise CalendarReadError(_("the file is empty"))
+        raise error(_("the file is empty"))
     try:
-        return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
-    except BinaryData as error:
-        if error.kind:
-            raise CalendarReadError(
-                _("not an iCalendar file (binary data: %(kind)s)", kind=error.kind)
+        return decode_bytes(data).text
+    except BinaryData as binary:
+        if binary.kind:
+            raise error(
+                _("not an iCalendar file (binary data: %(kind)s)", kind=binary.kind)
             ) from None
-        raise CalendarReadError(_("not an iCalendar file (binary data)")) from None
+        raise error(_("not an iCalendar file (binary data)")) from None
 
 
 def _parse(text: str) -> tuple[list[Calendar], list[Component]]:

@@ -67,14 +67,13 @@ from icalendar import Calendar, Component
 from icalendar.parser import unescape_backslash
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
-from planner.calendar.busy import MAX_OCCURRENCES, MAX_STEPS
+from planner.calendar.busy import MAX_OCCURRENCES, MAX_STEPS, decode_calendar
 from planner.calendar.busy import _rule_cost as rule_cost  # the estimate busy times use
 from planner.calendar.busy import _rule_problem as rule_problem
 from planner.geo.distance import haversine_km
 from planner.geo.gazetteer import Gazetteer, Place
 from planner.geo.parse import parse_location
 from planner.i18n import lazy_number
-from planner.importers.decode import BinaryData, decode_bytes
 
 log = logging.getLogger(__name__)
 UNTITLED = "(untitled event)"  # the marker; messages show it translated
@@ -283,18 +282,9 @@ def unfold(data: bytes) -> bytes:
 
 
 def _decode(data: bytes) -> str:
-    if not data.strip():
-        raise EventFeedError(_("the file is empty"))
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = unfold(data)
-    try:
-        return decode_bytes(data).text  # UTF-8 (BOM or not), UTF-16, else cp1252
-    except BinaryData as error:
-        if error.kind:
-            raise EventFeedError(
-                _("not an iCalendar file (binary data: %(kind)s)", kind=error.kind)
-            ) from None
-        raise EventFeedError(_("not an iCalendar file (binary data)")) from None
+        data = unfold(data)  # before decoding: a fold may split a UTF-8 character
+    return decode_calendar(data, EventFeedError)
 
 
 def _parse(text: str) -> tuple[list[Calendar], list[str]]:
