@@ -41,3 +41,16 @@ def find_user_or_fail(email: str) -> Any:
     if user is None:
         fail(f"no user with the e-mail address {email!r}")
     return user
+
+
+def owned_or_fail(model: Any, row_id: str, user: Any, what: str, email: str | None = None) -> Any:
+    """The user's row of ``model`` with that id; else the command fails naming ``what``
+    ("no meeting '…' for anna@example.org"): another user's row is not found either."""
+    from werkzeug.exceptions import NotFound
+
+    from planner.db import get_owned
+
+    try:
+        return get_owned(db.session(), model, row_id, owner=user)
+    except NotFound:
+        fail(f"no {what} {row_id!r} for {email or user.email}")

@@ -17,7 +17,14 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from planner import db
-from planner.cli_options import emit, fail, find_user_or_fail, json_option, user_option
+from planner.cli_options import (
+    emit,
+    fail,
+    find_user_or_fail,
+    json_option,
+    owned_or_fail,
+    user_option,
+)
 from planner.db import get_owned
 
 gatherings_group = AppGroup("gatherings", help="Regional get-togethers: poll a date, invite.")
@@ -68,17 +75,10 @@ def _speaking(user: Any) -> Iterator[None]:
 
 
 def _owned(gathering_id: str, email: str) -> tuple[Any, Any, Any]:
-    from werkzeug.exceptions import NotFound
-
     from planner.models.gathering import Gathering
 
     user = find_user_or_fail(email)
-    session = db.session()
-    try:
-        gathering = get_owned(session, Gathering, gathering_id, owner=user)
-    except NotFound:
-        fail(f"no get-together {gathering_id!r} for {email}")
-    return user, session, gathering
+    return user, db.session(), owned_or_fail(Gathering, gathering_id, user, "get-together", email)
 
 
 def show_json(session: Any, gathering: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from planner import db
-from planner.cli_options import emit, fail, find_user_or_fail, json_option
+from planner.cli_options import emit, fail, find_user_or_fail, json_option, owned_or_fail
 from planner.db import get_owned
 
 meetings_group = AppGroup("meetings", help="Coffee meetings: create, change, cancel.")
@@ -58,17 +58,10 @@ def meeting_json(meeting: Any, attendees: list[Any]) -> dict[str, Any]:
 
 def _meeting_or_fail(meeting_id: str, email: str) -> tuple[Any, Any, Any]:
     """The user with this e-mail address, the session and their meeting; else fail."""
-    from werkzeug.exceptions import NotFound
-
     from planner.models import Meeting
 
     user = find_user_or_fail(email)
-    session = db.session()
-    try:
-        meeting = get_owned(session, Meeting, meeting_id, owner=user)
-    except NotFound:
-        fail(f"no meeting {meeting_id!r} for {email}")
-    return user, session, meeting
+    return user, db.session(), owned_or_fail(Meeting, meeting_id, user, "meeting", email)
 
 
 @contextmanager

@@ -9,10 +9,16 @@ from typing import Any
 import click
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
-from werkzeug.exceptions import NotFound
 
 from planner import db
-from planner.cli_options import emit, fail, find_user_or_fail, json_option, user_option
+from planner.cli_options import (
+    emit,
+    fail,
+    find_user_or_fail,
+    json_option,
+    owned_or_fail,
+    user_option,
+)
 
 followups_group = AppGroup("followups", help="Follow-ups: after a meeting, keep in touch.")
 
@@ -128,13 +134,9 @@ def followups_dismiss(followup_id: str, email: str, as_json: bool) -> None:
 
 
 def _contact(user: Any, contact_id: str) -> Any:
-    from planner.db import get_owned
     from planner.models import Contact
 
-    try:
-        return get_owned(db.session(), Contact, contact_id, owner=user)
-    except NotFound:
-        fail(f"no contact {contact_id!r} for {user.email}")
+    return owned_or_fail(Contact, contact_id, user, "contact")
 
 
 @click.command("timeline")
